@@ -1,0 +1,1 @@
+"""Speed benchmarks (not tests): run with ``./dev bench``."""

@@ -1,0 +1,332 @@
+"""The run configuration: one typed schema, composed by Hydra from ``configs/``.
+
+The schema is a tree of dataclasses. Policy levers are declared in the module of their policy
+area (``settlement``, ``housing``, ``schooling``, ``land``, ``permits``); behaviour and run-level
+parameters are declared here. YAML files under ``configs/`` only set values. After composition,
+:func:`to_run_config` turns the result into typed objects and checks every declared range, so
+bad input stops before anything runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hydra.core.config_store import ConfigStore
+from hydra.errors import ConfigCompositionException, MissingConfigException, OverrideParseException
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import (
+    ConfigAttributeError,
+    ConfigKeyError,
+    OmegaConfBaseException,
+    ValidationError,
+)
+
+from model.households import HouseholdTraits
+from model.land import LandPolicy
+from model.levers import ConfigError, lever, section, validate
+from model.permits import ResidencePermitPolicy
+from model.places import CityConfig, OutsideConfig, RuralAreaConfig
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+
+@dataclass
+class BehaviorConfig:
+    """How households weigh their options (behaviour parameters, not policy)."""
+
+    logit_scale_cny_per_month: float = lever(
+        300.0,
+        unit="CNY/month",
+        low=1e-9,
+        high=1e7,
+        doc="Scale of the logit taste noise; small values make choice near-deterministic.",
+    )
+    review_prob_per_month: float = lever(
+        0.03,
+        unit="probability/month",
+        low=0,
+        high=1,
+        doc="Chance per month that a household reconsiders where to live and whether to settle.",
+    )
+    moving_cost_cny: float = lever(
+        6000.0, unit="CNY", low=0, high=1e7, doc="One-off cost of moving to another place."
+    )
+    planning_horizon_months: float = lever(
+        60.0,
+        unit="months",
+        low=1,
+        high=600,
+        doc="Months over which one-off costs and payments are spread in choices.",
+    )
+    left_behind_cost_cny_per_child_month: float = lever(
+        600.0,
+        unit="CNY/child/month",
+        low=0,
+        high=1e6,
+        doc="Money-equivalent cost to a household of a child left behind in the origin.",
+    )
+    hukou_value_cny_per_month: float = lever(
+        150.0,
+        unit="CNY/household/month",
+        low=-1e6,
+        high=1e6,
+        doc="Value of an urban hukou beyond the services modelled (identity, other rights).",
+    )
+    network_pull_cny_per_month: float = lever(
+        400.0,
+        unit="CNY/household/month",
+        low=0,
+        high=1e6,
+        doc="Pull of a place, times the share of the origin's households already living there.",
+    )
+    origin_attachment_cny_per_month: float = lever(
+        800.0,
+        unit="CNY/household/month",
+        low=-1e6,
+        high=1e6,
+        doc="Value of living in the home village (family, community, own house).",
+    )
+    homestead_value_cny_per_month: float = lever(
+        300.0,
+        unit="CNY/household/month",
+        low=0,
+        high=1e6,
+        doc="Value to a household of keeping its homestead (use and option to return).",
+    )
+    skill_wage_premium: float = lever(
+        0.15, unit="log wage/sd", low=0, high=2, doc="Urban log-wage gain per sd of skill."
+    )
+    separation_rate_per_month: float = lever(
+        0.01, unit="probability/month", low=0, high=1, doc="Monthly formal job loss rate."
+    )
+
+
+@dataclass
+class ReclassificationPolicy:
+    """In-situ urbanization: rural places reclassified as urban with nobody moving."""
+
+    rate_per_year: float = lever(
+        0.0,
+        unit="share/year",
+        low=0,
+        high=1,
+        doc="Share of a rural area's resident households reclassified into its town each year.",
+        seeds="statistical definition of urban places (see README, data notes)",
+    )
+    hukou_conversion_share: float = lever(
+        0.0,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of reclassified households converted to urban hukou (e.g. land-expropriated).",
+    )
+
+
+@dataclass
+class HarrisTodaroConfig:
+    """The textbook Harris–Todaro economy used by ``scenario=harris_todaro``."""
+
+    labor_force: float = lever(1000.0, unit="workers", low=1e-9, high=1e10, doc="Total labour.")
+    formal_jobs: float = lever(100.0, unit="workers", low=0, high=1e10, doc="Urban formal jobs.")
+    formal_wage: float = lever(1.0, unit="wage units", low=0, high=1e9, doc="Formal urban wage.")
+    informal_wage: float = lever(
+        0.0, unit="wage units", low=0, high=1e9, doc="Wage of urban workers without a formal job."
+    )
+    rural_wage: float = lever(
+        0.5, unit="wage units", low=0, high=1e9, doc="Rural wage at the reference rural labour."
+    )
+    rural_wage_elasticity: float = lever(
+        0.0, unit="elasticity", low=0, high=5, doc="w_r = rural_wage (L_r/L_ref)^-elasticity."
+    )
+    reference_rural_labor: float = lever(
+        800.0, unit="workers", low=1e-9, high=1e10, doc="L_ref of the rural wage."
+    )
+
+
+@dataclass
+class RunConfig:
+    """Everything one run needs. Top-level keys are overridable from the command line."""
+
+    scenario_name: str = lever("unnamed", unit="name", doc="Name of the scenario.")
+    description: str = lever("", unit="text", doc="One line on what the scenario represents.")
+    seed: int = lever(0, unit="integer", low=0, high=2**63 - 1, doc="Random seed of the run.")
+    n_households: int = lever(
+        20000, unit="agents", low=1, high=200_000_000, doc="Household agents (rows)."
+    )
+    start_year: int = lever(
+        2020, unit="year", low=1949, high=2200, doc="Year of the initial state."
+    )
+    end_year: int = lever(2030, unit="year", low=1949, high=2200, doc="Last simulated year-end.")
+    months_per_step: int = lever(
+        3, unit="months", low=1, high=12, doc="Months per step; must divide 12."
+    )
+    households: HouseholdTraits = section(HouseholdTraits, "initial household traits")
+    rural_areas: dict[str, RuralAreaConfig] = field(default_factory=dict)
+    cities: dict[str, CityConfig] = field(default_factory=dict)
+    outside: OutsideConfig = section(OutsideConfig, "outside the region")
+    residence_permit: ResidencePermitPolicy = section(ResidencePermitPolicy, "residence permits")
+    land: LandPolicy = section(LandPolicy, "land rights")
+    reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
+    behavior: BehaviorConfig = section(BehaviorConfig, "behaviour")
+    harris_todaro: HarrisTodaroConfig = section(HarrisTodaroConfig, "Harris–Todaro economy")
+
+
+def register_schema() -> None:
+    """Register the schema with Hydra's ConfigStore as ``base_config`` (idempotent)."""
+    ConfigStore.instance().store(name="base_config", node=RunConfig)
+
+
+register_schema()
+
+
+def check_consistency(cfg: RunConfig) -> None:
+    """Cross-field checks that no single range can express; raise ConfigError."""
+    if cfg.end_year <= cfg.start_year:
+        raise ConfigError(
+            f"config key 'end_year' = {cfg.end_year} must be after start_year = {cfg.start_year}"
+        )
+    if 12 % cfg.months_per_step:
+        raise ConfigError(
+            f"config key 'months_per_step' = {cfg.months_per_step} must divide 12 "
+            "(allowed 1, 2, 3, 4, 6, 12)"
+        )
+    if not cfg.rural_areas:
+        raise ConfigError("config key 'rural_areas' is empty; a region needs at least one")
+    if not cfg.cities:
+        raise ConfigError("config key 'cities' is empty; a region needs at least one city")
+    overlap = set(cfg.rural_areas) & set(cfg.cities) | (
+        {"outside"} & (set(cfg.cities) | set(cfg.rural_areas))
+    )
+    if overlap:
+        raise ConfigError(f"place name(s) {sorted(overlap)} used twice; names must be unique")
+    for name, area in cfg.rural_areas.items():
+        if area.town and area.town not in cfg.cities:
+            raise ConfigError(
+                f"config key 'rural_areas.{name}.town' = '{area.town}' is not a city; "
+                f"allowed: '' or one of {sorted(cfg.cities)}"
+            )
+    if sum(a.initial_households for a in cfg.rural_areas.values()) <= 0:
+        raise ConfigError(
+            "config key 'rural_areas.<name>.initial_households' is 0 everywhere; "
+            "migrants need an origin"
+        )
+
+
+def to_run_config(cfg: DictConfig) -> RunConfig:
+    """Turn a composed config into a validated :class:`RunConfig`; raise ConfigError."""
+    try:
+        cfg = (
+            OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]) if "hydra" in cfg else cfg
+        )
+        _reject_unknown_keys(cfg)
+        run_cfg: RunConfig = OmegaConf.to_object(cfg)
+    except OmegaConfBaseException as exc:
+        raise ConfigError(describe_error(exc)) from exc
+    validate(run_cfg)
+    check_consistency(run_cfg)
+    return run_cfg
+
+
+def _reject_unknown_keys(node: DictConfig, prefix: str = "") -> None:
+    """Raise ConfigError for keys that are not schema fields ('+key=value' gets past Hydra)."""
+    schema = OmegaConf.get_type(node)
+    known = (
+        {f.name for f in dataclasses.fields(schema)} if dataclasses.is_dataclass(schema) else None
+    )
+    for key in node:
+        if known is not None and key not in known:
+            raise ConfigError(f"unknown config key '{prefix}{key}' (not in the schema)")
+        child = node._get_node(key)
+        if isinstance(child, DictConfig):
+            _reject_unknown_keys(child, f"{prefix}{key}.")
+
+
+def compose_config(overrides: list[str] | None = None) -> RunConfig:
+    """Compose ``configs/config.yaml`` with Hydra overrides and validate it.
+
+    Args:
+        overrides: Hydra override strings, e.g. ``["scenario=harris_todaro", "seed=3"]``.
+
+    Raises:
+        ConfigError: With a one-line message naming the offending key, file or value.
+    """
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    overrides = list(overrides or [])
+    was_initialized = GlobalHydra.instance().is_initialized()
+    if was_initialized:  # inside a Hydra app: compose with its search path
+        try:
+            cfg = compose(config_name="config", overrides=overrides)
+        except Exception as exc:
+            raise ConfigError(describe_error(exc)) from exc
+        return to_run_config(cfg)
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            cfg = compose(config_name="config", overrides=overrides)
+    except ConfigError:
+        raise
+    except Exception as exc:
+        raise ConfigError(describe_error(exc)) from exc
+    return to_run_config(cfg)
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line description of a Hydra/OmegaConf/YAML error, naming the key or file."""
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in chain:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    for err in chain:
+        if isinstance(err, yaml.YAMLError):
+            mark = getattr(err, "problem_mark", None)
+            where = f"{mark.name}:{mark.line + 1}" if mark is not None else "a config file"
+            problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+            return f"malformed YAML in {where}: {problem}"
+    for err in chain:
+        if isinstance(err, MissingConfigException):
+            return _first_line(_missing_config_message(err))
+        if isinstance(err, OverrideParseException):
+            return f"malformed override: {_first_line(str(err))}"
+        if isinstance(err, (ConfigKeyError, ConfigAttributeError)):
+            key = getattr(err, "full_key", None) or _quoted(str(err))
+            return f"unknown config key '{key}' (not in the schema)"
+        if isinstance(err, ValidationError):
+            key = getattr(err, "full_key", "?")
+            return f"config key '{key}': {_first_line(str(err))}"
+        if isinstance(err, OmegaConfBaseException):
+            key = getattr(err, "full_key", None)
+            return f"config key '{key}': {_first_line(str(err))}" if key else _first_line(str(err))
+    for err in chain:
+        if isinstance(err, ConfigCompositionException):
+            return _first_line(str(err))
+    return _first_line(str(exc)) or type(exc).__name__
+
+
+def _missing_config_message(err: MissingConfigException) -> str:
+    options = getattr(err, "options", None)
+    group = getattr(err, "config_name", None) or ""
+    text = str(err).splitlines()[0]
+    if options:
+        return f"{text} (available: {', '.join(sorted(options))})"
+    return f"{text} ({group})" if group else text
+
+
+def _first_line(text: str) -> str:
+    return " ".join(line.strip() for line in text.strip().splitlines()[:1])
+
+
+def _quoted(text: str) -> str:
+    start = text.find("'")
+    end = text.find("'", start + 1)
+    return text[start + 1 : end] if 0 <= start < end else text
+
+
+def summarize_config(cfg: RunConfig) -> dict[str, Any]:
+    """The config as plain data (for summary.json)."""
+    return OmegaConf.to_container(OmegaConf.structured(cfg), enum_to_str=True)

@@ -1,0 +1,185 @@
+"""Household decisions: where to live (multinomial logit) and whether to apply to settle.
+
+Each step a random share of rural-origin households reconsiders. A reviewing household compares
+its origin village, every city of the region and the outside, with a utility in CNY per month:
+
+    expected income (Harris–Todaro, with the household's skill premium)
+    - housing cost net of subsidy and expected public rental
+    - children left behind x their cost x (1 - chance of a school seat)
+    + network pull x share of the origin's households already there
+    + amenity (origin: attachment and homestead value)
+    - moving cost spread over the planning horizon (any place but the current one)
+
+and picks the best after adding Gumbel taste noise of scale ``logit_scale_cny_per_month``
+(a multinomial logit). A reviewing migrant who stays in a city it may settle in then applies to
+settle with the logit probability of the settling gain: hukou value, the schooling and housing it
+would open, less the land income it would give up.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.special import expit
+
+from model import land
+from model.households import NOT_WAITING, Employment, Tenure
+from model.housing import housing_cost_cny_per_month
+from model.labour import skill_multiplier
+from model.schooling import school_access_prob
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+def choose_locations(w: World) -> None:
+    """Phase: reviewing households choose a place; stayers in a city may apply to settle."""
+    hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
+    reviewing = rng.random(len(hh), dtype=np.float32) < w.review_probability()
+    idx = np.flatnonzero(reviewing & places.is_rural[hh.origin])
+    if idx.size == 0:
+        return
+    alt_places = alternative_places(w, idx)
+    utility = location_utilities(w, idx, alt_places)
+    noise = rng.gumbel(size=utility.shape).astype(np.float32)
+    choice = np.argmax(utility / np.float32(beh.logit_scale_cny_per_month) + noise, axis=1)
+    new_place = alt_places[np.arange(idx.size), choice]
+    moving = new_place != hh.location[idx]
+    relocate(w, idx[moving], new_place[moving])
+
+    stayers = idx[~moving]
+    apply_to_settle(w, stayers[hh.settlement_eligible[stayers]])
+
+
+def alternative_places(w: World, idx: np.ndarray) -> np.ndarray:
+    """Place index of each household's alternatives: origin, every city, outside (if any)."""
+    places = w.places
+    others = places.city_places
+    if places.outside_place is not None:
+        others = np.append(others, places.outside_place)
+    alts = np.empty((idx.size, 1 + others.size), dtype=np.int16)
+    alts[:, 0] = w.hh.origin[idx]
+    alts[:, 1:] = others[None, :]
+    return alts
+
+
+def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.ndarray:
+    """Utility in CNY/month of each alternative for households ``idx`` (shape k x alternatives)."""
+    hh, places, beh = w.hh, w.places, w.cfg.behavior
+    labour = places.labour
+    cities = places.city_places
+    n_city = cities.size
+    adults = hh.adults[idx].astype(np.float32)
+    children = hh.children[idx].astype(np.float32)
+    location = hh.location[idx]
+    utility = np.empty(alt_places.shape, dtype=np.float32)
+
+    # Origin village: farm wage, home, family; children at school at home.
+    origin = hh.origin[idx]
+    utility[:, 0] = (
+        adults * labour.rural_wage[origin]
+        + beh.origin_attachment_cny_per_month
+        + beh.homestead_value_cny_per_month * hh.homestead_held[idx]
+    )
+
+    # Cities and outside: expected wage; a formal job already held counts as certain.
+    dest = alt_places[:, 1:]
+    wage = labour.expected_urban_wage[dest]
+    holds_job_there = (hh.employment[idx, None] == Employment.FORMAL) & (location[:, None] == dest)
+    wage = np.where(holds_job_there, labour.formal_wage[dest], wage)
+    utility[:, 1:] = (adults * skill_multiplier(w, idx))[:, None] * wage
+    utility[:, 1:] += places.amenity_cny_per_month[dest]
+
+    city_cols = slice(1, 1 + n_city)
+    utility[:, city_cols] -= housing_cost_cny_per_month(w, idx, cities)
+    access = school_access_prob(w, idx, cities)
+    utility[:, city_cols] -= (children * beh.left_behind_cost_cny_per_child_month)[:, None] * (
+        1 - access
+    )
+    if places.outside_place is not None:
+        out = places.outside_place
+        utility[:, -1] -= places.rent_cny_per_month[out]
+        outside_access = np.where(
+            (location == out) & hh.school_seat[idx], 1.0, places.outside_school_access_share
+        )
+        utility[:, -1] -= children * beh.left_behind_cost_cny_per_child_month * (1 - outside_access)
+
+    utility += beh.network_pull_cny_per_month * network_shares(w, origin, alt_places)
+    utility -= np.float32(beh.moving_cost_cny / beh.planning_horizon_months) * (
+        alt_places != location[:, None]
+    )
+    return utility
+
+
+def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.ndarray:
+    """Share of each origin's households living at each alternative place."""
+    hh, n = w.hh, w.places.n
+    from_rural = w.places.is_rural[hh.origin]
+    pair = hh.origin[from_rural].astype(np.int64) * n + hh.location[from_rural]
+    counts = np.bincount(pair, weights=hh.weight[from_rural], minlength=n * n).reshape(n, n)
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
+    return shares[origin[:, None], alt_places].astype(np.float32)
+
+
+def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
+    """Move households ``idx`` to ``new_place``: place-bound permits, seats and units lapse."""
+    if idx.size == 0:
+        return
+    hh, places, rng = w.hh, w.places, w.rng
+    old_place = hh.location[idx]
+    hh.location[idx] = new_place
+    hh.months_in_place[idx] = 0
+    hh.has_permit[idx] = False
+    hh.school_seat[idx] = False
+    hh.rental_subsidy[idx] = False
+    hh.waiting_since_month[idx] = NOT_WAITING
+    hh.settlement_eligible[idx] = False
+
+    home = new_place == hh.origin[idx]
+    to_city = places.is_city[new_place]
+    outside = places.is_outside[new_place]
+    hh.tenure[idx] = np.where(home, Tenure.RURAL_HOME, Tenure.PRIVATE_RENTAL)
+    hh.employment[idx] = np.where(home, Employment.FARMING, Employment.INFORMAL)
+    if outside.any():
+        out_idx = idx[outside]
+        formal = rng.random(out_idx.size) < places.labour.outside_formal_share[new_place[outside]]
+        hh.employment[out_idx[formal]] = Employment.FORMAL
+        hh.school_seat[out_idx] = rng.random(out_idx.size) < places.outside_school_access_share
+
+    weight = hh.weight[idx].astype(np.float64)
+    w.flows.add("moves_to_cities", weight[to_city].sum())
+    w.flows.add("moves_outside", weight[outside].sum())
+    w.flows.add("returns_to_origin", weight[home & ~places.is_rural[old_place]].sum())
+
+
+def apply_to_settle(w: World, idx: np.ndarray) -> None:
+    """Eligible migrants ``idx`` apply to settle with the logit chance of their settling gain."""
+    if idx.size == 0:
+        return
+    gain = settling_gain_cny_per_month(w, idx)
+    applies = w.rng.random(idx.size) < expit(gain / w.cfg.behavior.logit_scale_cny_per_month)
+    w.hh.settle_applicant[idx[applies]] = True
+
+
+def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
+    """What settling in their current city is worth to households ``idx`` (CNY/month)."""
+    hh, places, beh = w.hh, w.places, w.cfg.behavior
+    cities = places.city_places
+    col = np.searchsorted(cities, hh.location[idx])
+    rows = np.arange(idx.size)
+    follows = places.settlement.family_follows[hh.location[idx]]
+
+    access_now = school_access_prob(w, idx, cities)[rows, col]
+    school_gain = (
+        follows * hh.children[idx] * beh.left_behind_cost_cny_per_child_month * (1 - access_now)
+    )
+    cost_now = housing_cost_cny_per_month(w, idx, cities)[rows, col]
+    cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)[rows, col]
+    housing_gain = np.maximum(cost_now - cost_settled, 0.0)
+    return (
+        beh.hukou_value_cny_per_month
+        + school_gain
+        + housing_gain
+        - land.settling_loss_cny_per_month(w, idx)
+    )

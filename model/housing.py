@@ -1,0 +1,228 @@
+"""Housing support: public rental units with a waiting list, and a rental subsidy.
+
+Seeds: 000 (十二) (poverty-registered migrants may apply for public rental where they work, with
+priority; rental subsidies), 001 二(一)1(1)-(2) (public rental and its subsidy opened to migrants
+holding the city's hukou), 002 (十三) (settled migrants join the urban housing system; sanitation
+and transit workers first), 004 (六) (more public housing, subsidies paid in full and on time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.households import NOT_WAITING, Tenure
+from model.levers import lever
+from model.permits import AccessBasis, has_access
+from model.rationing import fill_capacity
+
+if TYPE_CHECKING:
+    from model.world import World
+
+_PRIORITY_OFFSET_MONTHS = 10_000_000  # moves priority groups ahead of any waiting time
+
+
+@dataclass
+class HousingPolicy:
+    """One city's housing support for migrants."""
+
+    public_rental_units: float = lever(
+        0.0,
+        unit="households",
+        low=0,
+        high=1e8,
+        doc="Public rental housing units (公租房) open to the eligible groups.",
+        seeds="000 (十二); 001 二(一)1(1); 002 (十三); 004 (六)",
+    )
+    public_rental_basis: AccessBasis = lever(
+        AccessBasis.hukou,
+        unit="choice",
+        doc="Who may queue for public rental: hukou | permit (also permit holders) | open.",
+        seeds="001 二(一)1(1); 004 (六)",
+    )
+    public_rental_rent_share: float = lever(
+        0.5,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Rent a public-rental tenant pays, as a share of the market rent (assumption).",
+    )
+    public_rental_cost_cny_per_unit_month: float = lever(
+        800.0,
+        unit="CNY/unit/month",
+        low=0,
+        high=1e5,
+        doc="Fiscal cost of one occupied public rental unit (assumption).",
+    )
+    poverty_registered_first: bool = lever(
+        True,
+        unit="flag",
+        doc="Poverty-registered (建档立卡) households go to the head of the waiting list.",
+        seeds="000 (十二)",
+    )
+    rental_subsidy_cny_per_month: float = lever(
+        0.0,
+        unit="CNY/household/month",
+        low=0,
+        high=1e5,
+        doc="Rental subsidy paid to eligible households renting privately.",
+        seeds="001 二(一)1(2); 004 (六)",
+    )
+    rental_subsidy_basis: AccessBasis = lever(
+        AccessBasis.hukou,
+        unit="choice",
+        doc="Who may receive the rental subsidy: hukou | permit | open.",
+        seeds="001 二(一)1(2); 004 (六)",
+    )
+    income_ceiling_cny_per_month: float = lever(
+        8000.0,
+        unit="CNY/household/month",
+        low=0,
+        high=1e7,
+        doc="Household income at or below which a household counts as in housing need.",
+        seeds="001 二(一)1(1)-(2) (住房困难)",
+    )
+
+
+@dataclass
+class HousingTable:
+    """Per-place arrays of the housing policies and their state."""
+
+    units: np.ndarray
+    public_basis: np.ndarray  # int8 AccessBasis values
+    rent_share: np.ndarray
+    cost_per_unit_month: np.ndarray
+    poverty_first: np.ndarray
+    subsidy_cny: np.ndarray
+    subsidy_basis: np.ndarray
+    income_ceiling: np.ndarray
+    occupied: np.ndarray  # units occupied after the last allocation
+    waiting: np.ndarray  # households on the waiting list after the last allocation
+    access_prob: np.ndarray  # chance an eligible newcomer gets a unit (for decisions)
+
+    @classmethod
+    def build(
+        cls, n_places: int, city_slots: list[int], policies: list[HousingPolicy]
+    ) -> HousingTable:
+        """Arrays over all places from the policies of the cities at ``city_slots``."""
+
+        def arr(get, dtype, fill):
+            out = np.full(n_places, fill, dtype=dtype)
+            for slot, p in zip(city_slots, policies, strict=True):
+                out[slot] = get(p)
+            return out
+
+        return cls(
+            units=arr(lambda p: p.public_rental_units, np.float64, 0),
+            public_basis=arr(lambda p: p.public_rental_basis.value, np.int8, 0),
+            rent_share=arr(lambda p: p.public_rental_rent_share, np.float32, 1),
+            cost_per_unit_month=arr(
+                lambda p: p.public_rental_cost_cny_per_unit_month, np.float64, 0
+            ),
+            poverty_first=arr(lambda p: p.poverty_registered_first, bool, False),
+            subsidy_cny=arr(lambda p: p.rental_subsidy_cny_per_month, np.float32, 0),
+            subsidy_basis=arr(lambda p: p.rental_subsidy_basis.value, np.int8, 0),
+            income_ceiling=arr(lambda p: p.income_ceiling_cny_per_month, np.float32, 0),
+            occupied=np.zeros(n_places),
+            waiting=np.zeros(n_places),
+            access_prob=np.zeros(n_places),
+        )
+
+
+def allocate_housing(w: World) -> None:
+    """Phase: update the waiting lists, let free public rental units, pay rental subsidies."""
+    hh, t, places = w.hh, w.places.housing, w.places
+    renters = np.flatnonzero(places.is_city[hh.location] & (hh.tenure == Tenure.PRIVATE_RENTAL))
+    loc = hh.location[renters]
+    in_need = hh.income_cny_per_month[renters] <= t.income_ceiling[loc]
+
+    # Waiting list: eligible renters join (keeping their place if already on it); others leave.
+    queue_ok = in_need & has_access(w, renters, t.public_basis[loc]) & (t.units[loc] > 0)
+    was_waiting = hh.waiting_since_month[renters]
+    hh.waiting_since_month[hh.waiting_since_month != NOT_WAITING] = NOT_WAITING
+    hh.waiting_since_month[renters] = np.where(
+        queue_ok, np.where(was_waiting == NOT_WAITING, w.month, was_waiting), NOT_WAITING
+    )
+
+    occupied = w.count_by_place(hh.tenure == Tenure.PUBLIC_RENTAL)
+    free = np.maximum(t.units - occupied, 0.0)
+    queue = renters[queue_ok]
+    qloc = hh.location[queue]
+    priority = t.poverty_first[qloc] & hh.poverty_registered[queue]
+    order_key = hh.waiting_since_month[queue] - priority * _PRIORITY_OFFSET_MONTHS
+    weight = hh.weight[queue].astype(np.float64)
+    let = fill_capacity(qloc, weight, free, order_key, w.rng)
+    new_tenants = queue[let]
+    hh.tenure[new_tenants] = Tenure.PUBLIC_RENTAL
+    hh.waiting_since_month[new_tenants] = NOT_WAITING
+
+    queued = np.bincount(qloc, weights=weight, minlength=places.n)
+    t.access_prob = np.where(queued > 0, np.minimum(free / np.maximum(queued, 1e-9), 1.0), 1.0)
+    t.access_prob[t.units <= 0] = 0.0
+    t.occupied = occupied + np.bincount(qloc[let], weights=weight[let], minlength=places.n)
+    t.waiting = queued - np.bincount(qloc[let], weights=weight[let], minlength=places.n)
+
+    # Rental subsidy: an entitlement for eligible private renters in housing need.
+    hh.rental_subsidy[:] = False
+    still_renting = hh.tenure[renters] == Tenure.PRIVATE_RENTAL
+    subsidized = (
+        still_renting
+        & in_need
+        & (t.subsidy_cny[loc] > 0)
+        & has_access(w, renters, t.subsidy_basis[loc])
+    )
+    hh.rental_subsidy[renters[subsidized]] = True
+
+    months = w.months_per_step
+    paid = (hh.weight[renters[subsidized]] * t.subsidy_cny[loc[subsidized]]).sum(dtype=np.float64)
+    w.flows.add("outlay_rental_subsidy_cny", paid * months)
+    w.flows.add("outlay_public_rental_cny", (t.occupied * t.cost_per_unit_month).sum() * months)
+
+
+def housing_cost_cny_per_month(
+    w: World, idx: np.ndarray, city_places: np.ndarray, assume_hukou: bool = False
+) -> np.ndarray:
+    """Expected monthly housing cost of households ``idx`` in each city, net of support.
+
+    For the city a household lives in, its actual tenure and subsidy count; elsewhere it would
+    arrive as a renter without a permit, eligible only where it holds the hukou or access is open.
+    With ``assume_hukou``, every household is priced as a renter holding each city's hukou (what
+    settling would open).
+
+    Returns:
+        Array of shape ``(len(idx), len(city_places))``.
+    """
+    hh, t, places = w.hh, w.places.housing, w.places
+    rent = places.rent_cny_per_month[city_places][None, :].astype(np.float32)
+    own_hukou = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
+    if assume_hukou:
+        own_hukou = np.ones_like(own_hukou)
+    in_need = hh.income_cny_per_month[idx, None] <= t.income_ceiling[city_places][None, :]
+    sub_ok = own_hukou | (t.subsidy_basis[city_places] == AccessBasis.open.value)[None, :]
+    pub_ok = own_hukou | (t.public_basis[city_places] == AccessBasis.open.value)[None, :]
+    expected_public_saving = (
+        pub_ok
+        * t.access_prob[city_places][None, :]
+        * (1 - t.rent_share[city_places])[None, :]
+        * rent
+    )
+    cost = rent - in_need * np.maximum(
+        sub_ok * t.subsidy_cny[city_places][None, :], expected_public_saving
+    )
+
+    if assume_hukou:
+        return cost.astype(np.float32)
+    here = hh.location[idx, None] == city_places[None, :]
+    tenure = hh.tenure[idx, None]
+    actual = np.where(
+        tenure == Tenure.OWNED,
+        0.0,
+        np.where(
+            tenure == Tenure.PUBLIC_RENTAL,
+            rent * t.rent_share[city_places][None, :],
+            rent - hh.rental_subsidy[idx, None] * t.subsidy_cny[city_places][None, :],
+        ),
+    )
+    return np.where(here, actual, cost).astype(np.float32)

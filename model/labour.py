@@ -1,0 +1,107 @@
+"""Labour markets: formal jobs matched by lottery, informal work, farming wages (Harris–Todaro).
+
+Each city has a fixed number of formal jobs at a formal wage. Formal workers lose their job at a
+monthly separation rate; vacancies go by lottery to the city's workers without a formal job, the
+rest work informally (a share of them) or are unemployed. Unemployment is what remains of labour
+supply against jobs. A migrant's expected urban wage is the Harris–Todaro average
+``(F * w_formal + U * w_informal) / (F + U)``. The rural wage falls with rural labour:
+``w_r = rural_wage * (L_r / reference_rural_labor) ** (-rural_wage_elasticity)``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.households import Employment
+from model.rationing import fill_capacity
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+def match_jobs(w: World) -> None:
+    """Phase: separations, job matching, rural wages, household incomes, insurance months."""
+    hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
+    labour = places.labour
+    in_city = places.is_city[hh.location]
+    workers = hh.adults * hh.weight.astype(np.float64)
+
+    formal = np.flatnonzero(in_city & (hh.employment == Employment.FORMAL))
+    p_sep = 1.0 - (1.0 - beh.separation_rate_per_month) ** w.months_per_step
+    hh.employment[formal[rng.random(formal.size) < p_sep]] = Employment.INFORMAL
+
+    # Jobs may have shrunk below their holders: keep holders by lottery up to the jobs.
+    holders = np.flatnonzero(in_city & (hh.employment == Employment.FORMAL))
+    held = np.bincount(hh.location[holders], weights=workers[holders], minlength=places.n)
+    if np.any(held > labour.formal_jobs * (1 + 1e-12)):
+        keep = fill_capacity(hh.location[holders], workers[holders], labour.formal_jobs, None, rng)
+        hh.employment[holders[~keep]] = Employment.INFORMAL
+        held = np.bincount(
+            hh.location[holders[keep]], weights=workers[holders[keep]], minlength=places.n
+        )
+
+    seekers = np.flatnonzero(in_city & (hh.employment != Employment.FORMAL))
+    sloc = hh.location[seekers]
+    hired = fill_capacity(
+        sloc, workers[seekers], np.maximum(labour.formal_jobs - held, 0.0), None, rng
+    )
+    hh.employment[seekers[hired]] = Employment.FORMAL
+    rest = seekers[~hired]
+    informal = rng.random(rest.size) < labour.informal_job_share[hh.location[rest]]
+    hh.employment[rest] = np.where(informal, Employment.INFORMAL, Employment.UNEMPLOYED)
+
+    at_rural = places.is_rural[hh.location]
+    hh.employment[at_rural] = Employment.FARMING
+
+    labour.labor = np.bincount(hh.location, weights=workers, minlength=places.n)
+    labour.formal_filled = held + np.bincount(
+        sloc[hired], weights=workers[seekers[hired]], minlength=places.n
+    )
+    ratio = np.maximum(labour.labor, 1e-12) / labour.reference_rural_labor
+    labour.rural_wage = np.where(
+        places.is_rural,
+        labour.rural_wage_base * ratio ** (-labour.rural_wage_elasticity),
+        0.0,
+    )
+    labour.expected_urban_wage = expected_urban_wage(labour.labor, labour)
+
+    hh.income_cny_per_month[:] = household_wage(w) * hh.adults
+    formal_now = in_city & (hh.employment == Employment.FORMAL)
+    hh.insurance_months[formal_now] += w.months_per_step
+
+
+def expected_urban_wage(labor: np.ndarray, labour) -> np.ndarray:
+    """Harris–Todaro expected wage per worker at each place (before the skill premium).
+
+    ``(F * w_formal + U * share_informal * w_informal) / (F + U)`` with ``F`` the formal jobs
+    filled and ``U`` the rest of the labour force; the formal wage where nobody works yet. For
+    the outside destination, the formal job chance is its configured share.
+    """
+    filled = np.minimum(labour.formal_jobs, labor)
+    p_formal = np.where(labor > 0, filled / np.maximum(labor, 1e-12), 1.0)
+    p_formal = np.where(labour.is_outside, labour.outside_formal_share, p_formal)
+    return (
+        p_formal * labour.formal_wage
+        + (1 - p_formal) * labour.informal_job_share * labour.informal_wage
+    )
+
+
+def skill_multiplier(w: World, idx: np.ndarray | slice) -> np.ndarray:
+    """Urban wage multiplier of households from their skill, exp(premium x skill)."""
+    return np.exp(w.cfg.behavior.skill_wage_premium * w.hh.skill[idx])
+
+
+def household_wage(w: World) -> np.ndarray:
+    """Wage per working adult of every household in its current state and place (CNY/month)."""
+    hh, labour = w.hh, w.places.labour
+    loc, emp = hh.location, hh.employment
+    urban_wage = np.select(
+        [emp == Employment.FORMAL, emp == Employment.INFORMAL],
+        [labour.formal_wage[loc], labour.informal_wage[loc]],
+        default=0.0,
+    ) * skill_multiplier(w, slice(None))
+    return np.where(emp == Employment.FARMING, labour.rural_wage[loc], urban_wage).astype(
+        np.float32
+    )

@@ -1,0 +1,120 @@
+"""The Mesa model: places as agents, households as arrays, a step as an ordered list of phases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model import (
+    decisions,
+    demography,
+    housing,
+    indicators,
+    labour,
+    land,
+    permits,
+    reclassification,
+    schooling,
+    settlement,
+)
+from model.config import RunConfig
+from model.places import Place, PlaceTable
+from model.population import initial_households
+from model.world import World
+
+Phase = Callable[[World], None]
+
+# One step, in order. Each phase is a function of the world and nothing else.
+PHASES: tuple[tuple[str, Phase], ...] = (
+    ("demography", demography.age_households),
+    ("labour_market", labour.match_jobs),
+    ("residence_permits", permits.issue_residence_permits),
+    ("settlement_eligibility", settlement.mark_settlement_eligibility),
+    ("decisions", decisions.choose_locations),
+    ("settlement_admission", settlement.admit_settlers),
+    ("housing_allocation", housing.allocate_housing),
+    ("school_allocation", schooling.allocate_school_seats),
+    ("homestead_withdrawal", land.withdraw_homesteads),
+    ("reclassification", reclassification.reclassify_rural_places),
+)
+
+
+class SettlementModel(mesa.Model):
+    """Rural households moving to, staying in and settling in the cities of a region.
+
+    Args:
+        cfg: A validated run configuration (see :func:`model.config.compose_config`).
+        rng: Seed or generator; defaults to ``cfg.seed``. All randomness uses ``self.rng``.
+
+    Attributes:
+        world: Household arrays, place table, config and clock that the phases work on.
+        datacollector: Year-end indicators, one row per year from ``cfg.start_year``.
+    """
+
+    def __init__(self, cfg: RunConfig, rng: int | np.random.Generator | None = None) -> None:
+        super().__init__(rng=cfg.seed if rng is None else rng)
+        self.cfg = cfg
+        places = PlaceTable.from_config(cfg)
+        hh = initial_households(cfg, places, self.rng)
+        self.world = World(hh=hh, places=places, cfg=cfg, rng=self.rng)
+        for index in range(places.n):
+            Place(self, index)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"year": lambda m: m.world.year}
+            | {name: _reporter(name) for name in indicators.INDICATORS}
+        )
+        self._settle_initial_state()
+        self.indicators = indicators.compute(self.world)
+        self.datacollector.collect(self)
+
+    @property
+    def steps_per_year(self) -> int:
+        return 12 // self.cfg.months_per_step
+
+    @property
+    def year(self) -> int:
+        return self.world.year
+
+    def _settle_initial_state(self) -> None:
+        """Fill jobs, permits, seats and units before year one so the start is consistent."""
+        w = self.world
+        labour.match_jobs(w)
+        permits.issue_residence_permits(w)
+        housing.allocate_housing(w)
+        schooling.allocate_school_seats(w)
+        w.flows.reset()
+
+    def step(self) -> None:
+        """Advance ``months_per_step`` months: run every phase in order; close a finished year."""
+        w = self.world
+        for _name, phase in PHASES:
+            phase(w)
+        w.month += self.cfg.months_per_step
+        if w.month % 12 == 0:
+            self.indicators = indicators.compute(w)
+            self.datacollector.collect(self)
+            w.flows.reset()
+            w.places.settlement.settled_this_year_persons[:] = 0.0
+
+    def run_to_end(self) -> None:
+        """Step until the year-end of ``cfg.end_year``."""
+        n_steps = (self.cfg.end_year - self.world.year) * self.steps_per_year
+        for _ in range(n_steps):
+            self.step()
+
+    def timeseries(self) -> pd.DataFrame:
+        """Year-end indicators as a DataFrame, one row per year (``year`` first)."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df["year"] = df["year"].astype(int)
+        return df
+
+
+def _reporter(name: str) -> Callable[[SettlementModel], float]:
+    def read(m: SettlementModel) -> float:
+        return float(m.indicators[name])
+
+    read.__name__ = name
+    return read

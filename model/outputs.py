@@ -1,0 +1,96 @@
+"""Run outputs: timeseries.csv, summary.json and urbanization.png, each written atomically.
+
+A file appears under its final name only once it is complete (written to a temporary name in
+the same directory, then renamed). ``summary.json`` is written last: its presence marks a run
+whose outputs are all complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+TIMESERIES_FILE = "timeseries.csv"
+SUMMARY_FILE = "summary.json"
+PLOT_FILE = "urbanization.png"
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp_path)`` and rename the result to ``path`` once it is complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        write(tmp_path)
+        os.replace(tmp_path, path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_timeseries(df: pd.DataFrame, path: Path) -> None:
+    """Write the yearly table as CSV with a fixed float format (byte-stable across runs)."""
+    atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, float_format="%.10g"))
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    """Write a JSON document."""
+
+    def dump(tmp: Path) -> None:
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    atomic_write(path, dump)
+
+
+def plot_urbanization(df: pd.DataFrame, path: Path, title: str) -> None:
+    """Plot the resident and hukou urbanization rates and their gap, by year."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (rates, gap) = plt.subplots(
+        2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
+    )
+    rates.plot(df["year"], df["resident_urbanization_pct"], marker="o", label="resident")
+    rates.plot(df["year"], df["hukou_urbanization_pct"], marker="s", label="hukou")
+    rates.set_ylabel("urbanization rate (%)")
+    rates.set_title(title)
+    rates.legend()
+    rates.grid(alpha=0.3)
+    gap.plot(df["year"], df["gap_pp"], color="tab:red", marker="o")
+    gap.set_ylabel("gap (pp)")
+    gap.set_xlabel("year (year-end)")
+    gap.grid(alpha=0.3)
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    plt.close(fig)
+
+
+def format_table(df: pd.DataFrame) -> str:
+    """A short text table of the headline indicators, one line per year."""
+    cols = {
+        "year": "year",
+        "resident_urbanization_pct": "resident %",
+        "hukou_urbanization_pct": "hukou %",
+        "gap_pp": "gap pp",
+        "settled_persons": "settled",
+        "children_left_behind": "left behind",
+    }
+    table = df[list(cols)].rename(columns=cols)
+    return table.to_string(
+        index=False,
+        formatters={
+            "resident %": "{:.2f}".format,
+            "hukou %": "{:.2f}".format,
+            "gap pp": "{:.2f}".format,
+            "settled": "{:,.0f}".format,
+            "left behind": "{:,.0f}".format,
+        },
+    )

@@ -1,0 +1,99 @@
+"""Residence permits (居住证): who gets one, and the access rules they open.
+
+Seeds: 001 二(二)2(1)-(3) (six months' residence plus one of stable housing, job or study; easier
+processing); 002 (七) (permits for every non-settled urban resident who wants one, services
+attached); 004 (六) (permit as the main basis for schooling and housing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.households import Employment, Tenure
+from model.levers import lever
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+class AccessBasis(Enum):
+    """Who may use a city service: hukou holders only, also permit holders, or every resident."""
+
+    hukou = 0
+    permit = 1
+    open = 2
+
+
+@dataclass
+class ResidencePermitPolicy:
+    """Residence-permit rules of the region."""
+
+    months_required: int = lever(
+        6,
+        unit="months",
+        low=0,
+        high=120,
+        doc="Months of residence in a city before a migrant may apply for a residence permit.",
+        seeds="001 二(二)2(1); 002 (七)",
+    )
+    require_stable_basis: bool = lever(
+        True,
+        unit="flag",
+        doc="Applicants need one of: legal stable housing (rental and dormitory count), a job, "
+        "or children in school in the city.",
+        seeds="001 二(二)2(1)",
+    )
+    uptake_per_month: float = lever(
+        0.25,
+        unit="probability/month",
+        low=0,
+        high=1,
+        doc="Chance per month that an eligible migrant without a permit obtains one "
+        "(awareness and processing ease).",
+        seeds="001 二(二)2(3); 002 (七)",
+    )
+
+
+def hukou_here(w: World, idx: np.ndarray) -> np.ndarray:
+    """Whether households ``idx`` hold an urban hukou of the place where they live."""
+    hh = w.hh
+    return hh.hukou_urban[idx] & (hh.hukou_place[idx] == hh.location[idx])
+
+
+def has_access(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
+    """Whether households ``idx`` qualify under an access basis (one code per household).
+
+    Args:
+        w: The world.
+        idx: Household indices.
+        basis_code: ``AccessBasis`` values (ints) of the service in each household's place.
+    """
+    local = hukou_here(w, idx)
+    return (
+        (basis_code == AccessBasis.open.value)
+        | local
+        | ((basis_code == AccessBasis.permit.value) & w.hh.has_permit[idx])
+    )
+
+
+def issue_residence_permits(w: World) -> None:
+    """Phase: eligible migrants obtain permits; movers lost theirs when they moved."""
+    hh, policy = w.hh, w.cfg.residence_permit
+    in_city = w.places.is_city[hh.location]
+    candidates = np.flatnonzero(in_city & ~hh.has_permit)
+    if candidates.size == 0:
+        return
+    ok = ~hukou_here(w, candidates) & (hh.months_in_place[candidates] >= policy.months_required)
+    if policy.require_stable_basis:
+        tenure = hh.tenure[candidates]
+        housed = tenure != Tenure.RURAL_HOME
+        working = hh.employment[candidates] != Employment.UNEMPLOYED
+        studying = hh.school_seat[candidates]
+        ok &= housed | working | studying
+    p = 1.0 - (1.0 - policy.uptake_per_month) ** w.months_per_step
+    ok &= w.rng.random(candidates.size) < p
+    hh.has_permit[candidates[ok]] = True

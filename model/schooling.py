@@ -1,0 +1,148 @@
+"""School access for migrant children: enrolment basis and the seats open to them.
+
+Children without a seat where their parents live stay behind in the origin (留守儿童): they count as
+rural residents there, and the household weighs that as a cost when it chooses where to live.
+
+Seeds: 000 (四) (admission based mainly on the residence permit), 000 (五) (aid for the children
+of poor migrants), 001 二(一)2(1) (permit as the main basis; no extra paperwork; children of
+formerly poor households enrolled on time), 002 (八) (more seats, public schools first),
+004 (六) (more urban seats; permit-based admission).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.levers import lever
+from model.permits import AccessBasis, has_access, hukou_here
+from model.rationing import fill_capacity
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+@dataclass
+class SchoolingPolicy:
+    """One city's school access for the children of non-hukou residents."""
+
+    enrolment_basis: AccessBasis = lever(
+        AccessBasis.permit,
+        unit="choice",
+        doc="Who may enrol: hukou (children holding the city's hukou only) | permit "
+        "(residence-permit holders) | open (every resident child).",
+        seeds="000 (四); 001 二(一)2(1); 002 (八); 004 (六)",
+    )
+    migrant_school_seats: float = lever(
+        0.0,
+        unit="children",
+        low=0,
+        high=1e8,
+        doc="Public-school places open to children without the city's hukou.",
+        seeds="002 (八); 004 (六)",
+    )
+    poverty_registered_first: bool = lever(
+        True,
+        unit="flag",
+        doc="Children of poverty-registered households are placed first.",
+        seeds="000 (五); 001 二(一)2(1)",
+    )
+    cost_cny_per_seat_month: float = lever(
+        1000.0,
+        unit="CNY/child/month",
+        low=0,
+        high=1e5,
+        doc="Fiscal cost of one occupied migrant school place (assumption).",
+    )
+
+
+@dataclass
+class SchoolTable:
+    """Per-place arrays of the schooling policies and their state."""
+
+    basis: np.ndarray  # int8 AccessBasis values
+    seats: np.ndarray
+    poverty_first: np.ndarray
+    cost_per_seat_month: np.ndarray
+    used: np.ndarray  # migrant seats occupied after the last allocation (children)
+    access_prob: np.ndarray  # chance an eligible newcomer's children get seats (for decisions)
+
+    @classmethod
+    def build(
+        cls, n_places: int, city_slots: list[int], policies: list[SchoolingPolicy]
+    ) -> SchoolTable:
+        """Arrays over all places from the policies of the cities at ``city_slots``."""
+
+        def arr(get, dtype, fill):
+            out = np.full(n_places, fill, dtype=dtype)
+            for slot, p in zip(city_slots, policies, strict=True):
+                out[slot] = get(p)
+            return out
+
+        return cls(
+            basis=arr(lambda p: p.enrolment_basis.value, np.int8, AccessBasis.hukou.value),
+            seats=arr(lambda p: p.migrant_school_seats, np.float64, 0),
+            poverty_first=arr(lambda p: p.poverty_registered_first, bool, False),
+            cost_per_seat_month=arr(lambda p: p.cost_cny_per_seat_month, np.float64, 0),
+            used=np.zeros(n_places),
+            access_prob=np.zeros(n_places),
+        )
+
+
+def schooled_with_parents(w: World) -> np.ndarray:
+    """Whether each household's children live and study where the parents live (bool)."""
+    hh = w.hh
+    at_origin = hh.location == hh.origin
+    hukou_family_here = hh.hukou_urban & hh.family_followed & (hh.hukou_place == hh.location)
+    return at_origin | hukou_family_here | hh.school_seat
+
+
+def allocate_school_seats(w: World) -> None:
+    """Phase: children of eligible migrants take free seats, priority groups first."""
+    hh, t, places = w.hh, w.places.schooling, w.places
+    in_city = places.is_city[hh.location]
+    city_idx = np.flatnonzero(in_city & (hh.children > 0))
+    local = hukou_here(w, city_idx) & hh.family_followed[city_idx]
+    hh.school_seat[city_idx[local]] = False  # hukou children use local schools, not migrant seats
+    migrants = city_idx[~local]
+    loc = hh.location[migrants]
+    kids = hh.children[migrants] * hh.weight[migrants].astype(np.float64)
+    holding = hh.school_seat[migrants]
+    used = np.bincount(loc[holding], weights=kids[holding], minlength=places.n)
+    free = np.maximum(t.seats - used, 0.0)
+
+    want = ~holding & has_access(w, migrants, t.basis[loc])
+    applicants, aloc, akids = migrants[want], loc[want], kids[want]
+    priority = t.poverty_first[aloc] & hh.poverty_registered[applicants]
+    placed = fill_capacity(aloc, akids, free, -priority.astype(np.float64), w.rng)
+    hh.school_seat[applicants[placed]] = True
+
+    demand = np.bincount(aloc, weights=akids, minlength=places.n)
+    t.access_prob = np.where(demand > 0, np.minimum(free / np.maximum(demand, 1e-9), 1.0), 1.0)
+    t.access_prob[t.seats <= 0] = 0.0
+    t.used = used + np.bincount(aloc[placed], weights=akids[placed], minlength=places.n)
+    w.flows.add(
+        "outlay_school_places_cny", (t.used * t.cost_per_seat_month).sum() * w.months_per_step
+    )
+
+
+def school_access_prob(w: World, idx: np.ndarray, city_places: np.ndarray) -> np.ndarray:
+    """Chance that the children of households ``idx`` study with them in each city.
+
+    A household's own hukou city (with the family's hukou) is certain, and so is a seat it
+    holds. Elsewhere the children need the enrolment basis (a permit is expected to come with
+    residence, so the permit basis counts as reachable) and a free seat.
+
+    Returns:
+        Array of shape ``(len(idx), len(city_places))``.
+    """
+    hh, t = w.hh, w.places.schooling
+    hukou_family = (hh.hukou_urban & hh.family_followed)[idx, None] & (
+        hh.hukou_place[idx, None] == city_places[None, :]
+    )
+    seat_here = hh.school_seat[idx, None] & (hh.location[idx, None] == city_places[None, :])
+    basis_ok = t.basis[city_places] != AccessBasis.hukou.value
+    newcomer = basis_ok[None, :] * t.access_prob[city_places][None, :]
+    return np.where(hukou_family | seat_here, 1.0, newcomer).astype(np.float32)

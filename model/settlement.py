@@ -1,0 +1,247 @@
+"""Settlement (落户): each city's rule, who is eligible, and admission under an annual quota.
+
+Rules, from the seeds:
+- ``open``: zero threshold; anyone living or working in the city may register, given an address
+  (001 二(二)1(1); 004 (六) "open except Chengdu"; 000 (十四)).
+- ``conditions``: legal stable housing (rental included) or a stable job with urban social
+  insurance, after optional minimum months (002 (四)).
+- ``points``: points for residence, insurance, skill, an owned home and poverty registration, an
+  annual quota filled highest points first (000 (十四): Chengdu's points weighted to poor migrants).
+- ``closed``: no settlement (a counterfactual).
+Renters need an address: a community collective household lets them register (001 二(二)1(3);
+002 (五)). Family members may follow the applicant (001 二(二)1(2); 002 (四)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model import land
+from model.households import Tenure
+from model.levers import lever
+from model.rationing import fill_capacity
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+class SettlementRuleType(Enum):
+    """Kinds of settlement rule a city can run."""
+
+    open = 0
+    conditions = 1
+    points = 2
+    closed = 3
+
+
+@dataclass
+class SettlementRule:
+    """One city's settlement rule."""
+
+    rule: SettlementRuleType = lever(
+        SettlementRuleType.open,
+        unit="choice",
+        doc="open (zero threshold) | conditions | points (with annual quota) | closed.",
+        seeds="001 二(二)1(1); 002 (四); 004 (六); 000 (十四)",
+    )
+    min_residence_months: int = lever(
+        0,
+        unit="months",
+        low=0,
+        high=600,
+        doc="Months lived in the city before applying (conditions and points rules).",
+        seeds="002 (四)",
+    )
+    min_insurance_months: int = lever(
+        0,
+        unit="months",
+        low=0,
+        high=600,
+        doc="Months of urban employee social insurance that count as a stable job "
+        "(conditions) or are required (points).",
+        seeds="002 (四)",
+    )
+    rental_counts_as_stable_housing: bool = lever(
+        True,
+        unit="flag",
+        doc="A rented home counts as legal stable housing for the conditions rule.",
+        seeds="002 (四) (含租赁)",
+    )
+    community_collective_household: bool = lever(
+        True,
+        unit="flag",
+        doc="Renters and dormitory dwellers may register at a community collective household; "
+        "without it only owners and public-rental tenants have an address to settle at.",
+        seeds="001 二(二)1(3); 002 (五)",
+    )
+    family_follows: bool = lever(
+        True,
+        unit="flag",
+        doc="Spouse, children and parents move their hukou with the applicant.",
+        seeds="001 二(二)1(2); 002 (四)",
+    )
+    points_per_year_residence: float = lever(
+        10.0, unit="points/year", low=0, high=1000, doc="Points per year lived in the city."
+    )
+    points_per_year_insurance: float = lever(
+        10.0, unit="points/year", low=0, high=1000, doc="Points per year of social insurance."
+    )
+    points_per_skill_sd: float = lever(
+        10.0,
+        unit="points/sd",
+        low=0,
+        high=1000,
+        doc="Points per standard deviation of skill above the mean.",
+    )
+    points_owned_home: float = lever(
+        20.0, unit="points", low=0, high=1000, doc="Points for owning a home in the city."
+    )
+    points_poverty_registered: float = lever(
+        20.0,
+        unit="points",
+        low=0,
+        high=1000,
+        doc="Points for poverty-registered (建档立卡) households.",
+        seeds="000 (十四)",
+    )
+    min_points: float = lever(
+        0.0, unit="points", low=0, high=10000, doc="Points needed to apply under the points rule."
+    )
+    annual_quota_persons: float = lever(
+        1e9,
+        unit="persons/year",
+        low=0,
+        high=1e9,
+        doc="Persons admitted per calendar year under the points rule, highest points first.",
+        seeds="000 (十四)",
+    )
+
+
+@dataclass
+class SettlementTable:
+    """Per-place arrays of the settlement rules (places without a city rule are closed)."""
+
+    rule: np.ndarray  # int8 SettlementRuleType values
+    min_residence_months: np.ndarray
+    min_insurance_months: np.ndarray
+    rental_counts: np.ndarray  # bool
+    collective_household: np.ndarray  # bool
+    family_follows: np.ndarray  # bool
+    points_residence: np.ndarray
+    points_insurance: np.ndarray
+    points_skill: np.ndarray
+    points_owned: np.ndarray
+    points_poverty: np.ndarray
+    min_points: np.ndarray
+    annual_quota_persons: np.ndarray
+    settled_this_year_persons: np.ndarray  # float64, admitted so far in the calendar year
+
+    @classmethod
+    def build(
+        cls, n_places: int, city_slots: list[int], rules: list[SettlementRule]
+    ) -> SettlementTable:
+        """Arrays over all places from the rules of the cities at ``city_slots``."""
+
+        def arr(get, dtype, fill):
+            out = np.full(n_places, fill, dtype=dtype)
+            for slot, r in zip(city_slots, rules, strict=True):
+                out[slot] = get(r)
+            return out
+
+        return cls(
+            rule=arr(lambda r: r.rule.value, np.int8, SettlementRuleType.closed.value),
+            min_residence_months=arr(lambda r: r.min_residence_months, np.int16, 0),
+            min_insurance_months=arr(lambda r: r.min_insurance_months, np.int16, 0),
+            rental_counts=arr(lambda r: r.rental_counts_as_stable_housing, bool, False),
+            collective_household=arr(lambda r: r.community_collective_household, bool, False),
+            family_follows=arr(lambda r: r.family_follows, bool, False),
+            points_residence=arr(lambda r: r.points_per_year_residence, np.float32, 0),
+            points_insurance=arr(lambda r: r.points_per_year_insurance, np.float32, 0),
+            points_skill=arr(lambda r: r.points_per_skill_sd, np.float32, 0),
+            points_owned=arr(lambda r: r.points_owned_home, np.float32, 0),
+            points_poverty=arr(lambda r: r.points_poverty_registered, np.float32, 0),
+            min_points=arr(lambda r: r.min_points, np.float32, 0),
+            annual_quota_persons=arr(lambda r: r.annual_quota_persons, np.float64, 0),
+            settled_this_year_persons=np.zeros(n_places),
+        )
+
+
+def mark_settlement_eligibility(w: World) -> None:
+    """Phase: flag rural-hukou city residents who meet their city's rule; score points."""
+    hh, rules = w.hh, w.places.settlement
+    hh.settlement_eligible[:] = False
+    idx = np.flatnonzero(w.places.is_city[hh.location] & ~hh.hukou_urban)
+    if idx.size == 0:
+        return
+    loc = hh.location[idx]
+    rule = rules.rule[loc]
+    tenure = hh.tenure[idx]
+    renting = (tenure == Tenure.PRIVATE_RENTAL) | (tenure == Tenure.DORM)
+    owns_or_public = (tenure == Tenure.OWNED) | (tenure == Tenure.PUBLIC_RENTAL)
+    has_address = owns_or_public | (renting & rules.collective_household[loc])
+    residence_ok = hh.months_in_place[idx] >= rules.min_residence_months[loc]
+    insurance_ok = hh.insurance_months[idx] >= np.maximum(rules.min_insurance_months[loc], 1)
+    stable_housing = owns_or_public | (renting & rules.rental_counts[loc])
+
+    points = (
+        rules.points_residence[loc] * (hh.months_in_place[idx] / 12.0)
+        + rules.points_insurance[loc] * (hh.insurance_months[idx] / 12.0)
+        + rules.points_skill[loc] * np.maximum(hh.skill[idx], 0.0)
+        + rules.points_owned[loc] * (tenure == Tenure.OWNED)
+        + rules.points_poverty[loc] * hh.poverty_registered[idx]
+    )
+    insurance_required = hh.insurance_months[idx] >= rules.min_insurance_months[loc]
+    eligible = np.select(
+        [
+            rule == SettlementRuleType.open.value,
+            rule == SettlementRuleType.conditions.value,
+            rule == SettlementRuleType.points.value,
+        ],
+        [
+            has_address,
+            has_address & residence_ok & (stable_housing | insurance_ok),
+            has_address & residence_ok & insurance_required & (points >= rules.min_points[loc]),
+        ],
+        default=False,
+    )
+    hh.settlement_eligible[idx] = eligible
+    hh.settlement_points[idx] = points
+
+
+def admit_settlers(w: World) -> None:
+    """Phase: eligible applicants take an urban hukou; points cities fill the quota by points."""
+    hh, rules = w.hh, w.places.settlement
+    idx = np.flatnonzero(hh.settle_applicant & hh.settlement_eligible)
+    hh.settle_applicant[:] = False
+    if idx.size == 0:
+        return
+    loc = hh.location[idx]
+    follows = rules.family_follows[loc]
+    persons = np.where(follows, hh.size[idx], 1) * hh.weight[idx].astype(np.float64)
+    quota_left = np.where(
+        rules.rule == SettlementRuleType.points.value,
+        np.maximum(rules.annual_quota_persons - rules.settled_this_year_persons, 0.0),
+        np.inf,
+    )
+    admitted = fill_capacity(loc, persons, quota_left, -hh.settlement_points[idx], w.rng)
+    idx, loc, follows, persons = idx[admitted], loc[admitted], follows[admitted], persons[admitted]
+
+    hh.hukou_urban[idx] = True
+    hh.hukou_place[idx] = loc
+    hh.family_followed[idx] = follows
+    hh.settlement_eligible[idx] = False
+    np.add.at(rules.settled_this_year_persons, loc, persons)
+    w.flows.add("settled_persons", persons.sum())
+    w.flows.add_by_place("settled_persons", loc, persons)
+    land.apply_settlement_terms(w, idx)
+
+
+def urban_hukou_persons(w: World) -> np.ndarray:
+    """Persons per household holding an urban hukou of the region (float32)."""
+    hh = w.hh
+    held = np.where(hh.family_followed, hh.size, 1)
+    return np.where(hh.hukou_urban, held, 0).astype(np.float32)

@@ -1,0 +1,73 @@
+"""Bad input: a one-line error naming the key or file, non-zero exit, no complete-looking output."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_cli
+from model import ConfigError, compose_config
+
+CASES = {
+    "unknown scenario": (["scenario=atlantis"], "scenario/atlantis"),
+    "unknown key": (["no_such_lever=1"], "no_such_lever"),
+    "unknown appended key": (["+cities.capital.no_such_lever=1"], "cities.capital.no_such_lever"),
+    "wrong type": (["n_households=many"], "n_households"),
+    "negative seats": (
+        ["cities.capital.schooling.migrant_school_seats=-5"],
+        "cities.capital.schooling.migrant_school_seats",
+    ),
+    "share above one": (["land.contract_land_kept_share=1.5"], "land.contract_land_kept_share"),
+    "unknown enum": (["cities.capital.settlement.rule=lottery"], "cities.capital.settlement.rule"),
+    "end before start": (["end_year=2000"], "end_year"),
+    "step not dividing 12": (["months_per_step=5"], "months_per_step"),
+    "unknown town": (["rural_areas.hills.town=atlantis"], "rural_areas.hills.town"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_cli_rejects_bad_input_with_one_line(case, tmp_path):
+    args, names = CASES[case]
+    out = tmp_path / "out"
+    proc = run_cli([*args, f"hydra.run.dir={out}"])
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: ")
+    assert names in lines[0]
+    assert not out.exists()  # nothing written, so nothing looks complete
+
+
+def test_malformed_yaml_names_the_file(tmp_path):
+    scenario_dir = tmp_path / "scenario"
+    scenario_dir.mkdir()
+    bad = scenario_dir / "broken.yaml"
+    bad.write_text("# @package _global_\ncities: [\n  capital: 1\n")
+    out = tmp_path / "out"
+    proc = run_cli(
+        ["scenario=broken", f"hydra.searchpath=[file://{tmp_path}]", f"hydra.run.dir={out}"]
+    )
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "malformed YAML" in lines[0] and str(bad) in lines[0]
+    assert not out.exists()
+
+
+def test_user_scenario_directory_works(tmp_path):
+    scenario_dir = tmp_path / "scenario"
+    scenario_dir.mkdir()
+    (scenario_dir / "mine.yaml").write_text(
+        "# @package _global_\ndefaults:\n  - demo\nscenario_name: mine\nend_year: 2022\n"
+        "n_households: 3000\n"
+    )
+    out = tmp_path / "out"
+    proc = run_cli(
+        ["scenario=mine", f"hydra.searchpath=[file://{tmp_path}]", f"hydra.run.dir={out}"]
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "summary.json").exists()
+
+
+def test_python_api_raises_config_error():
+    with pytest.raises(ConfigError, match=r"cities\.capital\.housing\.public_rental_units"):
+        compose_config(["cities.capital.housing.public_rental_units=-1"])
