@@ -30,6 +30,7 @@ from model.land import LandPolicy
 from model.levers import ConfigError, lever, section, validate
 from model.permits import ResidencePermitPolicy
 from model.places import CityConfig, OutsideConfig, RuralAreaConfig
+from model.targets import StartData, Target
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -172,6 +173,8 @@ class RunConfig:
     land: LandPolicy = section(LandPolicy, "land rights")
     reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
     behavior: BehaviorConfig = section(BehaviorConfig, "behaviour")
+    start: StartData = section(StartData, "start-year data matched by the initial population")
+    targets: dict[str, Target] = field(default_factory=dict)
     harris_todaro: HarrisTodaroConfig = section(HarrisTodaroConfig, "Harris–Todaro economy")
 
 
@@ -203,6 +206,20 @@ def check_consistency(cfg: RunConfig) -> None:
     )
     if overlap:
         raise ConfigError(f"place name(s) {sorted(overlap)} used twice; names must be unique")
+    inflow = sum(c.initial_inflow_households for c in cfg.cities.values())
+    if inflow > 0 and not cfg.outside.enabled:
+        raise ConfigError(
+            "config key 'cities.<name>.initial_inflow_households' needs outside.enabled=true "
+            "(inflow households hold their hukou outside the region)"
+        )
+    from model.indicators import INDICATORS
+
+    for name, target in cfg.targets.items():
+        if target.indicator not in INDICATORS:
+            raise ConfigError(
+                f"config key 'targets.{name}.indicator' = '{target.indicator}' is not an "
+                f"indicator; allowed: {', '.join(INDICATORS)}"
+            )
     for name, area in cfg.rural_areas.items():
         if area.town and area.town not in cfg.cities:
             raise ConfigError(

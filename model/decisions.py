@@ -34,22 +34,23 @@ if TYPE_CHECKING:
 
 
 def choose_locations(w: World) -> None:
-    """Phase: reviewing households choose a place; stayers in a city may apply to settle."""
-    hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
-    reviewing = rng.random(len(hh), dtype=np.float32) < w.review_probability()
-    idx = np.flatnonzero(reviewing & places.is_rural[hh.origin])
-    if idx.size == 0:
-        return
-    alt_places = alternative_places(w, idx)
-    utility = location_utilities(w, idx, alt_places)
-    noise = rng.gumbel(size=utility.shape).astype(np.float32)
-    choice = np.argmax(utility / np.float32(beh.logit_scale_cny_per_month) + noise, axis=1)
-    new_place = alt_places[np.arange(idx.size), choice]
-    moving = new_place != hh.location[idx]
-    relocate(w, idx[moving], new_place[moving])
+    """Phase: reviewing households choose a place; those staying in a city may apply to settle.
 
-    stayers = idx[~moving]
-    apply_to_settle(w, stayers[hh.settlement_eligible[stayers]])
+    Only households from the region's rural areas choose among places; urban natives, and
+    households from outside the region, stay where they are but may apply to settle.
+    """
+    hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
+    reviewing = np.flatnonzero(rng.random(len(hh), dtype=np.float32) < w.review_probability())
+    idx = reviewing[places.is_rural[hh.origin[reviewing]]]
+    if idx.size:
+        alt_places = alternative_places(w, idx)
+        utility = location_utilities(w, idx, alt_places)
+        noise = rng.gumbel(size=utility.shape).astype(np.float32)
+        choice = np.argmax(utility / np.float32(beh.logit_scale_cny_per_month) + noise, axis=1)
+        new_place = alt_places[np.arange(idx.size), choice]
+        moving = new_place != hh.location[idx]
+        relocate(w, idx[moving], new_place[moving])
+    apply_to_settle(w, reviewing[hh.settlement_eligible[reviewing]])
 
 
 def alternative_places(w: World, idx: np.ndarray) -> np.ndarray:

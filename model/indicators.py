@@ -3,7 +3,9 @@
 Definitions (persons, real population):
 - resident population: persons living in the region's places (rural areas and cities); children
   left behind live in their origin, so they count where they are, not where their parents are;
+  households from outside the region count as residents;
 - registered population: persons holding the region's hukou, wherever they live (outside too);
+  households from outside the region are not registered until they settle;
 - resident urbanization = urban residents / resident population;
 - hukou urbanization = urban-hukou holders / registered population;
 - gap = resident - hukou, in percentage points.
@@ -11,6 +13,7 @@ Definitions (persons, real population):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -51,34 +54,71 @@ INDICATORS: dict[str, str] = {
 }
 
 
+@dataclass
+class PersonAccounts:
+    """Real persons per household in each statistical category (float64 arrays)."""
+
+    resident: np.ndarray  # counted in the region's resident population (incl. children behind)
+    urban_resident: np.ndarray  # living in a city or town of the region
+    registered: np.ndarray  # holding the region's hukou
+    urban_hukou: np.ndarray  # holding an urban hukou of the region
+    non_hukou_urban: np.ndarray  # urban residents without an urban hukou of the region
+    children_away: np.ndarray  # school-age children living apart from the parents
+    outside: np.ndarray  # registered persons living outside the region
+
+
+def person_accounts(w: World) -> PersonAccounts:
+    """Split every household's persons into the categories the statistics count."""
+    hh, places = w.hh, w.places
+    weight = hh.weight.astype(np.float64)
+    in_city = places.is_city[hh.location]
+    outside = places.is_outside[hh.location]
+    away = np.where(schooled_with_parents(w), 0, hh.children) * weight
+    present = hh.size * weight - away  # persons where the household lives
+    origin_in_region = ~places.is_outside[hh.origin]  # children behind live in the origin
+    registered = np.where(places.is_outside[hh.hukou_place], 0.0, hh.size * weight)
+    urban_hukou = urban_hukou_persons(w) * weight
+    hukou_present = np.where(hh.family_followed, present, np.minimum(urban_hukou, present))
+    urban_resident = np.where(in_city, present, 0.0)
+    return PersonAccounts(
+        resident=np.where(outside, 0.0, present) + np.where(origin_in_region, away, 0.0),
+        urban_resident=urban_resident,
+        registered=registered,
+        urban_hukou=urban_hukou,
+        non_hukou_urban=urban_resident - np.where(hh.hukou_urban & in_city, hukou_present, 0.0),
+        children_away=away,
+        outside=np.where(outside, present, 0.0),
+    )
+
+
+def urbanization_rates(
+    resident: float, urban_resident: float, registered: float, urban_hukou: float
+) -> tuple[float, float]:
+    """(resident rate, hukou rate) in percent from the four population totals."""
+    return (
+        100.0 * urban_resident / max(resident, 1e-12),
+        100.0 * urban_hukou / max(registered, 1e-12),
+    )
+
+
 def compute(w: World) -> dict[str, float]:
     """All indicators for the current state and the flows of the year so far."""
     hh, places, flows = w.hh, w.places, w.flows.totals
     weight = hh.weight.astype(np.float64)
     in_city = places.is_city[hh.location]
-    outside = places.is_outside[hh.location]
-    with_parents = schooled_with_parents(w)
-    children_away = np.where(with_parents, 0, hh.children).astype(np.float64)
-    present = (hh.size - children_away) * weight  # persons where the household lives
-
-    urban_residents = present[in_city].sum()
-    resident_population = present[~outside].sum() + (children_away * weight).sum()
-    registered = (hh.size * weight).sum()
-    hukou_persons = urban_hukou_persons(w).astype(np.float64)
-    urban_hukou = (hukou_persons * weight).sum()
-    present_hukou = np.where(
-        hh.family_followed, present, np.minimum(hukou_persons * weight, present)
+    acc = person_accounts(w)
+    resident_population = acc.resident.sum()
+    urban_residents = acc.urban_resident.sum()
+    registered = acc.registered.sum()
+    urban_hukou = acc.urban_hukou.sum()
+    resident_pct, hukou_pct = urbanization_rates(
+        resident_population, urban_residents, registered, urban_hukou
     )
-    hukou_here = hh.hukou_urban & in_city
-    non_hukou_urban = urban_residents - present_hukou[hukou_here].sum()
-
     workers = hh.adults * weight
     urban_labor = workers[in_city].sum()
     no_formal = in_city & (hh.employment != Employment.FORMAL)
     jobless = in_city & (hh.employment == Employment.UNEMPLOYED)
     cities = places.is_city
-    resident_pct = 100.0 * urban_residents / max(resident_population, 1e-12)
-    hukou_pct = 100.0 * urban_hukou / max(registered, 1e-12)
     outlay = sum(v for k, v in flows.items() if k.startswith("outlay_"))
     return {
         "resident_urbanization_pct": resident_pct,
@@ -88,10 +128,10 @@ def compute(w: World) -> dict[str, float]:
         "urban_resident_population": urban_residents,
         "registered_population": registered,
         "urban_hukou_population": urban_hukou,
-        "non_hukou_urban_residents": non_hukou_urban,
-        "persons_outside_region": present[outside].sum(),
+        "non_hukou_urban_residents": acc.non_hukou_urban.sum(),
+        "persons_outside_region": acc.outside.sum(),
         "settled_persons": flows.get("settled_persons", 0.0),
-        "children_left_behind": (children_away * weight).sum(),
+        "children_left_behind": acc.children_away.sum(),
         "migrant_children_in_school": places.schooling.used[cities].sum(),
         "migrant_school_seats": places.schooling.seats[cities].sum(),
         "public_rental_units": places.housing.units[cities].sum(),
@@ -106,3 +146,60 @@ def compute(w: World) -> dict[str, float]:
         "urban_jobless_rate": workers[jobless].sum() / max(urban_labor, 1e-12),
         "fiscal_outlay_cny": outlay,
     }
+
+
+CITY_COLUMNS: dict[str, str] = {
+    "residents": "persons living in the city (children behind excluded)",
+    "non_hukou_residents": "residents without an urban hukou of the region",
+    "settled_persons": "persons who took the city's hukou in the year",
+    "migrant_school_seats": "school seats open to migrant children",
+    "migrant_children_in_school": "seats occupied",
+    "public_rental_units": "public rental units",
+    "public_rental_occupied": "units occupied",
+    "public_rental_waiting": "households on the waiting list",
+    "residence_permit_households": "households holding a residence permit",
+    "labor": "workers living in the city",
+    "formal_jobs": "formal jobs",
+    "formal_jobs_filled": "formal jobs held",
+    "unemployment_rate": "workers without a formal job / workers",
+}
+
+
+def by_city(w: World) -> list[dict[str, float | str | int]]:
+    """One row per city: the city's stocks and the year's flows so far."""
+    hh, places = w.hh, w.places
+    acc = person_accounts(w)
+    n = places.n
+
+    def total(values: np.ndarray) -> np.ndarray:
+        return np.bincount(hh.location, weights=values, minlength=n)
+
+    residents = total(acc.urban_resident)
+    non_hukou = total(acc.non_hukou_urban)
+    permits = w.count_by_place(hh.has_permit)
+    occupied = w.count_by_place(hh.tenure == Tenure.PUBLIC_RENTAL)
+    settled = w.flows.by_place.get("settled_persons", np.zeros(n))
+    labour = places.labour
+    rows = []
+    for c in places.city_places:
+        labor = labour.labor[c]
+        rows.append(
+            {
+                "year": w.year,
+                "city": places.names[c],
+                "residents": residents[c],
+                "non_hukou_residents": non_hukou[c],
+                "settled_persons": settled[c],
+                "migrant_school_seats": places.schooling.seats[c],
+                "migrant_children_in_school": places.schooling.used[c],
+                "public_rental_units": places.housing.units[c],
+                "public_rental_occupied": occupied[c],
+                "public_rental_waiting": places.housing.waiting[c],
+                "residence_permit_households": permits[c],
+                "labor": labor,
+                "formal_jobs": labour.formal_jobs[c],
+                "formal_jobs_filled": labour.formal_filled[c],
+                "unemployment_rate": 1 - labour.formal_filled[c] / labor if labor > 0 else 0.0,
+            }
+        )
+    return rows

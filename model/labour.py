@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from model.world import World
 
 
+def grow_jobs(w: World) -> None:
+    """Phase: each city's formal jobs grow at its configured yearly rate."""
+    labour = w.places.labour
+    labour.formal_jobs *= (1.0 + labour.jobs_growth_per_year) ** (w.months_per_step / 12)
+
+
 def match_jobs(w: World) -> None:
     """Phase: separations, job matching, rural wages, household incomes, insurance months."""
     hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng

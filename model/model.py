@@ -21,15 +21,18 @@ from model import (
     settlement,
 )
 from model.config import RunConfig
+from model.households import NOT_WAITING, Employment, Tenure
 from model.places import Place, PlaceTable
-from model.population import initial_households
+from model.population import initial_households, match_start
 from model.world import World
 
 Phase = Callable[[World], None]
+START_PASSES = 3  # reweight-and-reallocate passes when matching start-year data
 
 # One step, in order. Each phase is a function of the world and nothing else.
 PHASES: tuple[tuple[str, Phase], ...] = (
     ("demography", demography.age_households),
+    ("job_growth", labour.grow_jobs),
     ("labour_market", labour.match_jobs),
     ("residence_permits", permits.issue_residence_permits),
     ("settlement_eligibility", settlement.mark_settlement_eligibility),
@@ -64,11 +67,11 @@ class SettlementModel(mesa.Model):
             Place(self, index)
         self.datacollector = mesa.DataCollector(
             model_reporters={"year": lambda m: m.world.year}
-            | {name: _reporter(name) for name in indicators.INDICATORS}
+            | {name: _reporter(name) for name in indicators.INDICATORS},
+            tables={"cities": ["year", "city", *indicators.CITY_COLUMNS]},
         )
         self._settle_initial_state()
-        self.indicators = indicators.compute(self.world)
-        self.datacollector.collect(self)
+        self._collect()
 
     @property
     def steps_per_year(self) -> int:
@@ -79,13 +82,28 @@ class SettlementModel(mesa.Model):
         return self.world.year
 
     def _settle_initial_state(self) -> None:
-        """Fill jobs, permits, seats and units before year one so the start is consistent."""
+        """Fill jobs, permits, seats and units before year one so the start is consistent.
+
+        With start-year data, the population is reweighted to meet it and the services are
+        allocated again from scratch (seats and units are real numbers, so who gets them depends
+        on the weights); a few passes make the start rates exact to well under 0.1 points.
+        """
+        w = self.world
+        insurance_months = w.hh.insurance_months.copy()
+        self._allocate_initial_services()
+        if self.cfg.start.active:
+            for _ in range(START_PASSES):
+                match_start(w, self.cfg.start)
+                _clear_initial_services(w, insurance_months)
+                self._allocate_initial_services()
+        w.flows.reset()
+
+    def _allocate_initial_services(self) -> None:
         w = self.world
         labour.match_jobs(w)
         permits.issue_residence_permits(w)
         housing.allocate_housing(w)
         schooling.allocate_school_seats(w)
-        w.flows.reset()
 
     def step(self) -> None:
         """Advance ``months_per_step`` months: run every phase in order; close a finished year."""
@@ -94,10 +112,16 @@ class SettlementModel(mesa.Model):
             phase(w)
         w.month += self.cfg.months_per_step
         if w.month % 12 == 0:
-            self.indicators = indicators.compute(w)
-            self.datacollector.collect(self)
+            self._collect()
             w.flows.reset()
             w.places.settlement.settled_this_year_persons[:] = 0.0
+
+    def _collect(self) -> None:
+        """Record the year-end indicators and the per-city rows."""
+        self.indicators = indicators.compute(self.world)
+        self.datacollector.collect(self)
+        for row in indicators.by_city(self.world):
+            self.datacollector.add_table_row("cities", row)
 
     def run_to_end(self) -> None:
         """Step until the year-end of ``cfg.end_year``."""
@@ -105,11 +129,28 @@ class SettlementModel(mesa.Model):
         for _ in range(n_steps):
             self.step()
 
+    def city_table(self) -> pd.DataFrame:
+        """Year-end rows per city (``year``, ``city``, then ``indicators.CITY_COLUMNS``)."""
+        return self.datacollector.get_table_dataframe("cities")
+
     def timeseries(self) -> pd.DataFrame:
         """Year-end indicators as a DataFrame, one row per year (``year`` first)."""
         df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
         df["year"] = df["year"].astype(int)
         return df
+
+
+def _clear_initial_services(w: World, insurance_months: np.ndarray) -> None:
+    """Undo the initial allocation of jobs, permits, units, subsidies and seats."""
+    hh = w.hh
+    in_city = w.places.is_city[hh.location]
+    hh.insurance_months[:] = insurance_months
+    hh.employment[in_city] = Employment.INFORMAL
+    hh.school_seat[in_city] = False
+    hh.tenure[hh.tenure == Tenure.PUBLIC_RENTAL] = Tenure.PRIVATE_RENTAL
+    hh.waiting_since_month[:] = NOT_WAITING
+    hh.rental_subsidy[:] = False
+    hh.has_permit[:] = False
 
 
 def _reporter(name: str) -> Callable[[SettlementModel], float]:

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 TIMESERIES_FILE = "timeseries.csv"
+CITIES_FILE = "cities.csv"
 SUMMARY_FILE = "summary.json"
 PLOT_FILE = "urbanization.png"
 
@@ -35,7 +36,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def write_timeseries(df: pd.DataFrame, path: Path) -> None:
-    """Write the yearly table as CSV with a fixed float format (byte-stable across runs)."""
+    """Write a yearly table as CSV with a fixed float format (byte-stable across runs)."""
     atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, float_format="%.10g"))
 
 
@@ -94,3 +95,18 @@ def format_table(df: pd.DataFrame) -> str:
             "left behind": "{:,.0f}".format,
         },
     )
+
+
+def format_targets(scored: dict[str, dict[str, Any]]) -> str:
+    """A short text table of the scored targets."""
+    symbol = {"at_most": "<=", "at_least": ">=", "near": "~"}
+    lines = ["targets:"]
+    for name, t in scored.items():
+        achieved = "n/a" if t["achieved"] is None else f"{t['achieved']:,.2f}"
+        verdict = {True: "met", False: "MISSED", None: "not scored"}[t["met"]]
+        total = "cumulative " if t["cumulative"] else ""
+        lines.append(
+            f"  {name}: {total}{t['indicator']} {t['year']} {symbol[t['comparison']]} "
+            f"{t['target']:,.2f} -> {achieved}  {verdict}"
+        )
+    return "\n".join(lines)

@@ -79,10 +79,25 @@ class CityConfig:
         unit="households",
         low=0,
         high=1e9,
-        doc="Real rural-hukou migrant households living here at the start.",
+        doc="Real rural-hukou migrant households of the region living here at the start.",
+    )
+    initial_inflow_households: float = lever(
+        0.0,
+        unit="households",
+        low=0,
+        high=1e9,
+        doc="Real households from outside the region (hukou elsewhere) living here at the start; "
+        "residents, not registered, until they settle.",
     )
     formal_jobs: float = lever(
         0.0, unit="workers", low=0, high=1e10, doc="Formal jobs with social insurance."
+    )
+    formal_jobs_growth_pct_per_year: float = lever(
+        0.0,
+        unit="%/year",
+        low=-50,
+        high=50,
+        doc="Growth of the city's formal jobs (economic scenario, not policy).",
     )
     formal_wage_cny_per_month: float = lever(
         5000.0, unit="CNY/worker/month", low=0, high=1e6, doc="Wage of a formal job."
@@ -156,7 +171,8 @@ class OutsideConfig:
 class LabourTable:
     """Per-place labour-market parameters and state."""
 
-    formal_jobs: np.ndarray
+    formal_jobs: np.ndarray  # current formal jobs (grow each step at jobs_growth)
+    jobs_growth_per_year: np.ndarray  # fraction per year
     formal_wage: np.ndarray
     informal_wage: np.ndarray
     informal_job_share: np.ndarray
@@ -246,6 +262,9 @@ class PlaceTable:
 
         labour = LabourTable(
             formal_jobs=per_place(None, lambda c: c.formal_jobs, None),
+            jobs_growth_per_year=per_place(
+                None, lambda c: c.formal_jobs_growth_pct_per_year / 100, None
+            ),
             formal_wage=per_place(
                 None, lambda c: c.formal_wage_cny_per_month, lambda o: o.formal_wage_cny_per_month
             ),

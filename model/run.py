@@ -30,14 +30,17 @@ from model.indicators import INDICATORS
 from model.levers import ConfigError
 from model.model import SettlementModel
 from model.outputs import (
+    CITIES_FILE,
     PLOT_FILE,
     SUMMARY_FILE,
     TIMESERIES_FILE,
     format_table,
+    format_targets,
     plot_urbanization,
     write_json,
     write_timeseries,
 )
+from model.targets import score
 
 
 @dataclass
@@ -46,6 +49,7 @@ class RunResult:
 
     config: RunConfig
     timeseries: pd.DataFrame  # one row per year-end, from start_year to end_year
+    cities: pd.DataFrame  # one row per city and year-end
     summary: dict[str, Any]
     model: SettlementModel  # the final model state, for inspection
 
@@ -57,7 +61,8 @@ def simulate(cfg: RunConfig) -> RunResult:
     model.run_to_end()
     runtime = time.perf_counter() - started
     timeseries = model.timeseries()
-    return RunResult(cfg, timeseries, build_summary(cfg, timeseries, runtime), model)
+    summary = build_summary(cfg, timeseries, runtime)
+    return RunResult(cfg, timeseries, model.city_table(), summary, model)
 
 
 def build_summary(cfg: RunConfig, timeseries: pd.DataFrame, runtime_s: float) -> dict[str, Any]:
@@ -75,15 +80,33 @@ def build_summary(cfg: RunConfig, timeseries: pd.DataFrame, runtime_s: float) ->
         "final": {name: float(last[name]) for name in INDICATORS},
         "urban_share": float(last["urban_share"]),
         "urban_unemployment_rate": float(last["urban_unemployment_rate"]),
+        "start_data": start_check(cfg, first),
+        "targets": score(cfg.targets, timeseries),
         "runtime_seconds": round(runtime_s, 3),
         "config": summarize_config(cfg),
     }
 
 
+def start_check(cfg: RunConfig, first: pd.Series) -> dict[str, Any]:
+    """Start-year figures given by the scenario against the model's initial state."""
+    start = cfg.start
+    given = {
+        "resident_urbanization_pct": start.resident_urbanization_pct,
+        "hukou_urbanization_pct": start.hukou_urbanization_pct,
+        "resident_population": start.resident_population,
+        "registered_population": start.registered_population,
+    }
+    return {
+        "source": start.source,
+        "figures": {k: {"data": v, "model": float(first[k])} for k, v in given.items() if v},
+    }
+
+
 def write_outputs(result: RunResult, out_dir: Path) -> None:
-    """Write timeseries.csv, urbanization.png and, last, summary.json into ``out_dir``."""
+    """Write timeseries.csv, cities.csv, urbanization.png and, last, summary.json."""
     out_dir = Path(out_dir)
     write_timeseries(result.timeseries, out_dir / TIMESERIES_FILE)
+    write_timeseries(result.cities, out_dir / CITIES_FILE)
     title = f"{result.config.scenario_name} (seed {result.config.seed})"
     plot_urbanization(result.timeseries, out_dir / PLOT_FILE, title)
     write_json(result.summary, out_dir / SUMMARY_FILE)
@@ -136,6 +159,8 @@ def _hydra_main(cfg: DictConfig) -> None:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     print(format_table(result.timeseries))
+    if result.summary["targets"]:
+        print(format_targets(result.summary["targets"]))
     print(f"outputs: {out_dir}  ({result.summary['runtime_seconds']:.2f} s)")
 
 

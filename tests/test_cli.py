@@ -83,6 +83,10 @@ def test_run_scenario_writes_outputs_when_asked(tmp_path):
     assert isinstance(result.timeseries, pd.DataFrame)
     assert {p.name for p in tmp_path.iterdir()} == {
         "timeseries.csv",
+        "cities.csv",
         "summary.json",
         "urbanization.png",
     }
+    cities = pd.read_csv(tmp_path / "cities.csv")
+    assert set(cities["city"]) == {"capital", "prefecture", "county_town"}
+    assert len(cities) == 3 * len(result.timeseries)
