@@ -46,6 +46,8 @@ INDICATORS: dict[str, str] = {
     "rental_subsidy_households": "households receiving the rental subsidy",
     "residence_permit_households": "households holding a residence permit",
     "homesteads_withdrawn": "homesteads withdrawn for compensation in the year",
+    "rural_labor_transfer_employment": "rural-origin workers employed away from their village "
+    "(in a city or outside the region; local off-farm work in the village is not modelled)",
     "urban_labor": "workers living in cities",
     "urban_share": "urban labour / labour force (incl. outside)",
     "urban_unemployment_rate": "urban workers without a formal job / urban labour",
@@ -140,6 +142,11 @@ def compute(w: World) -> dict[str, float]:
         "rental_subsidy_households": weight[hh.rental_subsidy].sum(),
         "residence_permit_households": weight[hh.has_permit].sum(),
         "homesteads_withdrawn": flows.get("homesteads_withdrawn", 0.0),
+        "rural_labor_transfer_employment": workers[
+            places.is_rural[hh.origin]
+            & ~places.is_rural[hh.location]
+            & ((hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL))
+        ].sum(),
         "urban_labor": urban_labor,
         "urban_share": urban_labor / max(workers.sum(), 1e-12),
         "urban_unemployment_rate": workers[no_formal].sum() / max(urban_labor, 1e-12),
