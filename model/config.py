@@ -25,6 +25,7 @@ from omegaconf.errors import (
     ValidationError,
 )
 
+from model.assistance import AssistancePolicy
 from model.households import HouseholdTraits
 from model.land import LandPolicy
 from model.levers import ConfigError, lever, section, validate
@@ -171,6 +172,7 @@ class RunConfig:
     outside: OutsideConfig = section(OutsideConfig, "outside the region")
     residence_permit: ResidencePermitPolicy = section(ResidencePermitPolicy, "residence permits")
     land: LandPolicy = section(LandPolicy, "land rights")
+    assistance: AssistancePolicy = section(AssistancePolicy, "dibao and temporary relief")
     reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
     behavior: BehaviorConfig = section(BehaviorConfig, "behaviour")
     start: StartData = section(StartData, "start-year data matched by the initial population")

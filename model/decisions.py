@@ -4,6 +4,7 @@ Each step a random share of rural-origin households reconsiders. A reviewing hou
 its origin village, every city of the region and the outside, with a utility in CNY per month:
 
     expected income (Harris–Todaro, with the household's skill premium)
+    + dibao the household could expect there with that income
     - housing cost net of subsidy and expected public rental
     - children left behind x their cost x (1 - chance of a school seat)
     + network pull x share of the origin's households already there
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
-from model import land
+from model import assistance, land
 from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month
 from model.labour import skill_multiplier
@@ -74,22 +75,27 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     adults = hh.adults[idx].astype(np.float32)
     children = hh.children[idx].astype(np.float32)
     location = hh.location[idx]
-    utility = np.empty(alt_places.shape, dtype=np.float32)
-
-    # Origin village: farm wage, home, family; children at school at home.
     origin = hh.origin[idx]
-    utility[:, 0] = (
-        adults * labour.rural_wage[origin]
-        + beh.origin_attachment_cny_per_month
-        + beh.homestead_value_cny_per_month * hh.homestead_held[idx]
-    )
 
-    # Cities and outside: expected wage; a formal job already held counts as certain.
+    # Expected labour income: farm wage at home; elsewhere the Harris–Todaro wage, with a
+    # formal job already held counting as certain.
+    income = np.empty(alt_places.shape, dtype=np.float32)
+    income[:, 0] = adults * labour.rural_wage[origin]
     dest = alt_places[:, 1:]
     wage = labour.expected_urban_wage[dest]
     holds_job_there = (hh.employment[idx, None] == Employment.FORMAL) & (location[:, None] == dest)
     wage = np.where(holds_job_there, labour.formal_wage[dest], wage)
-    utility[:, 1:] = (adults * skill_multiplier(w, idx))[:, None] * wage
+    income[:, 1:] = (adults * skill_multiplier(w, idx))[:, None] * wage
+    land_income = land.land_income_cny_per_month(w, idx)[:, None]
+    utility = income + assistance.expected_benefit_cny_per_month(
+        w, idx, alt_places, income + land_income
+    )
+
+    # Home village: family, community and the own house.
+    utility[:, 0] += (
+        beh.origin_attachment_cny_per_month
+        + beh.homestead_value_cny_per_month * hh.homestead_held[idx]
+    )
     utility[:, 1:] += places.amenity_cny_per_month[dest]
 
     city_cols = slice(1, 1 + n_city)

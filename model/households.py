@@ -123,6 +123,8 @@ class Households:
     settlement_eligible: np.ndarray  # bool, meets the current city's settlement rule
     settlement_points: np.ndarray  # float32, points under the current city's points rule
     settle_applicant: np.ndarray  # bool, applied to settle this step (decisions -> rationing)
+    dibao: np.ndarray  # bool, receives the minimum living allowance
+    dibao_grace_months: np.ndarray  # int8, months of benefit left after income rose above the line
 
     def __len__(self) -> int:
         return int(self.weight.shape[0])
@@ -167,6 +169,8 @@ class Households:
             "settlement_eligible": bool,
             "settlement_points": np.float32,
             "settle_applicant": bool,
+            "dibao": bool,
+            "dibao_grace_months": np.int8,
         }
         hh = cls(**{name: np.zeros(n, dtype=dt) for name, dt in dtypes.items()})
         hh.waiting_since_month[:] = NOT_WAITING

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import assistance
 from model.households import Employment, Tenure
 from model.schooling import schooled_with_parents
 from model.settlement import urban_hukou_persons
@@ -46,13 +47,17 @@ INDICATORS: dict[str, str] = {
     "rental_subsidy_households": "households receiving the rental subsidy",
     "residence_permit_households": "households holding a residence permit",
     "homesteads_withdrawn": "homesteads withdrawn for compensation in the year",
+    "dibao_recipients": "persons in households receiving the dibao",
+    "low_income_incidence_pct": "residents with income per person below the local dibao line (%)",
+    "dibao_standard_cny_per_person_month": "urban dibao standard",
     "rural_labor_transfer_employment": "rural-origin workers employed away from their village "
     "(in a city or outside the region; local off-farm work in the village is not modelled)",
     "urban_labor": "workers living in cities",
     "urban_share": "urban labour / labour force (incl. outside)",
     "urban_unemployment_rate": "urban workers without a formal job / urban labour",
     "urban_jobless_rate": "urban workers with no work at all / urban labour",
-    "fiscal_outlay_cny": "rental subsidy + public rental + school places + homestead compensation",
+    "fiscal_outlay_cny": "all outlays in the year: rental subsidy, public rental, school places, "
+    "homestead compensation, dibao, temporary relief",
 }
 
 
@@ -142,6 +147,9 @@ def compute(w: World) -> dict[str, float]:
         "rental_subsidy_households": weight[hh.rental_subsidy].sum(),
         "residence_permit_households": weight[hh.has_permit].sum(),
         "homesteads_withdrawn": flows.get("homesteads_withdrawn", 0.0),
+        "dibao_recipients": (hh.size * weight)[hh.dibao].sum(),
+        "low_income_incidence_pct": low_income_incidence_pct(w),
+        "dibao_standard_cny_per_person_month": w.cfg.assistance.urban_standard_cny_per_person_month,
         "rural_labor_transfer_employment": workers[
             places.is_rural[hh.origin]
             & ~places.is_rural[hh.location]
@@ -153,6 +161,16 @@ def compute(w: World) -> dict[str, float]:
         "urban_jobless_rate": workers[jobless].sum() / max(urban_labor, 1e-12),
         "fiscal_outlay_cny": outlay,
     }
+
+
+def low_income_incidence_pct(w: World) -> float:
+    """Share of the region's residents whose income per person is below the local dibao line."""
+    hh, places = w.hh, w.places
+    in_region = ~places.is_outside[hh.location]
+    persons = (hh.size * hh.weight.astype(np.float64))[in_region]
+    line = assistance.standard_cny_per_person_month(w, hh.location[in_region])
+    low = assistance.income_per_person(w, np.flatnonzero(in_region)) < line
+    return 100.0 * persons[low].sum() / max(persons.sum(), 1e-12)
 
 
 CITY_COLUMNS: dict[str, str] = {

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from model import (
+    assistance,
     decisions,
     demography,
     housing,
@@ -40,6 +41,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("settlement_admission", settlement.admit_settlers),
     ("housing_allocation", housing.allocate_housing),
     ("school_allocation", schooling.allocate_school_seats),
+    ("social_assistance", assistance.administer_assistance),
     ("homestead_withdrawal", land.withdraw_homesteads),
     ("reclassification", reclassification.reclassify_rural_places),
 )
@@ -104,6 +106,7 @@ class SettlementModel(mesa.Model):
         permits.issue_residence_permits(w)
         housing.allocate_housing(w)
         schooling.allocate_school_seats(w)
+        assistance.administer_assistance(w)
 
     def step(self) -> None:
         """Advance ``months_per_step`` months: run every phase in order; close a finished year."""
@@ -141,7 +144,7 @@ class SettlementModel(mesa.Model):
 
 
 def _clear_initial_services(w: World, insurance_months: np.ndarray) -> None:
-    """Undo the initial allocation of jobs, permits, units, subsidies and seats."""
+    """Undo the initial allocation of jobs, permits, units, subsidies, seats and dibao."""
     hh = w.hh
     in_city = w.places.is_city[hh.location]
     hh.insurance_months[:] = insurance_months
@@ -151,6 +154,8 @@ def _clear_initial_services(w: World, insurance_months: np.ndarray) -> None:
     hh.waiting_since_month[:] = NOT_WAITING
     hh.rental_subsidy[:] = False
     hh.has_permit[:] = False
+    hh.dibao[:] = False
+    hh.dibao_grace_months[:] = 0
 
 
 def _reporter(name: str) -> Callable[[SettlementModel], float]:

@@ -82,3 +82,43 @@ def test_permit_based_schooling_places_more_children_than_hukou_only(seed):
 
     (hukou_only, _), (permit, _) = final(basis("hukou"), seed), final(basis("permit"), seed)
     assert permit["children_left_behind"] < hukou_only["children_left_behind"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_higher_dibao_standard_covers_more_people_at_higher_cost(seed):
+    def standard(cny):
+        return [
+            f"assistance.urban_standard_cny_per_person_month={cny}",
+            f"assistance.rural_standard_cny_per_person_month={cny * 0.7}",
+        ]
+
+    (_, low), (_, high) = final(standard(500), seed), final(standard(1000), seed)
+    assert high["dibao_recipients"].iloc[-1] > 1.3 * low["dibao_recipients"].iloc[-1]
+    assert high["fiscal_outlay_cny"].sum() > low["fiscal_outlay_cny"].sum()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_shorter_residence_requirement_lets_more_migrants_claim(seed):
+    (_, strict), (_, lenient) = (
+        final(["assistance.months_residence_where_not_registered=36"], seed),
+        final(["assistance.months_residence_where_not_registered=0"], seed),
+    )
+    assert lenient["dibao_recipients"].iloc[1] > strict["dibao_recipients"].iloc[1]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_grace_months_keep_more_households_on_the_dibao(seed):
+    (_, none), (_, long) = (
+        final(["assistance.months_kept_after_exit=0"], seed),
+        final(["assistance.months_kept_after_exit=24"], seed),
+    )
+    assert long["dibao_recipients"].iloc[-1] > none["dibao_recipients"].iloc[-1]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_unified_standard_raises_rural_coverage(seed):
+    (_, split), (_, unified) = (
+        final(["assistance.unified_standard=false"], seed),
+        final(["assistance.unified_standard=true"], seed),
+    )
+    assert unified["dibao_recipients"].iloc[-1] > split["dibao_recipients"].iloc[-1]

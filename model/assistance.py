@@ -1,0 +1,208 @@
+"""Social assistance: the minimum living allowance (dibao 低保) and temporary relief.
+
+Seeds: 003 一(二) (a unified urban-rural standard of 800 CNY per person-month; low-income incidence
+within 2 %), 003 二(一)1 (top-up level at least 75 % of the standard in towns, 50 % in villages),
+003 一(三) (households that leave the dibao keep it for 6 more months), 003 二(二)1 (the list is
+reviewed every half year), 001 二(一)3(1) (registered rural people living a year in another part
+of the city may apply where they live), 001 二(一)3(2) and 002 (十四) (temporary relief wherever
+the emergency happens, hukou or not), 000 (十) (poor migrants brought into assistance).
+
+A household qualifies when its income per person (wages plus land income, before transfers) is
+below the standard of the place where it may claim: its hukou place, or its city of residence
+after the months of residence required there. People from outside the region and households
+living outside it claim nothing here. The benefit is the top-up share times the standard, per
+person and month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model import land
+from model.households import Employment
+from model.levers import lever
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+@dataclass
+class AssistancePolicy:
+    """Dibao and temporary relief rules of the region."""
+
+    urban_standard_cny_per_person_month: float = lever(
+        700.0,
+        unit="CNY/person/month",
+        low=0,
+        high=1e5,
+        doc="Urban dibao standard (income line per person).",
+        seeds="003 一(二); 001 二(一)3(3)",
+    )
+    rural_standard_cny_per_person_month: float = lever(
+        500.0,
+        unit="CNY/person/month",
+        low=0,
+        high=1e5,
+        doc="Rural dibao standard (ignored when the standard is unified).",
+        seeds="003 一(二); 001 二(一)3(3)",
+    )
+    unified_standard: bool = lever(
+        False,
+        unit="flag",
+        doc="One urban-rural standard: the urban one applies in villages too.",
+        seeds="003 一(二), 二(一)1",
+    )
+    urban_top_up_share: float = lever(
+        0.75,
+        unit="share of standard",
+        low=0,
+        high=1,
+        doc="Benefit per person in cities and towns, as a share of the standard.",
+        seeds="003 二(一)1",
+    )
+    rural_top_up_share: float = lever(
+        0.5,
+        unit="share of standard",
+        low=0,
+        high=1,
+        doc="Benefit per person in villages, as a share of the standard.",
+        seeds="003 二(一)1",
+    )
+    months_residence_where_not_registered: int = lever(
+        12,
+        unit="months",
+        low=0,
+        high=600,
+        doc="Months a registered household must live in a city of the region other than its "
+        "hukou place before it may claim there.",
+        seeds="001 二(一)3(1)",
+    )
+    months_kept_after_exit: int = lever(
+        6,
+        unit="months",
+        low=0,
+        high=120,
+        doc="Months a household keeps the benefit after its income rises above the standard.",
+        seeds="003 一(三)",
+    )
+    review_interval_months: int = lever(
+        6,
+        unit="months",
+        low=1,
+        high=60,
+        doc="Months between reviews of who stays on the dibao.",
+        seeds="003 二(二)1",
+    )
+    take_up_share: float = lever(
+        0.8,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of eligible households that apply (assumption).",
+    )
+    temporary_relief_cny: float = lever(
+        0.0,
+        unit="CNY/household",
+        low=0,
+        high=1e6,
+        doc="One-off relief paid to a city household that loses all work in a step, hukou or not.",
+        seeds="001 二(一)3(2); 002 (十四)",
+    )
+
+
+def standard_cny_per_person_month(w: World, place: np.ndarray) -> np.ndarray:
+    """The dibao standard applying at each place (urban in cities, rural in villages)."""
+    policy = w.cfg.assistance
+    rural = (
+        policy.urban_standard_cny_per_person_month
+        if policy.unified_standard
+        else policy.rural_standard_cny_per_person_month
+    )
+    return np.where(w.places.is_rural[place], rural, policy.urban_standard_cny_per_person_month)
+
+
+def income_per_person(w: World, idx: np.ndarray | slice) -> np.ndarray:
+    """Household income per person before transfers (wages plus land income), CNY/month."""
+    hh = w.hh
+    if isinstance(idx, slice):
+        idx = np.arange(len(hh))[idx]
+    income = hh.income_cny_per_month[idx] + land.land_income_cny_per_month(w, idx)
+    return income / np.maximum(hh.size[idx], 1)
+
+
+def claim_place(w: World) -> np.ndarray:
+    """Where each household may claim the dibao (place index), or -1 if nowhere."""
+    hh, places, policy = w.hh, w.places, w.cfg.assistance
+    registered = ~places.is_outside[hh.hukou_place]
+    in_region = ~places.is_outside[hh.location]
+    at_hukou_place = hh.location == hh.hukou_place
+    long_stay = hh.months_in_place >= policy.months_residence_where_not_registered
+    can_claim = registered & in_region & (at_hukou_place | long_stay)
+    return np.where(can_claim, hh.location, -1).astype(np.int16)
+
+
+def administer_assistance(w: World) -> None:
+    """Phase: eligible households join the dibao; reviews end it after the grace months; relief."""
+    hh, policy, rng = w.hh, w.cfg.assistance, w.rng
+    months = w.months_per_step
+    place = claim_place(w)
+    can_claim = place >= 0
+    standard = standard_cny_per_person_month(w, np.maximum(place, 0))
+    below = can_claim & (income_per_person(w, slice(None)) < standard)
+
+    joiners = below & ~hh.dibao & (rng.random(len(hh), dtype=np.float32) < policy.take_up_share)
+    hh.dibao |= joiners
+    hh.dibao_grace_months[hh.dibao & below] = policy.months_kept_after_exit
+    above = hh.dibao & ~below  # income rose: the grace months run down
+    hh.dibao_grace_months[above] = np.maximum(hh.dibao_grace_months[above] - months, 0)
+    review_due = (w.month // policy.review_interval_months) != (
+        (w.month + months) // policy.review_interval_months
+    )
+    if review_due:
+        hh.dibao[above & (hh.dibao_grace_months <= 0)] = False
+    hh.dibao[~can_claim] = False  # moved away from where they could claim
+
+    top_up = np.where(
+        w.places.is_rural[np.maximum(place, 0)],
+        policy.rural_top_up_share,
+        policy.urban_top_up_share,
+    )
+    paid = (hh.dibao * top_up * standard * hh.size * hh.weight).sum(dtype=np.float64)
+    w.flows.add("outlay_dibao_cny", paid * months)
+
+    if policy.temporary_relief_cny > 0:
+        hit = w.places.is_city[hh.location] & (hh.employment == Employment.UNEMPLOYED)
+        relief = hh.weight[hit].sum(dtype=np.float64) * policy.temporary_relief_cny
+        w.flows.add("outlay_temporary_relief_cny", relief)
+
+
+def expected_benefit_cny_per_month(
+    w: World, idx: np.ndarray, alt_places: np.ndarray, income: np.ndarray
+) -> np.ndarray:
+    """Dibao households ``idx`` could expect at each alternative place, given the income there.
+
+    Claims need a hukou of the region; at a city other than the hukou place they start after the
+    months of residence, so the benefit is discounted by the share of the planning horizon spent
+    waiting.
+    """
+    hh, policy, places = w.hh, w.cfg.assistance, w.places
+    size = np.maximum(hh.size[idx], 1).astype(np.float32)[:, None]
+    registered = ~places.is_outside[hh.hukou_place[idx]][:, None]
+    standard = standard_cny_per_person_month(w, alt_places)
+    top_up = np.where(
+        places.is_rural[alt_places], policy.rural_top_up_share, policy.urban_top_up_share
+    )
+    wait = np.where(
+        alt_places == hh.hukou_place[idx][:, None],
+        0.0,
+        policy.months_residence_where_not_registered,
+    )
+    horizon = w.cfg.behavior.planning_horizon_months
+    reachable = registered & ~places.is_outside[alt_places] & (wait < horizon)
+    eligible = reachable & (income / size < standard)
+    return (
+        eligible * policy.take_up_share * top_up * standard * size * (1 - wait / horizon)
+    ).astype(np.float32)
