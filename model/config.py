@@ -26,11 +26,15 @@ from omegaconf.errors import (
 )
 
 from model.assistance import AssistancePolicy
+from model.demography import DemographyConfig
+from model.fiscal import FiscalPolicy
 from model.households import HouseholdTraits
+from model.insurance import InsurancePolicy
 from model.land import LandPolicy
 from model.levers import ConfigError, lever, section, validate
 from model.permits import ResidencePermitPolicy
 from model.places import CityConfig, OutsideConfig, RuralAreaConfig
+from model.skills import SkillsPolicy
 from model.targets import StartData, Target
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
@@ -98,6 +102,13 @@ class BehaviorConfig:
         low=0,
         high=1e6,
         doc="Value to a household of keeping its homestead (use and option to return).",
+    )
+    health_cover_value_cny_per_month: float = lever(
+        150.0,
+        unit="CNY/household/month",
+        low=0,
+        high=1e6,
+        doc="Value of medical insurance and public health services where a household has them.",
     )
     skill_wage_premium: float = lever(
         0.15, unit="log wage/sd", low=0, high=2, doc="Urban log-wage gain per sd of skill."
@@ -173,6 +184,10 @@ class RunConfig:
     residence_permit: ResidencePermitPolicy = section(ResidencePermitPolicy, "residence permits")
     land: LandPolicy = section(LandPolicy, "land rights")
     assistance: AssistancePolicy = section(AssistancePolicy, "dibao and temporary relief")
+    skills: SkillsPolicy = section(SkillsPolicy, "training, employment services, arrears, loans")
+    insurance: InsurancePolicy = section(InsurancePolicy, "social insurance")
+    fiscal: FiscalPolicy = section(FiscalPolicy, "transfers and land tied to settlement")
+    demography: DemographyConfig = section(DemographyConfig, "demographic rates")
     reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
     behavior: BehaviorConfig = section(BehaviorConfig, "behaviour")
     start: StartData = section(StartData, "start-year data matched by the initial population")

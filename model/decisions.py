@@ -7,6 +7,7 @@ its origin village, every city of the region and the outside, with a utility in 
     + dibao the household could expect there with that income
     - housing cost net of subsidy and expected public rental
     - children left behind x their cost x (1 - chance of a school seat)
+    + health cover (medical insurance, public health) where the household would have it
     + network pull x share of the origin's households already there
     + amenity (origin: attachment and homestead value)
     - moving cost spread over the planning horizon (any place but the current one)
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
-from model import assistance, land
+from model import assistance, insurance, land, skills
 from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month
 from model.labour import skill_multiplier
@@ -91,15 +92,17 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         w, idx, alt_places, income + land_income
     )
 
-    # Home village: family, community and the own house.
+    # Home village: family, community, the own house, a returnee loan.
     utility[:, 0] += (
         beh.origin_attachment_cny_per_month
         + beh.homestead_value_cny_per_month * hh.homestead_held[idx]
+        + skills.expected_returnee_gain_cny_per_month(w, idx)
     )
     utility[:, 1:] += places.amenity_cny_per_month[dest]
 
     city_cols = slice(1, 1 + n_city)
     utility[:, city_cols] -= housing_cost_cny_per_month(w, idx, cities)
+    utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
     access = school_access_prob(w, idx, cities)
     utility[:, city_cols] -= (children * beh.left_behind_cost_cny_per_child_month)[:, None] * (
         1 - access
@@ -154,6 +157,8 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
         hh.employment[out_idx[formal]] = Employment.FORMAL
         hh.school_seat[out_idx] = rng.random(out_idx.size) < places.outside_school_access_share
 
+    insurance.carry_over_on_move(w, idx, new_place)
+    skills.start_returnee_businesses(w, idx[home & ~places.is_rural[old_place]])
     weight = hh.weight[idx].astype(np.float64)
     w.flows.add("moves_to_cities", weight[to_city].sum())
     w.flows.add("moves_outside", weight[outside].sum())

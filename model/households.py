@@ -67,6 +67,14 @@ class HouseholdTraits:
         doc="Share of rural-origin households that are poverty-registered (建档立卡).",
         seeds="000 (十二)(十四)",
     )
+    key_occupation_share: float = lever(
+        0.05,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of city workers' households in key occupations (sanitation, transit).",
+        seeds="002 (十三); 000 (十二)",
+    )
     migrant_homeowner_share: float = lever(
         0.18,
         unit="share 0-1",
@@ -123,6 +131,10 @@ class Households:
     settlement_eligible: np.ndarray  # bool, meets the current city's settlement rule
     settlement_points: np.ndarray  # float32, points under the current city's points rule
     settle_applicant: np.ndarray  # bool, applied to settle this step (decisions -> rationing)
+    trained: np.ndarray  # bool, took subsidized vocational training
+    entrepreneur: np.ndarray  # bool, runs a loan-financed business in the village
+    insured_flexible: np.ndarray  # bool, informal worker enrolled in employee insurance
+    key_occupation: np.ndarray  # bool, works in sanitation, transit or another key service
     dibao: np.ndarray  # bool, receives the minimum living allowance
     dibao_grace_months: np.ndarray  # int8, months of benefit left after income rose above the line
 
@@ -169,6 +181,10 @@ class Households:
             "settlement_eligible": bool,
             "settlement_points": np.float32,
             "settle_applicant": bool,
+            "trained": bool,
+            "entrepreneur": bool,
+            "insured_flexible": bool,
+            "key_occupation": bool,
             "dibao": bool,
             "dibao_grace_months": np.int8,
         }

@@ -62,6 +62,12 @@ class HousingPolicy:
         doc="Poverty-registered (建档立卡) households go to the head of the waiting list.",
         seeds="000 (十二)",
     )
+    key_occupations_first: bool = lever(
+        True,
+        unit="flag",
+        doc="Households in key occupations (sanitation, transit) go to the head of the list.",
+        seeds="002 (十三); 000 (十二)",
+    )
     rental_subsidy_cny_per_month: float = lever(
         0.0,
         unit="CNY/household/month",
@@ -95,6 +101,7 @@ class HousingTable:
     rent_share: np.ndarray
     cost_per_unit_month: np.ndarray
     poverty_first: np.ndarray
+    key_first: np.ndarray
     subsidy_cny: np.ndarray
     subsidy_basis: np.ndarray
     income_ceiling: np.ndarray
@@ -122,6 +129,7 @@ class HousingTable:
                 lambda p: p.public_rental_cost_cny_per_unit_month, np.float64, 0
             ),
             poverty_first=arr(lambda p: p.poverty_registered_first, bool, False),
+            key_first=arr(lambda p: p.key_occupations_first, bool, False),
             subsidy_cny=arr(lambda p: p.rental_subsidy_cny_per_month, np.float32, 0),
             subsidy_basis=arr(lambda p: p.rental_subsidy_basis.value, np.int8, 0),
             income_ceiling=arr(lambda p: p.income_ceiling_cny_per_month, np.float32, 0),
@@ -150,7 +158,9 @@ def allocate_housing(w: World) -> None:
     free = np.maximum(t.units - occupied, 0.0)
     queue = renters[queue_ok]
     qloc = hh.location[queue]
-    priority = t.poverty_first[qloc] & hh.poverty_registered[queue]
+    priority = (t.poverty_first[qloc] & hh.poverty_registered[queue]) | (
+        t.key_first[qloc] & hh.key_occupation[queue]
+    )
     order_key = hh.waiting_since_month[queue] - priority * _PRIORITY_OFFSET_MONTHS
     weight = hh.weight[queue].astype(np.float64)
     let = fill_capacity(qloc, weight, free, order_key, w.rng)

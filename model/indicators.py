@@ -47,6 +47,18 @@ INDICATORS: dict[str, str] = {
     "rental_subsidy_households": "households receiving the rental subsidy",
     "residence_permit_households": "households holding a residence permit",
     "homesteads_withdrawn": "homesteads withdrawn for compensation in the year",
+    "returns_to_origin": "households returning to their village in the year",
+    "residence_permit_coverage_pct": "non-hukou city households holding a residence permit (%)",
+    "insured_city_migrant_households": "rural-hukou city households with insurance months",
+    "trainees": "workers trained in the year",
+    "returnee_loans": "returnee entrepreneurship loans made in the year (households)",
+    "transfers_received_cny": "transfers received for settled persons in the year",
+    "construction_land_quota_m2": "construction-land quota earned in the year (settlement, "
+    "reclaimed homesteads)",
+    "homestead_reclamation_quota_m2": "quota from reclaimed homesteads in the year",
+    "children_reaching_school_age": "children reaching school age in the year",
+    "deaths": "deaths in the year",
+    "persons_leaving_households": "grown children leaving households (beyond the size cap)",
     "dibao_recipients": "persons in households receiving the dibao",
     "low_income_incidence_pct": "residents with income per person below the local dibao line (%)",
     "dibao_standard_cny_per_person_month": "urban dibao standard",
@@ -56,9 +68,20 @@ INDICATORS: dict[str, str] = {
     "urban_share": "urban labour / labour force (incl. outside)",
     "urban_unemployment_rate": "urban workers without a formal job / urban labour",
     "urban_jobless_rate": "urban workers with no work at all / urban labour",
-    "fiscal_outlay_cny": "all outlays in the year: rental subsidy, public rental, school places, "
-    "homestead compensation, dibao, temporary relief",
+    "fiscal_outlay_cny": "all outlays in the year (the sum of the outlay_ columns)",
 }
+# Outlays by item: each lever books its own ``outlay_<item>_cny`` flow.
+OUTLAY_ITEMS: dict[str, str] = {
+    "outlay_rental_subsidy_cny": "rental subsidies paid",
+    "outlay_public_rental_cny": "cost of occupied public rental units",
+    "outlay_school_places_cny": "cost of occupied migrant school places",
+    "outlay_homestead_compensation_cny": "compensation for withdrawn homesteads",
+    "outlay_dibao_cny": "dibao benefits",
+    "outlay_temporary_relief_cny": "temporary relief",
+    "outlay_training_cny": "training places",
+    "outlay_loan_interest_cny": "interest subsidies on returnee loans",
+}
+INDICATORS.update(OUTLAY_ITEMS)
 
 
 @dataclass
@@ -126,6 +149,7 @@ def compute(w: World) -> dict[str, float]:
     no_formal = in_city & (hh.employment != Employment.FORMAL)
     jobless = in_city & (hh.employment == Employment.UNEMPLOYED)
     cities = places.is_city
+    non_hukou_city = in_city & ~hh.hukou_urban
     outlay = sum(v for k, v in flows.items() if k.startswith("outlay_"))
     return {
         "resident_urbanization_pct": resident_pct,
@@ -147,6 +171,24 @@ def compute(w: World) -> dict[str, float]:
         "rental_subsidy_households": weight[hh.rental_subsidy].sum(),
         "residence_permit_households": weight[hh.has_permit].sum(),
         "homesteads_withdrawn": flows.get("homesteads_withdrawn", 0.0),
+        "returns_to_origin": flows.get("returns_to_origin", 0.0),
+        "residence_permit_coverage_pct": 100.0
+        * weight[non_hukou_city & hh.has_permit].sum()
+        / max(weight[non_hukou_city].sum(), 1e-12),
+        "insured_city_migrant_households": weight[non_hukou_city & (hh.insurance_months > 0)].sum(),
+        **{
+            name: flows.get(name, 0.0)
+            for name in (
+                "trainees",
+                "returnee_loans",
+                "transfers_received_cny",
+                "construction_land_quota_m2",
+                "homestead_reclamation_quota_m2",
+                "children_reaching_school_age",
+                "deaths",
+                "persons_leaving_households",
+            )
+        },
         "dibao_recipients": (hh.size * weight)[hh.dibao].sum(),
         "low_income_incidence_pct": low_income_incidence_pct(w),
         "dibao_standard_cny_per_person_month": w.cfg.assistance.urban_standard_cny_per_person_month,
@@ -160,6 +202,7 @@ def compute(w: World) -> dict[str, float]:
         "urban_unemployment_rate": workers[no_formal].sum() / max(urban_labor, 1e-12),
         "urban_jobless_rate": workers[jobless].sum() / max(urban_labor, 1e-12),
         "fiscal_outlay_cny": outlay,
+        **{item: flows.get(item, 0.0) for item in OUTLAY_ITEMS},
     }
 
 

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import skills
 from model.households import Employment
 from model.rationing import fill_capacity
 
 if TYPE_CHECKING:
+    from model.places import LabourTable
     from model.world import World
 
 
@@ -28,7 +30,7 @@ def grow_jobs(w: World) -> None:
 
 
 def match_jobs(w: World) -> None:
-    """Phase: separations, job matching, rural wages, household incomes, insurance months."""
+    """Phase: separations, job matching (trained and helped seekers first), wages, incomes."""
     hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
     labour = places.labour
     in_city = places.is_city[hh.location]
@@ -50,12 +52,12 @@ def match_jobs(w: World) -> None:
 
     seekers = np.flatnonzero(in_city & (hh.employment != Employment.FORMAL))
     sloc = hh.location[seekers]
-    hired = fill_capacity(
-        sloc, workers[seekers], np.maximum(labour.formal_jobs - held, 0.0), None, rng
-    )
+    vacancies = np.maximum(labour.formal_jobs - held, 0.0)
+    hired = fill_capacity(sloc, workers[seekers], vacancies, skills.job_queue_key(w, seekers), rng)
     hh.employment[seekers[hired]] = Employment.FORMAL
     rest = seekers[~hired]
-    informal = rng.random(rest.size) < labour.informal_job_share[hh.location[rest]]
+    informal_share = skills.work_finding_share(w, labour.informal_job_share[hh.location[rest]])
+    informal = rng.random(rest.size) < informal_share
     hh.employment[rest] = np.where(informal, Employment.INFORMAL, Employment.UNEMPLOYED)
 
     at_rural = places.is_rural[hh.location]
@@ -71,27 +73,32 @@ def match_jobs(w: World) -> None:
         labour.rural_wage_base * ratio ** (-labour.rural_wage_elasticity),
         0.0,
     )
-    labour.expected_urban_wage = expected_urban_wage(labour.labor, labour)
+    labour.expected_urban_wage = expected_urban_wage(
+        labour.labor,
+        labour,
+        skills.work_finding_share(w, labour.informal_job_share),
+        skills.arrears_factor(w),
+    )
+    village_business = skills.entrepreneur_income_cny_per_month(w, slice(None))
+    hh.income_cny_per_month[:] = household_wage(w) * hh.adults + village_business
 
-    hh.income_cny_per_month[:] = household_wage(w) * hh.adults
-    formal_now = in_city & (hh.employment == Employment.FORMAL)
-    hh.insurance_months[formal_now] += w.months_per_step
 
-
-def expected_urban_wage(labor: np.ndarray, labour) -> np.ndarray:
+def expected_urban_wage(
+    labor: np.ndarray, labour: LabourTable, informal_share: np.ndarray, paid_share: float
+) -> np.ndarray:
     """Harris–Todaro expected wage per worker at each place (before the skill premium).
 
     ``(F * w_formal + U * share_informal * w_informal) / (F + U)`` with ``F`` the formal jobs
     filled and ``U`` the rest of the labour force; the formal wage where nobody works yet. For
-    the outside destination, the formal job chance is its configured share.
+    the outside destination, the formal job chance is its configured share. ``informal_share``
+    is the chance of informal work without a formal job; ``paid_share`` the share of informal
+    wages actually paid (wage arrears).
     """
     filled = np.minimum(labour.formal_jobs, labor)
     p_formal = np.where(labor > 0, filled / np.maximum(labor, 1e-12), 1.0)
     p_formal = np.where(labour.is_outside, labour.outside_formal_share, p_formal)
-    return (
-        p_formal * labour.formal_wage
-        + (1 - p_formal) * labour.informal_job_share * labour.informal_wage
-    )
+    informal = informal_share * labour.informal_wage * paid_share
+    return p_formal * labour.formal_wage + (1 - p_formal) * informal
 
 
 def skill_multiplier(w: World, idx: np.ndarray | slice) -> np.ndarray:
@@ -105,7 +112,7 @@ def household_wage(w: World) -> np.ndarray:
     loc, emp = hh.location, hh.employment
     urban_wage = np.select(
         [emp == Employment.FORMAL, emp == Employment.INFORMAL],
-        [labour.formal_wage[loc], labour.informal_wage[loc]],
+        [labour.formal_wage[loc], labour.informal_wage[loc] * skills.arrears_factor(w)],
         default=0.0,
     ) * skill_multiplier(w, slice(None))
     return np.where(emp == Employment.FARMING, labour.rural_wage[loc], urban_wage).astype(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
+from model import fiscal
 from model.levers import lever
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ def withdraw_homesteads(w: World) -> None:
     withdraw = idx[w.rng.random(idx.size) < p_withdraw]
     hh.homestead_held[withdraw] = False
     withdrawn = hh.weight[withdraw].astype(np.float64)
+    fiscal.book_homestead_reclamation(w, hh.hukou_place[withdraw], withdrawn)
     w.flows.add("homesteads_withdrawn", withdrawn.sum())
     w.flows.add(
         "outlay_homestead_compensation_cny", withdrawn.sum() * policy.homestead_compensation_cny

@@ -14,12 +14,14 @@ from model import (
     demography,
     housing,
     indicators,
+    insurance,
     labour,
     land,
     permits,
     reclassification,
     schooling,
     settlement,
+    skills,
 )
 from model.config import RunConfig
 from model.households import NOT_WAITING, Employment, Tenure
@@ -34,7 +36,9 @@ START_PASSES = 3  # reweight-and-reallocate passes when matching start-year data
 PHASES: tuple[tuple[str, Phase], ...] = (
     ("demography", demography.age_households),
     ("job_growth", labour.grow_jobs),
+    ("training", skills.train_workers),
     ("labour_market", labour.match_jobs),
+    ("social_insurance", insurance.accrue_insurance),
     ("residence_permits", permits.issue_residence_permits),
     ("settlement_eligibility", settlement.mark_settlement_eligibility),
     ("decisions", decisions.choose_locations),
@@ -44,6 +48,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("social_assistance", assistance.administer_assistance),
     ("homestead_withdrawal", land.withdraw_homesteads),
     ("reclassification", reclassification.reclassify_rural_places),
+    ("loan_subsidies", skills.book_loan_subsidies),
 )
 
 
@@ -91,12 +96,11 @@ class SettlementModel(mesa.Model):
         on the weights); a few passes make the start rates exact to well under 0.1 points.
         """
         w = self.world
-        insurance_months = w.hh.insurance_months.copy()
         self._allocate_initial_services()
         if self.cfg.start.active:
             for _ in range(START_PASSES):
                 match_start(w, self.cfg.start)
-                _clear_initial_services(w, insurance_months)
+                _clear_initial_services(w)
                 self._allocate_initial_services()
         w.flows.reset()
 
@@ -143,11 +147,10 @@ class SettlementModel(mesa.Model):
         return df
 
 
-def _clear_initial_services(w: World, insurance_months: np.ndarray) -> None:
+def _clear_initial_services(w: World) -> None:
     """Undo the initial allocation of jobs, permits, units, subsidies, seats and dibao."""
     hh = w.hh
     in_city = w.places.is_city[hh.location]
-    hh.insurance_months[:] = insurance_months
     hh.employment[in_city] = Employment.INFORMAL
     hh.school_seat[in_city] = False
     hh.tenure[hh.tenure == Tenure.PUBLIC_RENTAL] = Tenure.PRIVATE_RENTAL

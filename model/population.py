@@ -84,25 +84,11 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
                 hh.employment[sl] = Employment.FARMING
                 hh.months_in_place[sl] = 600
             else:
-                u = rng.random(count)
-                hh.tenure[sl] = np.select(
-                    [
-                        u < traits.migrant_homeowner_share,
-                        u < traits.migrant_homeowner_share + traits.migrant_dorm_share,
-                    ],
-                    [Tenure.OWNED, Tenure.DORM],
-                    default=Tenure.PRIVATE_RENTAL,
-                )
-                hh.employment[sl] = Employment.INFORMAL
-                months = rng.exponential(traits.mean_months_in_city, count)
-                hh.months_in_place[sl] = np.minimum(months, 600).astype(np.int16)
-                insured = rng.random(count) < traits.insured_share
-                hh.insurance_months[sl] = np.where(
-                    insured, (hh.months_in_place[sl] * rng.random(count)).astype(np.int16), 0
-                )
+                _draw_city_migrant_state(hh, sl, traits, rng)
         adults, children, elderly, age, skill = draw_members(traits, count, rng)
         hh.adults[sl], hh.children[sl], hh.elderly[sl] = adults, children, elderly
         hh.age_head_years[sl], hh.skill[sl] = age, skill
+        hh.key_occupation[sl] = rng.random(count) < traits.key_occupation_share
     if places.outside_place is not None:
         out = np.flatnonzero(hh.location == places.outside_place)
         hh.tenure[out] = Tenure.PRIVATE_RENTAL

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import land
+from model import fiscal, land
 from model.households import Tenure
 from model.levers import lever
 from model.rationing import fill_capacity
@@ -237,6 +237,7 @@ def admit_settlers(w: World) -> None:
     np.add.at(rules.settled_this_year_persons, loc, persons)
     w.flows.add("settled_persons", persons.sum())
     w.flows.add_by_place("settled_persons", loc, persons)
+    fiscal.book_settlement(w, loc, persons)
     land.apply_settlement_terms(w, idx)
 
 

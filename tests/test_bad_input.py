@@ -71,3 +71,30 @@ def test_user_scenario_directory_works(tmp_path):
 def test_python_api_raises_config_error():
     with pytest.raises(ConfigError, match=r"cities\.capital\.housing\.public_rental_units"):
         compose_config(["cities.capital.housing.public_rental_units=-1"])
+
+
+def _out_of_range_cases():
+    from model.config import RunConfig
+    from model.levers import iter_levers
+
+    for key, default, info in iter_levers(RunConfig):
+        if info.high is None and info.low is None:
+            continue
+        if isinstance(default, bool):
+            continue
+        key = key.replace("rural_areas.<name>", "rural_areas.hills")
+        key = key.replace("cities.<name>", "cities.capital")
+        if "<name>" in key:  # targets: no target in the demo to break
+            continue
+        value = info.high * 2 + 1 if info.high is not None else info.low - 1
+        if isinstance(default, int):
+            value = int(value)
+        yield key, value
+
+
+@pytest.mark.parametrize(("key", "value"), list(_out_of_range_cases()))
+def test_every_declared_range_is_enforced(key, value):
+    with pytest.raises(ConfigError) as err:
+        compose_config([f"{key}={value}"])
+    message = str(err.value)
+    assert key in message and "\n" not in message

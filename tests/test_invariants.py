@@ -19,6 +19,7 @@ TIGHT = [
     "cities.capital.housing.public_rental_units=300",
     "cities.county_town.housing.public_rental_units=100",
     "cities.prefecture.formal_jobs=60000",
+    "demography.enabled=false",
 ]
 REL = 1e-9
 
@@ -118,3 +119,21 @@ def test_only_rural_hukou_households_hold_migrant_school_seats_or_wait(stepped):
     assert not np.any(local_family & hh.school_seat)
     waiting = hh.waiting_since_month >= 0
     assert np.all(hh.tenure[waiting] == Tenure.PRIVATE_RENTAL)
+
+
+def test_demography_books_every_person_who_arrives_or_leaves():
+    model = small_model(["n_households=5000", "end_year=2024"])
+    hh = model.world.hh
+
+    def persons() -> float:
+        return float((hh.size * hh.weight.astype(np.float64)).sum())
+
+    before = persons()
+    model.run_to_end()
+    ts = model.timeseries().iloc[1:]
+    booked = (
+        ts["children_reaching_school_age"] - ts["deaths"] - ts["persons_leaving_households"]
+    ).sum()
+    assert ts["deaths"].sum() > 0 and ts["children_reaching_school_age"].sum() > 0
+    assert persons() - before == pytest.approx(booked, rel=1e-6, abs=1e-3)
+    assert hh.adults.min() >= 0 and hh.children.min() >= 0 and hh.elderly.min() >= 0

@@ -1,0 +1,105 @@
+"""Social insurance: migrants' enrolment, months of contributions, portability, medical cover.
+
+Months of urban employee insurance feed the settlement conditions and points. Formal jobs come
+with insurance; informal workers may enrol as flexible workers. Seeds: 000 (七)-(九) (insurance
+for the poor, transfer of insurance records), 001 二(二)4-5 (pension enrolment; medical insurance
+without a hukou restriction; basic public health after six months' residence), 002 (十)-(十二)
+(equal enrolment, portability, flexible workers with a residence permit in employee medical
+insurance), 004 (五) (enrolment drive for migrant workers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.households import Employment
+from model.levers import lever
+
+if TYPE_CHECKING:
+    from model.world import World
+
+_MONTHS_CAP = np.iinfo(np.int16).max
+
+
+@dataclass
+class InsurancePolicy:
+    """Insurance rules for migrants (region)."""
+
+    flexible_enrolment_per_month: float = lever(
+        0.0,
+        unit="probability/month",
+        low=0,
+        high=1,
+        doc="Chance per month that an informal city worker enrols in employee insurance as a "
+        "flexible worker (contributions then count like a formal job's).",
+        seeds="002 (十)(十一); 004 (五)",
+    )
+    portability_share: float = lever(
+        1.0,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of insurance months that count after moving to another place of the region.",
+        seeds="000 (九); 002 (十)",
+    )
+    medical_without_hukou: bool = lever(
+        True,
+        unit="flag",
+        doc="Non-hukou residents may join the city's basic medical insurance.",
+        seeds="001 二(二)5(1); 002 (十一)",
+    )
+    public_health_months: int = lever(
+        6,
+        unit="months",
+        low=0,
+        high=600,
+        doc="Months of residence after which migrants receive basic public health services.",
+        seeds="001 二(二)5(3)",
+    )
+
+
+def accrue_insurance(w: World) -> None:
+    """Phase: informal workers may enrol; insured city workers accrue months."""
+    hh, policy, months = w.hh, w.cfg.insurance, w.months_per_step
+    in_city = w.places.is_city[hh.location]
+    informal = in_city & (hh.employment == Employment.INFORMAL)
+    if policy.flexible_enrolment_per_month > 0:
+        p = 1.0 - (1.0 - policy.flexible_enrolment_per_month) ** months
+        candidates = np.flatnonzero(informal & ~hh.insured_flexible)
+        hh.insured_flexible[candidates[w.rng.random(candidates.size) < p]] = True
+    hh.insured_flexible[~informal] = False  # a formal job insures; leaving work or town ends it
+    accruing = in_city & ((hh.employment == Employment.FORMAL) | hh.insured_flexible)
+    np.minimum(hh.insurance_months, _MONTHS_CAP - months, out=hh.insurance_months)
+    hh.insurance_months[accruing] += months
+
+
+def carry_over_on_move(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
+    """Insurance months of households ``idx`` moving to ``new_place`` within the region."""
+    hh, policy = w.hh, w.cfg.insurance
+    if policy.portability_share >= 1.0:
+        return
+    kept = (hh.insurance_months[idx] * policy.portability_share).astype(np.int16)
+    hh.insurance_months[idx] = np.where(w.places.is_city[new_place], kept, hh.insurance_months[idx])
+    hh.insured_flexible[idx] = False
+
+
+def health_cover_value_cny_per_month(
+    w: World, idx: np.ndarray, city_places: np.ndarray
+) -> np.ndarray:
+    """Value of medical insurance and public health in each city to households ``idx``.
+
+    Hukou holders of the city always have it; others have medical insurance where it is open
+    without hukou, and public health after the months of residence (expected: newcomers wait).
+    """
+    hh, policy, beh = w.hh, w.cfg.insurance, w.cfg.behavior
+    value = beh.health_cover_value_cny_per_month
+    if value == 0:
+        return np.zeros((idx.size, city_places.size), dtype=np.float32)
+    local = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
+    here = hh.location[idx, None] == city_places[None, :]
+    served = here & (hh.months_in_place[idx, None] >= policy.public_health_months)
+    share = np.where(local, 1.0, 0.5 * policy.medical_without_hukou + 0.5 * served)
+    return (share * value).astype(np.float32)

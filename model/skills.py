@@ -1,0 +1,201 @@
+"""Jobs and skills: training, public employment services, wage arrears, returnee loans.
+
+Seeds: 000 (一) (public employment services for poor migrants), 000 (二) and 004 (三) (subsidized
+vocational training; Sichuan 2023 aims at 100 thousand brand-skill trainees), 000 (三) and
+004 (四) (wage-arrears protection), 001 二(三)1-3 (training; subsidies to employers hiring those
+in difficulty; guaranteed loans for returnee entrepreneurs), 002 (九) (public employment and
+training services on equal terms), 003 二(三)2-3 (entrepreneurship loans, one-to-one job help),
+004 (一)-(二) (county jobs, returnee entrepreneurship).
+
+Training raises a worker's skill (and so the urban wage) and puts trained workers ahead in the
+formal-job queue; public employment services find work for a share of those left without. Wage
+arrears take a share of informal wages unless protection recovers them. A household that returns
+to its village may take a guaranteed loan and earn more there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.levers import lever
+from model.rationing import fill_capacity
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+@dataclass
+class SkillsPolicy:
+    """Training, employment services, arrears protection and returnee loans (region)."""
+
+    training_places_per_year: float = lever(
+        0.0,
+        unit="trainees/year",
+        low=0,
+        high=1e8,
+        doc="Subsidized vocational training places for rural-origin workers.",
+        seeds="000 (二); 001 二(三)1; 002 (九); 004 (三)",
+    )
+    training_cost_cny_per_trainee: float = lever(
+        2000.0,
+        unit="CNY/trainee",
+        low=0,
+        high=1e6,
+        doc="Fiscal cost of one training place (assumption).",
+        seeds="004 (三)",
+    )
+    training_skill_gain_sd: float = lever(
+        0.3,
+        unit="skill sd",
+        low=0,
+        high=3,
+        doc="Skill gained by a trainee (raises the urban wage through the skill premium).",
+    )
+    training_poverty_first: bool = lever(
+        True,
+        unit="flag",
+        doc="Poverty-registered households get training places first.",
+        seeds="000 (二)",
+    )
+    employment_service_share: float = lever(
+        0.0,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of city workers left without any work whom public employment services "
+        "place in (informal) work.",
+        seeds="000 (一); 002 (九); 003 二(三)3; 004 (一)",
+    )
+    wage_arrears_share: float = lever(
+        0.0,
+        unit="share of informal wage",
+        low=0,
+        high=1,
+        doc="Expected share of informal wages lost to arrears without protection.",
+        seeds="000 (三); 004 (四)",
+    )
+    arrears_protection_share: float = lever(
+        0.0,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of arrears that protection (monitoring, guarantee funds) recovers.",
+        seeds="000 (三); 004 (四)",
+    )
+    returnee_loan_cny: float = lever(
+        0.0,
+        unit="CNY/loan",
+        low=0,
+        high=1e7,
+        doc="Guaranteed entrepreneurship loan offered to a household returning to its village.",
+        seeds="001 二(三)3; 003 二(三)2; 004 (二)",
+    )
+    returnee_loan_take_up: float = lever(
+        0.2,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of returning households that take the loan (assumption).",
+    )
+    returnee_income_gain_cny_per_month: float = lever(
+        800.0,
+        unit="CNY/household/month",
+        low=0,
+        high=1e6,
+        doc="Extra village income of a household running a loan-financed business (assumption).",
+    )
+    loan_interest_subsidy_share: float = lever(
+        0.05,
+        unit="share of loan/year",
+        low=0,
+        high=1,
+        doc="Interest the government pays per year, as a share of the loan.",
+        seeds="001 二(三)3 (贴息)",
+    )
+
+
+def arrears_factor(w: World) -> float:
+    """Share of an informal wage actually paid, after arrears and their recovery."""
+    policy = w.cfg.skills
+    return 1.0 - policy.wage_arrears_share * (1.0 - policy.arrears_protection_share)
+
+
+def train_workers(w: World) -> None:
+    """Phase: this step's training places go to rural-origin workers, poverty first."""
+    policy, hh, places = w.cfg.skills, w.hh, w.places
+    places_now = policy.training_places_per_year * w.months_per_step / 12
+    if places_now <= 0:
+        return
+    idx = np.flatnonzero(places.is_rural[hh.origin] & ~hh.trained & ~places.is_outside[hh.location])
+    if idx.size == 0:
+        return
+    priority = hh.poverty_registered[idx] & policy.training_poverty_first
+    trainees = hh.adults[idx] * hh.weight[idx].astype(np.float64)
+    capacity = np.full(1, places_now)
+    chosen = idx[
+        fill_capacity(
+            np.zeros(idx.size, dtype=np.int16), trainees, capacity, -priority.astype(float), w.rng
+        )
+    ]
+    hh.trained[chosen] = True
+    hh.skill[chosen] += np.float32(policy.training_skill_gain_sd)
+    n_trained = (hh.adults[chosen] * hh.weight[chosen].astype(np.float64)).sum()
+    w.flows.add("trainees", n_trained)
+    w.flows.add("outlay_training_cny", n_trained * policy.training_cost_cny_per_trainee)
+
+
+def job_queue_key(w: World, seekers: np.ndarray) -> np.ndarray | None:
+    """Formal-job queue order of ``seekers`` (lower first): trained workers first."""
+    if w.cfg.skills.training_places_per_year <= 0:
+        return None  # a plain lottery
+    return -w.hh.trained[seekers].astype(np.float64)
+
+
+def work_finding_share(w: World, informal_job_share: np.ndarray) -> np.ndarray:
+    """Chance that a worker without a formal job has informal work, with employment services."""
+    served = w.cfg.skills.employment_service_share
+    return informal_job_share + served * (1.0 - informal_job_share)
+
+
+def start_returnee_businesses(w: World, returnees: np.ndarray) -> None:
+    """Households ``returnees`` just back in their village may take the guaranteed loan."""
+    policy, hh = w.cfg.skills, w.hh
+    if policy.returnee_loan_cny <= 0 or returnees.size == 0:
+        return
+    takers = returnees[w.rng.random(returnees.size) < policy.returnee_loan_take_up]
+    hh.entrepreneur[takers] = True
+    w.flows.add("returnee_loans", hh.weight[takers].sum(dtype=np.float64))
+
+
+def book_loan_subsidies(w: World) -> None:
+    """Phase: the interest subsidy on outstanding returnee loans."""
+    policy, hh = w.cfg.skills, w.hh
+    if policy.returnee_loan_cny <= 0:
+        return
+    loans = hh.weight[hh.entrepreneur].sum(dtype=np.float64)
+    yearly = loans * policy.returnee_loan_cny * policy.loan_interest_subsidy_share
+    w.flows.add("outlay_loan_interest_cny", yearly * w.months_per_step / 12)
+
+
+def entrepreneur_income_cny_per_month(w: World, idx: np.ndarray | slice) -> np.ndarray:
+    """Extra village income of loan-financed businesses (0 for others and away from home)."""
+    hh, policy = w.hh, w.cfg.skills
+    at_home = hh.location[idx] == hh.origin[idx]
+    return (hh.entrepreneur[idx] & at_home) * np.float32(policy.returnee_income_gain_cny_per_month)
+
+
+def expected_returnee_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
+    """What a loan is expected to add to the village option of households away from home."""
+    hh, policy = w.hh, w.cfg.skills
+    if policy.returnee_loan_cny <= 0:
+        return np.zeros(idx.size, dtype=np.float32)
+    away = hh.location[idx] != hh.origin[idx]
+    gain = np.where(
+        hh.entrepreneur[idx],
+        policy.returnee_income_gain_cny_per_month,
+        policy.returnee_loan_take_up * policy.returnee_income_gain_cny_per_month,
+    )
+    return (away * gain).astype(np.float32)
