@@ -1,12 +1,14 @@
-"""Time per household-step of the demo scenario, all four core levers on.
+"""Time per household-step of the demo scenario: core levers only, and every lever on.
 
-    python -m benchmarks.speed                      # 1e5 and 1e6 households
-    python -m benchmarks.speed --households 300000 --steps 12
+    python -m benchmarks.speed                      # 1e5 and 1e6 households, both lever sets
+    python -m benchmarks.speed --households 300000 --steps 12 --phases
 
-The demo scenario has every core lever active: a points city with a quota, a conditions city and
-an open town; public rental units with waiting lists and rental subsidies; permit-based school
-seats; land kept on settling and paid homestead withdrawal. Set-up (population drawing) is timed
-apart from stepping. Each figure is the median of the per-step times of one run.
+``core``: the demo with the four core levers (settlement rules with a quota, public rental and
+subsidies, permit-based school seats, land kept and paid homestead withdrawal) and the programme
+levers switched off (no dibao, training, employment services, arrears, loans, flexible insurance,
+fiscal links, reclassification; no demographic change). ``all``: the demo with every lever on.
+Both are measured in the same process run. Set-up is timed apart from stepping; each figure is
+the median of the per-step times of one run.
 """
 
 from __future__ import annotations
@@ -19,14 +21,53 @@ from model import PHASES, SettlementModel, compose_config
 
 PHASE_NOTE = "ns per household-step"
 
+LEVER_SETS: dict[str, list[str]] = {
+    "core": [
+        "assistance.urban_standard_cny_per_person_month=0",
+        "assistance.rural_standard_cny_per_person_month=0",
+        "skills.training_places_per_year=0",
+        "skills.employment_service_share=0",
+        "skills.wage_arrears_share=0",
+        "skills.returnee_loan_cny=0",
+        "insurance.flexible_enrolment_per_month=0",
+        "fiscal.transfer_per_settled_person_cny=0",
+        "reclassification.rate_per_year=0",
+        "demography.enabled=false",
+    ],
+    "all": [
+        "skills.training_places_per_year=20000",
+        "skills.employment_service_share=0.3",
+        "skills.wage_arrears_share=0.1",
+        "skills.arrears_protection_share=0.5",
+        "skills.returnee_loan_cny=100000",
+        "insurance.flexible_enrolment_per_month=0.05",
+        "insurance.portability_share=0.8",
+        "assistance.temporary_relief_cny=1000",
+        "fiscal.transfer_per_settled_person_cny=10000",
+        "fiscal.construction_land_m2_per_settled_person=100",
+        "fiscal.homestead_reclaimed_m2=200",
+    ],
+}
 
-def bench(n_households: int, steps: int, seed: int = 0) -> dict[str, float]:
-    """Build the demo model with ``n_households`` agents and time ``steps`` steps."""
+
+def build(n_households: int, levers: str, seed: int = 0) -> SettlementModel:
+    """The demo model with ``n_households`` agents and the named lever set."""
     cfg = compose_config(
-        ["scenario=demo", f"n_households={n_households}", f"seed={seed}", "end_year=2100"]
+        [
+            "scenario=demo",
+            f"n_households={n_households}",
+            f"seed={seed}",
+            "end_year=2100",
+            *LEVER_SETS[levers],
+        ]
     )
+    return SettlementModel(cfg)
+
+
+def bench(n_households: int, steps: int, levers: str) -> dict[str, float]:
+    """Time ``steps`` steps of the demo with ``n_households`` agents and a lever set."""
     started = time.perf_counter()
-    model = SettlementModel(cfg)
+    model = build(n_households, levers)
     setup_s = time.perf_counter() - started
     times = []
     for _ in range(steps):
@@ -43,10 +84,9 @@ def bench(n_households: int, steps: int, seed: int = 0) -> dict[str, float]:
     }
 
 
-def phase_profile(n_households: int, steps: int, seed: int = 0) -> dict[str, float]:
+def phase_profile(n_households: int, steps: int, levers: str) -> dict[str, float]:
     """Median ns per household-step of each phase (phases called one by one, as step does)."""
-    cfg = compose_config(["scenario=demo", f"n_households={n_households}", f"seed={seed}"])
-    model = SettlementModel(cfg)
+    model = build(n_households, levers)
     w = model.world
     samples: dict[str, list[float]] = {name: [] for name, _ in PHASES}
     for _ in range(steps):
@@ -54,7 +94,7 @@ def phase_profile(n_households: int, steps: int, seed: int = 0) -> dict[str, flo
             t0 = time.perf_counter()
             phase(w)
             samples[name].append(time.perf_counter() - t0)
-        w.month += cfg.months_per_step
+        w.month += model.cfg.months_per_step
     n = len(w.hh)
     return {name: statistics.median(t) / n * 1e9 for name, t in samples.items()}
 
@@ -63,19 +103,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--levers", nargs="+", choices=sorted(LEVER_SETS), default=["core", "all"])
     parser.add_argument("--phases", action="store_true", help="also time each phase")
     args = parser.parse_args()
-    print(f"{'households':>11} {'setup s':>8} {'step s':>8} {PHASE_NOTE:>22} {'bytes/hh':>9}")
+    header = f"{'levers':>6} {'households':>11} {'setup s':>8} {'step s':>8}"
+    print(f"{header} {PHASE_NOTE:>22} {'B/hh':>5}")
+    results: dict[tuple[str, int], float] = {}
     for n in args.households:
-        r = bench(n, args.steps)
-        print(
-            f"{r['households']:>11,} {r['setup_s']:>8.2f} {r['step_s']:>8.3f} "
-            f"{r['ns_per_household_step']:>22.0f} {r['household_bytes']:>9.0f}"
-        )
+        for levers in args.levers:
+            r = bench(n, args.steps, levers)
+            results[(levers, n)] = r["ns_per_household_step"]
+            print(
+                f"{levers:>6} {r['households']:>11,} {r['setup_s']:>8.2f} {r['step_s']:>8.3f} "
+                f"{r['ns_per_household_step']:>22.0f} {r['household_bytes']:>5.0f}"
+            )
+    for n in args.households:
+        if ("core", n) in results and ("all", n) in results:
+            ratio = results[("all", n)] / results[("core", n)]
+            print(f"all/core at {n:,} households: {ratio:.2f}")
     if args.phases:
-        n = args.households[-1]
-        print(f"\nper phase at {n:,} households ({PHASE_NOTE}):")
-        for name, ns in phase_profile(n, args.steps).items():
+        n, levers = args.households[-1], args.levers[-1]
+        print(f"\nper phase, {levers} levers, {n:,} households ({PHASE_NOTE}):")
+        for name, ns in phase_profile(n, args.steps, levers).items():
             print(f"  {name:<24} {ns:>8.1f}")
 
 

@@ -74,25 +74,35 @@ def age_households(w: World) -> None:
     n = len(hh)
     weight = hh.weight.astype(np.float64)
 
+    # At most one event of each kind per household and step (steps are months to a quarter,
+    # so two deaths or two school leavers in one household in one step are negligible).
+    u = rng.random((5, n), dtype=np.float32)
     young = hh.age_head_years < cfg.max_parent_age
     p_entry = min(cfg.school_entry_per_household_year * years, 1.0)
-    entering = young & (rng.random(n, dtype=np.float32) < p_entry) & (hh.children < MAX_CHILDREN)
-    leaving = rng.binomial(hh.children, min(years / cfg.school_years, 1.0)).astype(np.int8)
-    to_adults = np.minimum(leaving, MAX_ADULTS - hh.adults).astype(np.int8)
+    entering = young & (u[0] < p_entry) & (hh.children < MAX_CHILDREN)
+    leaving = u[1] < _any_of(hh.children, years / cfg.school_years)
+    to_adult = leaving & (hh.adults < MAX_ADULTS)
     hh.children += entering.astype(np.int8) - leaving
-    hh.adults += to_adults  # grown children stay as workers; beyond the cap they move out
+    hh.adults += to_adult  # grown children stay as workers; beyond the cap they move out
 
     retiring = (hh.age_head_years >= cfg.retirement_age) & (hh.adults > 0)
-    retiring &= rng.random(n, dtype=np.float32) < min(years, 1.0)
-    retiring &= hh.elderly < MAX_ELDERLY
-    hh.adults -= retiring.astype(np.int8)
-    hh.elderly += retiring.astype(np.int8)
+    retiring &= (u[2] < min(years, 1.0)) & (hh.elderly < MAX_ELDERLY)
+    hh.adults -= retiring
+    hh.elderly += retiring
 
-    adult_deaths = rng.binomial(hh.adults, 1 - (1 - cfg.adult_mortality_per_year) ** years)
-    elderly_deaths = rng.binomial(hh.elderly, 1 - (1 - cfg.elderly_mortality_per_year) ** years)
-    hh.adults -= adult_deaths.astype(np.int8)
-    hh.elderly -= elderly_deaths.astype(np.int8)
+    p_adult = 1 - (1 - cfg.adult_mortality_per_year) ** years
+    p_elderly = 1 - (1 - cfg.elderly_mortality_per_year) ** years
+    adult_death = u[3] < _any_of(hh.adults, p_adult)
+    elderly_death = u[4] < _any_of(hh.elderly, p_elderly)
+    hh.adults -= adult_death
+    hh.elderly -= elderly_death
 
-    w.flows.add("children_reaching_school_age", (entering * weight).sum())
-    w.flows.add("deaths", ((adult_deaths + elderly_deaths) * weight).sum())
-    w.flows.add("persons_leaving_households", ((leaving - to_adults) * weight).sum())
+    w.flows.add("children_reaching_school_age", weight[entering].sum())
+    w.flows.add("deaths", weight[adult_death].sum() + weight[elderly_death].sum())
+    w.flows.add("persons_leaving_households", weight[leaving & ~to_adult].sum())
+
+
+def _any_of(count: np.ndarray, p: float) -> np.ndarray:
+    """Chance that at least one of ``count`` persons has an event of probability ``p``."""
+    table = 1.0 - (1.0 - min(p, 1.0)) ** np.arange(16, dtype=np.float32)
+    return table[count]

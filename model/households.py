@@ -67,6 +67,15 @@ class HouseholdTraits:
         doc="Share of rural-origin households that are poverty-registered (建档立卡).",
         seeds="000 (十二)(十四)",
     )
+    registered_lease_share: float = lever(
+        0.7,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of households whose private rentals have a registered lease (legal housing "
+        "for a residence permit).",
+        seeds="001 二(二)2(1)",
+    )
     key_occupation_share: float = lever(
         0.05,
         unit="share 0-1",
@@ -135,6 +144,7 @@ class Households:
     entrepreneur: np.ndarray  # bool, runs a loan-financed business in the village
     insured_flexible: np.ndarray  # bool, informal worker enrolled in employee insurance
     key_occupation: np.ndarray  # bool, works in sanitation, transit or another key service
+    registered_lease: np.ndarray  # bool, rents with a registered lease when renting privately
     dibao: np.ndarray  # bool, receives the minimum living allowance
     dibao_grace_months: np.ndarray  # int8, months of benefit left after income rose above the line
 
@@ -185,6 +195,7 @@ class Households:
             "entrepreneur": bool,
             "insured_flexible": bool,
             "key_occupation": bool,
+            "registered_lease": bool,
             "dibao": bool,
             "dibao_grace_months": np.int8,
         }

@@ -230,6 +230,8 @@ CITY_COLUMNS: dict[str, str] = {
     "formal_jobs": "formal jobs",
     "formal_jobs_filled": "formal jobs held",
     "unemployment_rate": "workers without a formal job / workers",
+    "transfers_received_cny": "transfers received in the year for persons settled here",
+    "construction_land_quota_m2": "construction-land quota earned in the year",
 }
 
 
@@ -246,7 +248,10 @@ def by_city(w: World) -> list[dict[str, float | str | int]]:
     non_hukou = total(acc.non_hukou_urban)
     permits = w.count_by_place(hh.has_permit)
     occupied = w.count_by_place(hh.tenure == Tenure.PUBLIC_RENTAL)
-    settled = w.flows.by_place.get("settled_persons", np.zeros(n))
+    zeros = np.zeros(n)
+    settled = w.flows.by_place.get("settled_persons", zeros)
+    transfers = w.flows.by_place.get("transfers_received_cny", zeros)
+    land_quota = w.flows.by_place.get("construction_land_quota_m2", zeros)
     labour = places.labour
     rows = []
     for c in places.city_places:
@@ -268,6 +273,8 @@ def by_city(w: World) -> list[dict[str, float | str | int]]:
                 "formal_jobs": labour.formal_jobs[c],
                 "formal_jobs_filled": labour.formal_filled[c],
                 "unemployment_rate": 1 - labour.formal_filled[c] / labor if labor > 0 else 0.0,
+                "transfers_received_cny": transfers[c],
+                "construction_land_quota_m2": land_quota[c],
             }
         )
     return rows

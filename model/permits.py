@@ -43,8 +43,8 @@ class ResidencePermitPolicy:
     require_stable_basis: bool = lever(
         True,
         unit="flag",
-        doc="Applicants need one of: legal stable housing (rental and dormitory count), a job, "
-        "or children in school in the city.",
+        doc="Applicants need one of: legal stable housing (owned, public rental, dormitory or a "
+        "registered lease), stable work (formal or insured), or children in school in the city.",
         seeds="001 二(二)2(1)",
     )
     uptake_per_month: float = lever(
@@ -90,8 +90,8 @@ def issue_residence_permits(w: World) -> None:
     ok = ~hukou_here(w, candidates) & (hh.months_in_place[candidates] >= policy.months_required)
     if policy.require_stable_basis:
         tenure = hh.tenure[candidates]
-        housed = tenure != Tenure.RURAL_HOME
-        working = hh.employment[candidates] != Employment.UNEMPLOYED
+        housed = (tenure != Tenure.PRIVATE_RENTAL) | hh.registered_lease[candidates]
+        working = (hh.employment[candidates] == Employment.FORMAL) | hh.insured_flexible[candidates]
         studying = hh.school_seat[candidates]
         ok &= housed | working | studying
     p = 1.0 - (1.0 - policy.uptake_per_month) ** w.months_per_step

@@ -89,6 +89,7 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
         hh.adults[sl], hh.children[sl], hh.elderly[sl] = adults, children, elderly
         hh.age_head_years[sl], hh.skill[sl] = age, skill
         hh.key_occupation[sl] = rng.random(count) < traits.key_occupation_share
+        hh.registered_lease[sl] = rng.random(count) < traits.registered_lease_share
     if places.outside_place is not None:
         out = np.flatnonzero(hh.location == places.outside_place)
         hh.tenure[out] = Tenure.PRIVATE_RENTAL

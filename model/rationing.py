@@ -10,6 +10,31 @@ from __future__ import annotations
 import numpy as np
 
 
+def draw_up_to(amount: np.ndarray, capacity: float, rng: np.random.Generator) -> np.ndarray:
+    """Positions of a random subset of candidates whose amounts fill a budget in draw order.
+
+    A lottery queue over all candidates (admit in random order while the running total fits),
+    except that the first candidate who does not fit is admitted with the chance of the share
+    of it that fits, so the expected total equals the budget (agents are lumpy: without this a
+    budget would be underspent by half an agent per call). For budgets such as training
+    places, not for hard capacities. Draws only about as many candidates as can fit.
+    """
+    n = amount.shape[0]
+    if n == 0 or capacity <= 0:
+        return np.zeros(0, dtype=np.int64)
+    guess = min(n, int(np.ceil(2 * capacity / max(float(amount.mean()), 1e-12))) + 16)
+    drawn = rng.choice(n, size=guess, replace=False) if guess < n else rng.permutation(n)
+    if guess < n and amount[drawn].sum() < capacity:  # unlucky draw: fall back to everyone
+        drawn = rng.permutation(n)
+    total = np.cumsum(amount[drawn], dtype=np.float64)
+    n_fit = int(np.searchsorted(total, capacity * (1 + 1e-12), side="right"))
+    if n_fit < drawn.size:
+        used = total[n_fit - 1] if n_fit else 0.0
+        if rng.random() < (capacity - used) / amount[drawn[n_fit]]:
+            n_fit += 1
+    return drawn[:n_fit]
+
+
 def fill_capacity(
     place: np.ndarray,
     amount: np.ndarray,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.levers import lever
-from model.rationing import fill_capacity
+from model.rationing import draw_up_to
 
 if TYPE_CHECKING:
     from model.world import World
@@ -132,14 +132,15 @@ def train_workers(w: World) -> None:
     idx = np.flatnonzero(places.is_rural[hh.origin] & ~hh.trained & ~places.is_outside[hh.location])
     if idx.size == 0:
         return
-    priority = hh.poverty_registered[idx] & policy.training_poverty_first
-    trainees = hh.adults[idx] * hh.weight[idx].astype(np.float64)
-    capacity = np.full(1, places_now)
-    chosen = idx[
-        fill_capacity(
-            np.zeros(idx.size, dtype=np.int16), trainees, capacity, -priority.astype(float), w.rng
-        )
-    ]
+    first = hh.poverty_registered[idx] & policy.training_poverty_first
+    chosen_parts = []
+    left = places_now
+    for group in (idx[first], idx[~first]):  # priority group first, a lottery within each
+        trainees = hh.adults[group] * hh.weight[group].astype(np.float64)
+        picked = group[draw_up_to(trainees, left, w.rng)]
+        left -= (hh.adults[picked] * hh.weight[picked].astype(np.float64)).sum()
+        chosen_parts.append(picked)
+    chosen = np.concatenate(chosen_parts)
     hh.trained[chosen] = True
     hh.skill[chosen] += np.float32(policy.training_skill_gain_sd)
     n_trained = (hh.adults[chosen] * hh.weight[chosen].astype(np.float64)).sum()

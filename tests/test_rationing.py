@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from model.rationing import fill_capacity
 
@@ -41,3 +42,20 @@ def test_lottery_is_fair_on_average():
     for _ in range(2000):
         wins += fill_capacity(place, np.ones(10), np.array([3.0]), None, rng)
     assert np.allclose(wins / 2000, 0.3, atol=0.05)
+
+
+def test_budget_draws_spend_the_budget_on_average_and_overshoot_by_at_most_one():
+    from model.rationing import draw_up_to
+
+    rng = np.random.default_rng(3)
+    spent = budget = 0.0
+    for _ in range(3000):
+        n = int(rng.integers(1, 200))
+        amount = rng.uniform(0, 3, n)
+        cap = rng.uniform(0, min(100.0, amount.sum()))
+        picked = draw_up_to(amount, cap, rng)
+        assert np.unique(picked).size == picked.size
+        assert amount[picked].sum() <= cap + amount.max()
+        spent += amount[picked].sum()
+        budget += cap
+    assert spent / budget == pytest.approx(1.0, abs=0.01)
