@@ -92,7 +92,8 @@ def health_cover_value_cny_per_month(
     """Value of medical insurance and public health in each city to households ``idx``.
 
     Hukou holders of the city always have it; others have medical insurance where it is open
-    without hukou, and public health after the months of residence (expected: newcomers wait).
+    without hukou, and public health after the months of residence or with a residence permit
+    (newcomers wait).
     """
     hh, policy, beh = w.hh, w.cfg.insurance, w.cfg.behavior
     value = beh.health_cover_value_cny_per_month
@@ -100,6 +101,7 @@ def health_cover_value_cny_per_month(
         return np.zeros((idx.size, city_places.size), dtype=np.float32)
     local = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
     here = hh.location[idx, None] == city_places[None, :]
-    served = here & (hh.months_in_place[idx, None] >= policy.public_health_months)
+    resident_long = hh.months_in_place[idx, None] >= policy.public_health_months
+    served = here & (resident_long | hh.has_permit[idx, None])  # a permit opens services too
     share = np.where(local, 1.0, 0.5 * policy.medical_without_hukou + 0.5 * served)
     return (share * value).astype(np.float32)
