@@ -10,14 +10,17 @@ bad input stops before anything runs.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import yaml
 from hydra.core.config_store import ConfigStore
 from hydra.errors import ConfigCompositionException, MissingConfigException, OverrideParseException
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import (
     ConfigAttributeError,
     ConfigKeyError,
@@ -161,6 +164,23 @@ class HarrisTodaroConfig:
 
 
 @dataclass
+class OutputOptions:
+    """What a run writes besides timeseries.csv and summary.json."""
+
+    plot: bool = lever(True, unit="flag", doc="Write urbanization.png (sweeps turn it off).")
+    cities_table: bool = lever(True, unit="flag", doc="Write cities.csv.")
+
+
+@dataclass
+class DesignRef:
+    """Which rows of an experiment design a job runs (set by experiments.sweep, not by hand)."""
+
+    file: str = lever("", unit="path", doc="design.csv of a sweep ('' = a single run).")
+    chunk: int = lever(0, unit="index", low=0, high=1e9, doc="Which chunk of rows this job runs.")
+    chunks: int = lever(1, unit="count", low=1, high=1e9, doc="How many chunks the rows form.")
+
+
+@dataclass
 class RunConfig:
     """Everything one run needs. Top-level keys are overridable from the command line."""
 
@@ -193,6 +213,8 @@ class RunConfig:
     start: StartData = section(StartData, "start-year data matched by the initial population")
     targets: dict[str, Target] = field(default_factory=dict)
     harris_todaro: HarrisTodaroConfig = section(HarrisTodaroConfig, "Harris–Todaro economy")
+    outputs: OutputOptions = section(OutputOptions, "optional outputs")
+    design: DesignRef = section(DesignRef, "experiment design rows run by this job")
 
 
 def register_schema() -> None:
@@ -253,9 +275,10 @@ def check_consistency(cfg: RunConfig) -> None:
 def to_run_config(cfg: DictConfig) -> RunConfig:
     """Turn a composed config into a validated :class:`RunConfig`; raise ConfigError."""
     try:
-        cfg = (
-            OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"]) if "hydra" in cfg else cfg
-        )
+        if "hydra" in cfg:  # composed with Hydra's own node: drop it, keep the schema type
+            cfg = cfg.copy()
+            with open_dict(cfg):
+                del cfg["hydra"]
         _reject_unknown_keys(cfg)
         run_cfg: RunConfig = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as exc:
@@ -362,5 +385,28 @@ def _quoted(text: str) -> str:
 
 
 def summarize_config(cfg: RunConfig) -> dict[str, Any]:
-    """The config as plain data (for summary.json)."""
-    return OmegaConf.to_container(OmegaConf.structured(cfg), enum_to_str=True)
+    """The config as plain data (for summary.json): nested dicts, enums by name."""
+    return _plain(cfg)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, Enum):
+        return value.name
+    return value
+
+
+def run_key(cfg: RunConfig) -> str:
+    """Hash of everything that determines a run's results (the model config and the seed).
+
+    Output options and the design bookkeeping are left out: they do not change the results.
+    Sweeps use the key to skip runs that are already complete.
+    """
+    data = summarize_config(cfg)
+    for key in ("outputs", "design"):
+        data.pop(key, None)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -14,6 +14,7 @@ From Python::
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import time
@@ -25,7 +26,7 @@ import hydra
 import pandas as pd
 from omegaconf import DictConfig
 
-from model.config import RunConfig, compose_config, summarize_config, to_run_config
+from model.config import RunConfig, compose_config, run_key, summarize_config, to_run_config
 from model.indicators import INDICATORS
 from model.levers import ConfigError
 from model.model import SettlementModel
@@ -83,6 +84,7 @@ def build_summary(cfg: RunConfig, timeseries: pd.DataFrame, runtime_s: float) ->
         "start_data": start_check(cfg, first),
         "targets": score(cfg.targets, timeseries),
         "runtime_seconds": round(runtime_s, 3),
+        "run_key": run_key(cfg),
         "config": summarize_config(cfg),
     }
 
@@ -105,11 +107,26 @@ def start_check(cfg: RunConfig, first: pd.Series) -> dict[str, Any]:
 def write_outputs(result: RunResult, out_dir: Path) -> None:
     """Write timeseries.csv, cities.csv, urbanization.png and, last, summary.json."""
     out_dir = Path(out_dir)
+    options = result.config.outputs
     write_timeseries(result.timeseries, out_dir / TIMESERIES_FILE)
-    write_timeseries(result.cities, out_dir / CITIES_FILE)
-    title = f"{result.config.scenario_name} (seed {result.config.seed})"
-    plot_urbanization(result.timeseries, out_dir / PLOT_FILE, title)
+    if options.cities_table:
+        write_timeseries(result.cities, out_dir / CITIES_FILE)
+    if options.plot:
+        title = f"{result.config.scenario_name} (seed {result.config.seed})"
+        plot_urbanization(result.timeseries, out_dir / PLOT_FILE, title)
     write_json(result.summary, out_dir / SUMMARY_FILE)
+
+
+def completed_run(cfg: RunConfig, out_dir: Path) -> dict[str, Any] | None:
+    """The summary of a complete earlier run of this very config in ``out_dir``, if any."""
+    path = Path(out_dir) / SUMMARY_FILE
+    if not path.exists():
+        return None
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return summary if summary.get("run_key") == run_key(cfg) else None
 
 
 def run(cfg: RunConfig | DictConfig, out_dir: Path | str) -> RunResult:
@@ -154,7 +171,11 @@ def _hydra_main(cfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     try:
-        result = run(cfg, out_dir)
+        run_cfg = to_run_config(cfg)
+        if completed_run(run_cfg, out_dir) is not None:  # a rerun of a sweep: keep it
+            print(f"already complete: {out_dir}")
+            return
+        result = run(run_cfg, out_dir)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -1,0 +1,407 @@
+"""Sweep report: ``python -m experiments.report SWEEP_DIR``.
+
+Writes ``SWEEP_DIR/report.html`` (one self-contained file, figures embedded) and
+``SWEEP_DIR/report.md`` (figures in ``SWEEP_DIR/figures/``): the design; gap trajectories with
+replicate bands; the final gap against each swept lever; target attainment; sensitivity indices
+as a tornado chart; and fiscal cost against gap reduction (which lever buys a point of gap
+cheapest). Collects the sweep first if its tables are missing or older than its runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import html
+import io
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments import sensitivity
+from experiments.collect import (
+    AGGREGATE_FILE,
+    BOOKKEEPING,
+    RUNS_FILE,
+    collect,
+    find_runs,
+    numeric_keys,
+    point_means,
+)
+from experiments.design import DESIGN_FILE, SPEC_FILE, read_spec
+from model.outputs import atomic_write
+
+MAX_BANDS = 8  # points drawn with their own replicate band
+
+
+@dataclass
+class Section:
+    """A report section: a title, paragraphs, tables (HTML and Markdown), figures."""
+
+    title: str
+    text: list[str] = field(default_factory=list)
+    tables: list[pd.DataFrame] = field(default_factory=list)
+    figures: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, PNG)
+
+
+def _figure_png(fig) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.tight_layout()
+    fig.savefig(buf, format="png", dpi=90)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def short(key: str) -> str:
+    """A lever key without its leading sections, for axis labels."""
+    parts = key.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else key
+
+
+def load(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """(runs, aggregate, swept keys), collecting first when the tables are stale."""
+    runs_path = sweep_dir / RUNS_FILE
+    newest_run = max((d / "summary.json").stat().st_mtime for d in find_runs(sweep_dir))
+    if not runs_path.exists() or runs_path.stat().st_mtime < newest_run:
+        collect(sweep_dir)
+    runs = pd.read_csv(runs_path)
+    aggregate = pd.read_csv(sweep_dir / AGGREGATE_FILE)
+    agg_keys = [
+        c
+        for c in aggregate.columns
+        if c not in ("point", "year", "replicates") and not c.endswith(("_mean", "_p05", "_p95"))
+    ]
+    return runs, aggregate, agg_keys
+
+
+def design_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) -> Section:
+    sec = Section("Design")
+    if (sweep_dir / SPEC_FILE).exists():
+        spec = read_spec(sweep_dir)
+        sec.text.append(
+            f"Scenario <b>{spec.scenario}</b>, method <b>{spec.method}</b>, "
+            f"{runs['point'].nunique()} design points x {spec.replicates} replicates = "
+            f"{len(runs)} runs. Common random numbers: replicate r has the same seed at every "
+            f"point. Overrides for every run: {', '.join(spec.overrides) or 'none'}."
+        )
+        sec.tables.append(
+            pd.DataFrame(
+                [
+                    {
+                        "lever": p.key,
+                        "low": p.low,
+                        "high": p.high,
+                        "levels": "" if p.levels is None else ", ".join(map(str, p.levels)),
+                    }
+                    for p in spec.parameters
+                ]
+            )
+        )
+    else:
+        sec.text.append(
+            f"A Hydra multirun: {runs['point'].nunique()} settings, {len(runs)} runs; swept keys "
+            f"inferred from the run configs: {', '.join(keys) or 'none (seeds only)'}."
+        )
+    points = runs.groupby("point")[keys].first().reset_index() if keys else None
+    if points is not None and len(points) <= 40:
+        sec.tables.append(points)
+    return sec
+
+
+def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame) -> Section:
+    plt = _plt()
+    sec = Section("Gap trajectories")
+    final = aggregate[aggregate["year"] == aggregate["year"].max()].set_index("point")
+    ordered = final["gap_pp_mean"].sort_values()
+    shown = (
+        list(ordered.index)
+        if len(ordered) <= MAX_BANDS
+        else [ordered.index[0], ordered.index[len(ordered) // 2], ordered.index[-1]]
+    )
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for point, group in aggregate.groupby("point"):
+        if point not in shown:
+            ax.plot(group["year"], group["gap_pp_mean"], color="0.8", lw=0.8)
+    for point in shown:
+        group = aggregate[aggregate["point"] == point]
+        line = ax.plot(group["year"], group["gap_pp_mean"], lw=2, label=f"point {point}")[0]
+        ax.fill_between(
+            group["year"],
+            group["gap_pp_p05"],
+            group["gap_pp_p95"],
+            color=line.get_color(),
+            alpha=0.2,
+        )
+    ax.set_xlabel("year")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_ylabel("gap, resident - hukou (pp)")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    sec.figures.append(("gap_trajectories.png", _figure_png(fig)))
+    sec.text.append(
+        "Mean gap per design point with its 90 % replicate band (5th-95th percentile); "
+        + (
+            "every point is drawn."
+            if len(ordered) <= MAX_BANDS
+            else "the lowest, median and highest final gaps are drawn with bands, the rest in grey."
+        )
+    )
+    return sec
+
+
+def final_gap_section(runs: pd.DataFrame, keys: list[str]) -> Section:
+    plt = _plt()
+    sec = Section("Final gap against each swept lever")
+    if not keys:
+        sec.text.append("No lever was swept (replicates only).")
+        return sec
+    means = point_means(runs, keys, "final_gap_pp")
+    cols = min(3, len(keys))
+    rows = int(np.ceil(len(keys) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3.2 * rows), squeeze=False)
+    for ax, key in zip(axes.flat, keys, strict=False):
+        if pd.api.types.is_numeric_dtype(means[key]):
+            ax.errorbar(
+                means[key],
+                means["final_gap_pp"],
+                yerr=means["final_gap_pp_sd"],
+                fmt="o",
+                ms=4,
+                alpha=0.8,
+            )
+        else:
+            by = means.groupby(key)["final_gap_pp"].mean()
+            ax.bar(by.index.astype(str), by.to_numpy())
+        ax.set_xlabel(short(key), fontsize=8)
+        ax.set_ylabel("final gap (pp)")
+        ax.grid(alpha=0.3)
+    for ax in list(axes.flat)[len(keys) :]:
+        ax.axis("off")
+    sec.figures.append(("final_gap_by_lever.png", _figure_png(fig)))
+    sec.text.append("Each dot is a design point (mean over replicates, bar: one sd).")
+    return sec
+
+
+def targets_section(runs: pd.DataFrame) -> Section:
+    sec = Section("Target attainment")
+    cols = [c for c in runs.columns if c.startswith("target_") and c.endswith("_met")]
+    if not cols:
+        sec.text.append("The scenario declares no targets.")
+        return sec
+    share = pd.DataFrame(
+        {
+            "target": [c[len("target_") : -len("_met")] for c in cols],
+            "share of runs met": [runs[c].astype(float).mean() for c in cols],
+        }
+    )
+    sec.tables.append(share)
+    if runs["point"].nunique() <= 20:
+        per_point = runs.groupby("point")[cols].mean()
+        per_point.columns = [c[len("target_") : -len("_met")] for c in cols]
+        sec.text.append("Share of replicates meeting each target, per design point:")
+        sec.tables.append(per_point.reset_index())
+    return sec
+
+
+def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) -> Section:
+    plt = _plt()
+    sec = Section("Sensitivity of the final gap")
+    if (sweep_dir / SPEC_FILE).exists():
+        spec = read_spec(sweep_dir)
+        design = pd.read_csv(sweep_dir / DESIGN_FILE)
+        try:
+            table = sensitivity.analyze(spec, design, runs, "final_gap_pp")
+        except ValueError as exc:
+            sec.text.append(str(exc))
+            return sec
+    else:
+        numeric = numeric_keys(runs, keys)
+        if not numeric:
+            sec.text.append("No numeric lever was swept.")
+            return sec
+        means = point_means(runs, numeric, "final_gap_pp")
+        table = sensitivity.main_effects(means[numeric], means["final_gap_pp"].to_numpy(), numeric)
+    index = table["index"].iloc[0]
+    lead = table[table["index"] == index].copy()
+    lead["magnitude"] = lead["value"].abs()
+    lead = lead.sort_values("magnitude")
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(lead) + 1.5))
+    ax.barh(
+        [short(p) for p in lead["parameter"]],
+        lead["value"],
+        xerr=lead["conf"].fillna(0),
+        color="tab:blue",
+    )
+    ax.set_xlabel(index)
+    ax.axvline(0, color="k", lw=0.8)
+    ax.grid(alpha=0.3, axis="x")
+    sec.figures.append(("sensitivity_tornado.png", _figure_png(fig)))
+    meaning = {
+        "S1": "first-order Sobol' index (share of the final gap's variance due to the lever alone; "
+        "ST, total order, is in the table)",
+        "mu_star": "Morris mu*, the mean absolute elementary effect (pp of gap over the range)",
+        "SRC": "standardized regression coefficient (sd of final gap per sd of the lever)",
+        "main_effect": "main effect: spread of the mean final gap across the lever's levels (pp)",
+    }[index]
+    sec.text.append(f"Tornado chart of the {meaning}, with confidence intervals where estimated.")
+    sec.tables.append(table)
+    return sec
+
+
+def cost_section(runs: pd.DataFrame, keys: list[str]) -> Section:
+    plt = _plt()
+    sec = Section("Fiscal cost against gap reduction")
+    numeric = [k for k in numeric_keys(runs, keys) if runs[k].nunique() > 1]
+    means = point_means(runs, numeric, "final_gap_pp")
+    means["total_fiscal_outlay_cny"] = (
+        runs.groupby("point")["total_fiscal_outlay_cny"].mean().to_numpy()
+    )
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.scatter(means["total_fiscal_outlay_cny"] / 1e9, means["final_gap_pp"], s=18)
+    ax.set_xlabel("total fiscal outlay over the run (billion CNY)")
+    ax.set_ylabel("final gap (pp)")
+    ax.grid(alpha=0.3)
+    sec.figures.append(("cost_vs_gap.png", _figure_png(fig)))
+    if not numeric or len(means) < 2 * (len(numeric) + 1):
+        sec.text.append(
+            "Too few design points to attribute cost and gap to single levers "
+            "(a linear fit needs at least two points per coefficient)."
+        )
+        return sec
+    x = means[numeric].to_numpy(float)
+    design = np.column_stack([np.ones(len(x)), x])
+    gap_coef, *_ = np.linalg.lstsq(design, means["final_gap_pp"].to_numpy(), rcond=None)
+    cost_coef, *_ = np.linalg.lstsq(design, means["total_fiscal_outlay_cny"].to_numpy(), rcond=None)
+    rows = []
+    for i, key in enumerate(numeric):
+        span = float(runs[key].max() - runs[key].min())
+        gap_change = gap_coef[i + 1] * span
+        cost_change = cost_coef[i + 1] * span
+        per_point = cost_change / -gap_change if gap_change < 0 else np.nan
+        rows.append(
+            {
+                "lever": key,
+                "gap change over range (pp)": gap_change,
+                "cost change over range (CNY)": cost_change,
+                "CNY per point of gap closed": per_point,
+            }
+        )
+    table = pd.DataFrame(rows).sort_values("CNY per point of gap closed", na_position="last")
+    sec.tables.append(table)
+    best = table.dropna(subset=["CNY per point of gap closed"])
+    sec.text.append(
+        "Linear fit of the final gap and of the total outlay on the swept levers (design-point "
+        "means); a lever's cost per point is its outlay slope over its gap slope (negative: it "
+        "closes the gap and saves money). "
+        + (
+            f"Cheapest per point closed: <b>{best.iloc[0]['lever']}</b>."
+            if len(best)
+            else "No swept lever closes the gap in this fit."
+        )
+    )
+    return sec
+
+
+def build_sections(sweep_dir: Path) -> list[Section]:
+    runs, aggregate, keys = load(sweep_dir)
+    keys = [k for k in keys if k not in BOOKKEEPING]
+    return [
+        design_section(sweep_dir, runs, keys),
+        trajectories_section(aggregate, runs),
+        final_gap_section(runs, keys),
+        targets_section(runs),
+        sensitivity_section(sweep_dir, runs, keys),
+        cost_section(runs, keys),
+    ]
+
+
+def _fmt_table(df: pd.DataFrame) -> pd.DataFrame:
+    return df.apply(lambda c: c.map(lambda v: f"{v:,.4g}" if isinstance(v, float) else v))
+
+
+def render_html(title: str, sections: list[Section]) -> str:
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title><style>",
+        "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}",
+        "table{border-collapse:collapse;font-size:0.85em;margin:0.8em 0}",
+        "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}",
+        "img{max-width:100%}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    for sec in sections:
+        parts.append(f"<h2>{html.escape(sec.title)}</h2>")
+        parts += [f"<p>{t}</p>" for t in sec.text]
+        for name, png in sec.figures:
+            data = base64.b64encode(png).decode()
+            parts.append(f"<img alt='{name}' src='data:image/png;base64,{data}'>")
+        parts += [_fmt_table(t).to_html(index=False, escape=True) for t in sec.tables]
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def render_md(title: str, sections: list[Section]) -> str:
+    lines = [f"# {title}", ""]
+    for sec in sections:
+        lines += [f"## {sec.title}", ""]
+        for t in sec.text:
+            lines += [t.replace("<b>", "**").replace("</b>", "**"), ""]
+        for name, _ in sec.figures:
+            lines += [f"![{name}](figures/{name})", ""]
+        for t in sec.tables:
+            lines += [_md_table(_fmt_table(t)), ""]
+    return "\n".join(lines)
+
+
+def _md_table(df: pd.DataFrame) -> str:
+    """A Markdown pipe table."""
+    head = "| " + " | ".join(map(str, df.columns)) + " |"
+    rule = "|" + "---|" * len(df.columns)
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
+
+
+def report(sweep_dir: Path) -> tuple[Path, Path]:
+    """Write report.html and report.md (and figures/) for a sweep; return their paths."""
+    sweep_dir = Path(sweep_dir)
+    sections = build_sections(sweep_dir)
+    title = f"Sweep report: {sweep_dir.resolve().name}"
+    figures = sweep_dir / "figures"
+    figures.mkdir(exist_ok=True)
+    for sec in sections:
+        for name, png in sec.figures:
+            atomic_write(figures / name, lambda tmp, data=png: tmp.write_bytes(data))
+    html_path, md_path = sweep_dir / "report.html", sweep_dir / "report.md"
+    html_text, md_text = render_html(title, sections), render_md(title, sections)
+    atomic_write(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
+    atomic_write(md_path, lambda tmp: tmp.write_text(md_text, encoding="utf-8"))
+    return html_path, md_path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        html_path, md_path = report(args.sweep_dir)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    print(f"wrote {html_path} and {md_path}")
+
+
+if __name__ == "__main__":
+    main()
