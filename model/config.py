@@ -122,6 +122,20 @@ class BehaviorConfig:
 
 
 @dataclass
+class EconomyConfig:
+    """Economic context of a scenario (not policy)."""
+
+    wage_growth_pct_per_year: float = lever(
+        0.0,
+        unit="%/year",
+        low=-20,
+        high=30,
+        doc="Growth of every wage (formal, informal, rural, outside); rents, subsidies and "
+        "standards stay as configured.",
+    )
+
+
+@dataclass
 class ReclassificationPolicy:
     """In-situ urbanization: rural places reclassified as urban with nobody moving."""
 
@@ -210,6 +224,7 @@ class RunConfig:
     demography: DemographyConfig = section(DemographyConfig, "demographic rates")
     reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
     behavior: BehaviorConfig = section(BehaviorConfig, "behaviour")
+    economy: EconomyConfig = section(EconomyConfig, "economic context")
     start: StartData = section(StartData, "start-year data matched by the initial population")
     targets: dict[str, Target] = field(default_factory=dict)
     harris_todaro: HarrisTodaroConfig = section(HarrisTodaroConfig, "Harris–Todaro economy")

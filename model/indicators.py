@@ -64,6 +64,9 @@ INDICATORS: dict[str, str] = {
     "dibao_standard_cny_per_person_month": "urban dibao standard",
     "rural_labor_transfer_employment": "rural-origin workers employed away from their village "
     "(in a city or outside the region; local off-farm work in the village is not modelled)",
+    "migrant_workers_in_cities": "workers of rural-hukou households from the region's villages "
+    "living in its cities",
+    "migrant_monthly_income_cny": "mean monthly wage of employed migrant workers in cities",
     "urban_labor": "workers living in cities",
     "urban_share": "urban labour / labour force (incl. outside)",
     "urban_unemployment_rate": "urban workers without a formal job / urban labour",
@@ -150,6 +153,7 @@ def compute(w: World) -> dict[str, float]:
     jobless = in_city & (hh.employment == Employment.UNEMPLOYED)
     cities = places.is_city
     non_hukou_city = in_city & ~hh.hukou_urban
+    migrant_city = non_hukou_city & places.is_rural[hh.origin]
     outlay = sum(v for k, v in flows.items() if k.startswith("outlay_"))
     return {
         "resident_urbanization_pct": resident_pct,
@@ -197,6 +201,8 @@ def compute(w: World) -> dict[str, float]:
             & ~places.is_rural[hh.location]
             & ((hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL))
         ].sum(),
+        "migrant_workers_in_cities": workers[migrant_city].sum(),
+        "migrant_monthly_income_cny": migrant_income(w, migrant_city),
         "urban_labor": urban_labor,
         "urban_share": urban_labor / max(workers.sum(), 1e-12),
         "urban_unemployment_rate": workers[no_formal].sum() / max(urban_labor, 1e-12),
@@ -204,6 +210,19 @@ def compute(w: World) -> dict[str, float]:
         "fiscal_outlay_cny": outlay,
         **{item: flows.get(item, 0.0) for item in OUTLAY_ITEMS},
     }
+
+
+def migrant_income(w: World, migrant_city: np.ndarray) -> float:
+    """Mean monthly wage per employed worker among migrant households in cities."""
+    hh = w.hh
+    employed = migrant_city & (
+        (hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL)
+    )
+    workers = (hh.adults * hh.weight.astype(np.float64))[employed]
+    if workers.sum() <= 0:
+        return 0.0
+    wage = hh.income_cny_per_month[employed] / np.maximum(hh.adults[employed], 1)
+    return float((wage * workers).sum() / workers.sum())
 
 
 def low_income_incidence_pct(w: World) -> float:

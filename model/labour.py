@@ -23,10 +23,15 @@ if TYPE_CHECKING:
     from model.world import World
 
 
-def grow_jobs(w: World) -> None:
-    """Phase: each city's formal jobs grow at its configured yearly rate."""
-    labour = w.places.labour
-    labour.formal_jobs *= (1.0 + labour.jobs_growth_per_year) ** (w.months_per_step / 12)
+def grow_economy(w: World) -> None:
+    """Phase: each city's formal jobs grow at its own rate; all wages at the region's rate."""
+    labour, years = w.places.labour, w.months_per_step / 12
+    labour.formal_jobs *= (1.0 + labour.jobs_growth_per_year) ** years
+    wage_factor = (1.0 + w.cfg.economy.wage_growth_pct_per_year / 100) ** years
+    if wage_factor != 1.0:
+        labour.formal_wage *= wage_factor
+        labour.informal_wage *= wage_factor
+        labour.rural_wage_base *= wage_factor
 
 
 def match_jobs(w: World) -> None:

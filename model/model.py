@@ -35,7 +35,7 @@ START_PASSES = 3  # reweight-and-reallocate passes when matching start-year data
 # One step, in order. Each phase is a function of the world and nothing else.
 PHASES: tuple[tuple[str, Phase], ...] = (
     ("demography", demography.age_households),
-    ("job_growth", labour.grow_jobs),
+    ("economic_growth", labour.grow_economy),
     ("training", skills.train_workers),
     ("labour_market", labour.match_jobs),
     ("social_insurance", insurance.accrue_insurance),
