@@ -12,9 +12,9 @@ The optimiser is Nelder-Mead (scipy) on parameters scaled to [0, 1] within estim
 Moments (``data/reference_statistics.csv``): national resident rate (revised series) and hukou
 rate 2016-2019; out-migrating migrant workers 2015-2019 (model: rural-origin workers employed away
 from their village); urban-resident migrant workers 2016-2019 (model: workers of rural-hukou
-households in cities); migrant monthly income 2015-2019. Migrant children in public school is not
-used: the model has no private schools, so every migrant child living with its parents in a city
-holds a public seat, and the share is 100 % by construction.
+households in cities); migrant monthly income 2015-2019; migrant children in public school
+2018-2019 (primary and junior averaged; model: public seats among migrant children living with
+their parents in cities, the rest being in private schools).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ PARAMETERS: dict[str, tuple[float, float]] = {
     "behavior.review_prob_per_month": (0.002, 0.08),
     "behavior.hukou_value_cny_per_month": (-500.0, 1500.0),
     "behavior.network_pull_cny_per_month": (0.0, 4000.0),
-    "behavior.left_behind_cost_cny_per_child_month": (0.0, 2000.0),
+    "behavior.left_behind_cost_cny_per_child_month": (0.0, 3000.0),
     "reclassification.rate_per_year": (0.0, 0.06),
 }
 
@@ -127,6 +127,23 @@ def load_moments(data_file: Path = DATA_FILE) -> list[Moment]:
                 value,
                 0.03 * value,
                 r.source,
+            )
+        )
+    public = pd.concat(
+        [
+            rows("migrant_children_primary_in_public_school"),
+            rows("migrant_children_junior_in_public_school"),
+        ]
+    )
+    for year, part in public.groupby("year"):  # primary and junior together
+        moments.append(
+            Moment(
+                f"public_school_share_{year}",
+                "migrant_children_public_school_pct",
+                int(year),
+                float(part["value"].mean()),
+                1.5,
+                "; ".join(sorted(set(part["source"]))),
             )
         )
     for _, r in rows("migrant_monthly_income").iterrows():

@@ -29,7 +29,7 @@ from model import assistance, insurance, land, skills
 from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month
 from model.labour import skill_multiplier
-from model.schooling import school_access_prob
+from model.schooling import school_access_prob, schooling_cost_cny_per_month
 
 if TYPE_CHECKING:
     from model.world import World
@@ -103,9 +103,8 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     city_cols = slice(1, 1 + n_city)
     utility[:, city_cols] -= housing_cost_cny_per_month(w, idx, cities)
     utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
-    access = school_access_prob(w, idx, cities)
-    utility[:, city_cols] -= (children * beh.left_behind_cost_cny_per_child_month)[:, None] * (
-        1 - access
+    utility[:, city_cols] -= schooling_cost_cny_per_month(
+        w, idx, cities, beh.left_behind_cost_cny_per_child_month
     )
     if places.outside_place is not None:
         out = places.outside_place
@@ -142,6 +141,7 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
     hh.months_in_place[idx] = 0
     hh.has_permit[idx] = False
     hh.school_seat[idx] = False
+    hh.private_school[idx] = False
     hh.rental_subsidy[idx] = False
     hh.waiting_since_month[idx] = NOT_WAITING
     hh.settlement_eligible[idx] = False

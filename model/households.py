@@ -134,7 +134,8 @@ class Households:
     collective_income_cny_per_month: np.ndarray  # float32, collective dividend still held
     homestead_held: np.ndarray  # bool
     poverty_registered: np.ndarray  # bool, 建档立卡
-    school_seat: np.ndarray  # bool, children hold migrant school seats where the parents live
+    school_seat: np.ndarray  # bool, children hold public migrant seats where the parents live
+    private_school: np.ndarray  # bool, children attend a private (fee-paying) school there
     rental_subsidy: np.ndarray  # bool, receives the rental subsidy this step
     waiting_since_month: np.ndarray  # int32, model month joined the public-rental list, or -1
     settlement_eligible: np.ndarray  # bool, meets the current city's settlement rule
@@ -186,6 +187,7 @@ class Households:
             "homestead_held": bool,
             "poverty_registered": bool,
             "school_seat": bool,
+            "private_school": bool,
             "rental_subsidy": bool,
             "waiting_since_month": np.int32,
             "settlement_eligible": bool,

@@ -24,6 +24,7 @@ from model.schooling import schooled_with_parents
 from model.settlement import urban_hukou_persons
 
 if TYPE_CHECKING:
+    from model.places import PlaceTable
     from model.world import World
 
 # name -> meaning (with unit); the timeseries columns after ``year``, in this order.
@@ -41,6 +42,9 @@ INDICATORS: dict[str, str] = {
     "children_left_behind": "school-age children living apart from migrant parents",
     "migrant_children_in_school": "children holding migrant school seats in cities",
     "migrant_school_seats": "migrant school seats in cities",
+    "migrant_children_in_private_school": "migrant children in private schools in cities",
+    "migrant_children_public_school_pct": "migrant children living with their parents in cities "
+    "who attend public schools (%)",
     "public_rental_units": "public rental units in cities",
     "public_rental_occupied": "public rental units occupied",
     "public_rental_waiting": "households on public rental waiting lists",
@@ -169,6 +173,8 @@ def compute(w: World) -> dict[str, float]:
         "children_left_behind": acc.children_away.sum(),
         "migrant_children_in_school": places.schooling.used[cities].sum(),
         "migrant_school_seats": places.schooling.seats[cities].sum(),
+        "migrant_children_in_private_school": places.schooling.private_used[cities].sum(),
+        "migrant_children_public_school_pct": public_school_pct(places),
         "public_rental_units": places.housing.units[cities].sum(),
         "public_rental_occupied": weight[hh.tenure == Tenure.PUBLIC_RENTAL].sum(),
         "public_rental_waiting": places.housing.waiting[cities].sum(),
@@ -223,6 +229,13 @@ def migrant_income(w: World, migrant_city: np.ndarray) -> float:
         return 0.0
     wage = hh.income_cny_per_month[employed] / np.maximum(hh.adults[employed], 1)
     return float((wage * workers).sum() / workers.sum())
+
+
+def public_school_pct(places: PlaceTable) -> float:
+    """Share of migrant children with parents in cities who hold public, not private, seats."""
+    public = places.schooling.used[places.is_city].sum()
+    private = places.schooling.private_used[places.is_city].sum()
+    return 100.0 * public / max(public + private, 1e-12)
 
 
 def low_income_incidence_pct(w: World) -> float:

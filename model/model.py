@@ -153,6 +153,7 @@ def _clear_initial_services(w: World) -> None:
     in_city = w.places.is_city[hh.location]
     hh.employment[in_city] = Employment.INFORMAL
     hh.school_seat[in_city] = False
+    hh.private_school[in_city] = False
     hh.tenure[hh.tenure == Tenure.PUBLIC_RENTAL] = Tenure.PRIVATE_RENTAL
     hh.waiting_since_month[:] = NOT_WAITING
     hh.rental_subsidy[:] = False

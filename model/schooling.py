@@ -1,7 +1,9 @@
 """School access for migrant children: enrolment basis and the seats open to them.
 
-Children without a seat where their parents live stay behind in the origin (留守儿童): they count as
-rural residents there, and the household weighs that as a cost when it chooses where to live.
+Children without a public seat where their parents live may take a place in a private
+(fee-paying) school for migrant children, if the city has one free; otherwise they stay behind in
+the origin (留守儿童): they count as rural residents there, and the household weighs that as a cost
+when it chooses where to live.
 
 Seeds: 000 (四) (admission based mainly on the residence permit), 000 (五) (aid for the children
 of poor migrants), 001 二(一)2(1) (permit as the main basis; no extra paperwork; children of
@@ -56,6 +58,21 @@ class SchoolingPolicy:
         high=1e5,
         doc="Fiscal cost of one occupied migrant school place (assumption).",
     )
+    private_school_seats: float = lever(
+        0.0,
+        unit="children",
+        low=0,
+        high=1e8,
+        doc="Places in private schools open to migrant children without a public seat "
+        "(market supply, not policy).",
+    )
+    private_school_fee_cny_per_child_month: float = lever(
+        600.0,
+        unit="CNY/child/month",
+        low=0,
+        high=1e5,
+        doc="Fee a household pays for a private school place (assumption).",
+    )
 
 
 @dataclass
@@ -64,10 +81,14 @@ class SchoolTable:
 
     basis: np.ndarray  # int8 AccessBasis values
     seats: np.ndarray
+    private_seats: np.ndarray
+    private_fee: np.ndarray
     poverty_first: np.ndarray
     cost_per_seat_month: np.ndarray
     used: np.ndarray  # migrant seats occupied after the last allocation (children)
     access_prob: np.ndarray  # chance an eligible newcomer's children get seats (for decisions)
+    private_used: np.ndarray  # private places occupied after the last allocation (children)
+    private_prob: np.ndarray  # chance a newcomer without a public seat finds a private place
 
     @classmethod
     def build(
@@ -84,10 +105,14 @@ class SchoolTable:
         return cls(
             basis=arr(lambda p: p.enrolment_basis.value, np.int8, AccessBasis.hukou.value),
             seats=arr(lambda p: p.migrant_school_seats, np.float64, 0),
+            private_seats=arr(lambda p: p.private_school_seats, np.float64, 0),
+            private_fee=arr(lambda p: p.private_school_fee_cny_per_child_month, np.float32, 0),
             poverty_first=arr(lambda p: p.poverty_registered_first, bool, False),
             cost_per_seat_month=arr(lambda p: p.cost_cny_per_seat_month, np.float64, 0),
             used=np.zeros(n_places),
             access_prob=np.zeros(n_places),
+            private_used=np.zeros(n_places),
+            private_prob=np.zeros(n_places),
         )
 
 
@@ -96,7 +121,7 @@ def schooled_with_parents(w: World) -> np.ndarray:
     hh = w.hh
     at_origin = hh.location == hh.origin
     hukou_family_here = hh.hukou_urban & hh.family_followed & (hh.hukou_place == hh.location)
-    return at_origin | hukou_family_here | hh.school_seat
+    return at_origin | hukou_family_here | hh.school_seat | hh.private_school
 
 
 def allocate_school_seats(w: World) -> None:
@@ -106,6 +131,7 @@ def allocate_school_seats(w: World) -> None:
     city_idx = np.flatnonzero(in_city & (hh.children > 0))
     local = hukou_here(w, city_idx) & hh.family_followed[city_idx]
     hh.school_seat[city_idx[local]] = False  # hukou children use local schools, not migrant seats
+    hh.private_school[city_idx[local]] = False
     migrants = city_idx[~local]
     loc = hh.location[migrants]
     kids = hh.children[migrants] * hh.weight[migrants].astype(np.float64)
@@ -126,6 +152,44 @@ def allocate_school_seats(w: World) -> None:
     w.flows.add(
         "outlay_school_places_cny", (t.used * t.cost_per_seat_month).sum() * w.months_per_step
     )
+    hh.private_school[applicants[placed]] = False  # a public seat replaces a private place
+    fill_private_places(w, migrants[~hh.school_seat[migrants]])
+
+
+def fill_private_places(w: World, idx: np.ndarray) -> None:
+    """Children of households ``idx`` (no public seat) take free private places by lottery."""
+    hh, t, places = w.hh, w.places.schooling, w.places
+    loc = hh.location[idx]
+    kids = hh.children[idx] * hh.weight[idx].astype(np.float64)
+    holding = hh.private_school[idx]
+    used = np.bincount(loc[holding], weights=kids[holding], minlength=places.n)
+    free = np.maximum(t.private_seats - used, 0.0)
+    want = idx[~holding]
+    wloc, wkids = hh.location[want], kids[~holding]
+    placed = fill_capacity(wloc, wkids, free, None, w.rng)
+    hh.private_school[want[placed]] = True
+    demand = np.bincount(wloc, weights=wkids, minlength=places.n)
+    t.private_prob = np.where(demand > 0, np.minimum(free / np.maximum(demand, 1e-9), 1.0), 1.0)
+    t.private_prob[t.private_seats <= 0] = 0.0
+    t.private_used = used + np.bincount(wloc[placed], weights=wkids[placed], minlength=places.n)
+
+
+def schooling_cost_cny_per_month(
+    w: World, idx: np.ndarray, city_places: np.ndarray, left_behind_cost: float
+) -> np.ndarray:
+    """Expected monthly cost of the children's schooling in each city, for households ``idx``.
+
+    Children with a public seat (or the city's hukou) cost nothing; otherwise a private place,
+    if one is to be had, costs its fee; failing that the children stay behind, at the
+    household's cost of a child left behind.
+    """
+    hh, t = w.hh, w.places.schooling
+    public = school_access_prob(w, idx, city_places)
+    private_here = hh.private_school[idx, None] & (hh.location[idx, None] == city_places[None, :])
+    private = np.where(private_here, 1.0, t.private_prob[city_places][None, :]) * (1 - public)
+    fee = t.private_fee[city_places][None, :]
+    per_child = private * fee + (1 - public - private) * left_behind_cost
+    return (hh.children[idx].astype(np.float32)[:, None] * per_child).astype(np.float32)
 
 
 def school_access_prob(w: World, idx: np.ndarray, city_places: np.ndarray) -> np.ndarray:

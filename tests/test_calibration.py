@@ -36,7 +36,7 @@ TOLERANCE = {
 
 def test_moments_come_from_the_project_data_and_stop_at_2019():
     moments = load_moments()
-    assert len(moments) == 22
+    assert len(moments) == 24
     assert max(m.year for m in moments) == LAST_DATA_YEAR == 2019
     assert {m.indicator for m in moments} == {
         "resident_urbanization_pct",
@@ -44,6 +44,7 @@ def test_moments_come_from_the_project_data_and_stop_at_2019():
         "rural_labor_transfer_employment",
         "migrant_workers_in_cities",
         "migrant_monthly_income_cny",
+        "migrant_children_public_school_pct",
     }
     assert all(m.sigma > 0 for m in moments)
 

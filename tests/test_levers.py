@@ -41,9 +41,16 @@ def test_more_school_seats_leave_fewer_children_behind(seed):
         f"cities.{c}.schooling.migrant_school_seats={s}"
         for c, s in zip(CITIES, (90000, 54000, 36000), strict=True)
     ]
-    (few, _), (many, _) = final([], seed), final(tripled, seed)
-    assert many["children_left_behind"] < 0.95 * few["children_left_behind"]
-    assert many["migrant_children_in_school"] > few["migrant_children_in_school"]
+    (_, few), (_, many) = final([], seed), final(tripled, seed)
+    # child-years left behind over the run: seats bind early, less once demand falls
+    assert (
+        many["children_left_behind"].iloc[1:].sum()
+        < 0.95 * few["children_left_behind"].iloc[1:].sum()
+    )
+    assert (
+        many["migrant_children_in_school"].iloc[1:].sum()
+        > few["migrant_children_in_school"].iloc[1:].sum()
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)

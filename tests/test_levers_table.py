@@ -281,3 +281,14 @@ def test_poverty_registered_workers_are_trained_first():
         return float(hh.poverty_registered[hh.trained].mean())
 
     assert poor_share("true") > poor_share("false") + 0.3
+
+
+def test_private_school_places_keep_children_with_their_parents():
+    def outcome(seats: int) -> tuple[float, float]:
+        ts = run_scenario("demo", [*BASE, *every_city("schooling.private_school_seats", seats)])
+        last = ts.timeseries.iloc[-1]
+        return last["children_left_behind"], last["migrant_children_public_school_pct"]
+
+    (behind_none, public_none), (behind_many, public_many) = outcome(0), outcome(30000)
+    assert behind_many < behind_none
+    assert public_none == 100.0 and public_many < 100.0
