@@ -28,9 +28,8 @@ from experiments.calibration import (
     profile,
 )
 from experiments.design import replicate_seeds
-from experiments.report import Section, _figure_png, _plt, render_html, render_md
+from experiments.report import Section, _figure_png, _plt, write_sections
 from model import run_scenario
-from model.outputs import atomic_write
 
 FORECAST_END = 2035
 NOISE_SEEDS = 8
@@ -212,14 +211,4 @@ def write_report(forecast_replicates: int = 8) -> tuple[Path, Path]:
         noise_section(problem, theta),
         forecast_section(forecast_replicates),
     ]
-    title = "Calibration report"
-    figures = OUT_DIR / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
-    for sec in sections:
-        for name, png in sec.figures:
-            atomic_write(figures / name, lambda tmp, data=png: tmp.write_bytes(data))
-    html_path, md_path = OUT_DIR / "report.html", OUT_DIR / "report.md"
-    html_text, md_text = render_html(title, sections), render_md(title, sections)
-    atomic_write(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
-    atomic_write(md_path, lambda tmp: tmp.write_text(md_text, encoding="utf-8"))
-    return html_path, md_path
+    return write_sections(OUT_DIR, "Calibration report", sections)

@@ -374,21 +374,25 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def report(sweep_dir: Path) -> tuple[Path, Path]:
-    """Write report.html and report.md (and figures/) for a sweep; return their paths."""
-    sweep_dir = Path(sweep_dir)
-    sections = build_sections(sweep_dir)
-    title = f"Sweep report: {sweep_dir.resolve().name}"
-    figures = sweep_dir / "figures"
-    figures.mkdir(exist_ok=True)
+def write_sections(out_dir: Path, title: str, sections: list[Section]) -> tuple[Path, Path]:
+    """Write report.html (self-contained), report.md and figures/ into ``out_dir``."""
+    figures = out_dir / "figures"
+    figures.mkdir(parents=True, exist_ok=True)
     for sec in sections:
         for name, png in sec.figures:
             atomic_write(figures / name, lambda tmp, data=png: tmp.write_bytes(data))
-    html_path, md_path = sweep_dir / "report.html", sweep_dir / "report.md"
+    html_path, md_path = out_dir / "report.html", out_dir / "report.md"
     html_text, md_text = render_html(title, sections), render_md(title, sections)
     atomic_write(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
     atomic_write(md_path, lambda tmp: tmp.write_text(md_text, encoding="utf-8"))
     return html_path, md_path
+
+
+def report(sweep_dir: Path) -> tuple[Path, Path]:
+    """Write report.html and report.md (and figures/) for a sweep; return their paths."""
+    sweep_dir = Path(sweep_dir)
+    title = f"Sweep report: {sweep_dir.resolve().name}"
+    return write_sections(sweep_dir, title, build_sections(sweep_dir))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,6 +17,7 @@ from model.households import NOT_WAITING, Tenure
 from model.levers import lever
 from model.permits import AccessBasis, has_access
 from model.rationing import fill_capacity
+from model.tables import column_builder
 
 if TYPE_CHECKING:
     from model.world import World
@@ -115,11 +116,7 @@ class HousingTable:
     ) -> HousingTable:
         """Arrays over all places from the policies of the cities at ``city_slots``."""
 
-        def arr(get, dtype, fill):
-            out = np.full(n_places, fill, dtype=dtype)
-            for slot, p in zip(city_slots, policies, strict=True):
-                out[slot] = get(p)
-            return out
+        arr = column_builder(n_places, city_slots, policies)
 
         return cls(
             units=arr(lambda p: p.public_rental_units, np.float64, 0),

@@ -21,6 +21,7 @@ import numpy as np
 from model.levers import lever
 from model.permits import AccessBasis, has_access, hukou_here
 from model.rationing import fill_capacity
+from model.tables import column_builder
 
 if TYPE_CHECKING:
     from model.world import World
@@ -96,11 +97,7 @@ class SchoolTable:
     ) -> SchoolTable:
         """Arrays over all places from the policies of the cities at ``city_slots``."""
 
-        def arr(get, dtype, fill):
-            out = np.full(n_places, fill, dtype=dtype)
-            for slot, p in zip(city_slots, policies, strict=True):
-                out[slot] = get(p)
-            return out
+        arr = column_builder(n_places, city_slots, policies)
 
         return cls(
             basis=arr(lambda p: p.enrolment_basis.value, np.int8, AccessBasis.hukou.value),

@@ -24,6 +24,7 @@ from model import fiscal, land
 from model.households import Tenure
 from model.levers import lever
 from model.rationing import fill_capacity
+from model.tables import column_builder
 
 if TYPE_CHECKING:
     from model.world import World
@@ -146,11 +147,7 @@ class SettlementTable:
     ) -> SettlementTable:
         """Arrays over all places from the rules of the cities at ``city_slots``."""
 
-        def arr(get, dtype, fill):
-            out = np.full(n_places, fill, dtype=dtype)
-            for slot, r in zip(city_slots, rules, strict=True):
-                out[slot] = get(r)
-            return out
+        arr = column_builder(n_places, city_slots, rules)
 
         return cls(
             rule=arr(lambda r: r.rule.value, np.int8, SettlementRuleType.closed.value),
