@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.households import add_months
 from model.levers import lever
 
 if TYPE_CHECKING:
     from model.world import World
 
-_MONTHS_CAP = np.iinfo(np.int16).max
 MAX_ADULTS, MAX_CHILDREN, MAX_ELDERLY = 8, 6, 4
 
 
@@ -67,8 +67,7 @@ def age_households(w: World) -> None:
     months = w.months_per_step
     years = months / 12
     hh.age_head_years += np.float32(years)
-    np.minimum(hh.months_in_place, _MONTHS_CAP - months, out=hh.months_in_place)
-    hh.months_in_place += months
+    add_months(hh.months_in_place, months)
     if not cfg.enabled:
         return
     n = len(hh)

@@ -15,6 +15,16 @@ import numpy as np
 from model.levers import lever
 
 NOT_WAITING = -1  # waiting_since_month of a household that is not on a public-rental waiting list
+_MONTHS_CAP = np.iinfo(np.int16).max
+
+
+def add_months(counter: np.ndarray, months: int, where: np.ndarray | None = None) -> None:
+    """Add ``months`` to an int16 month counter in place, saturating instead of overflowing."""
+    np.minimum(counter, _MONTHS_CAP - months, out=counter)
+    if where is None:
+        counter += months
+    else:
+        counter[where] += months
 
 
 class Employment(IntEnum):

@@ -15,13 +15,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.households import Employment
+from model.households import Employment, add_months
 from model.levers import lever
 
 if TYPE_CHECKING:
     from model.world import World
-
-_MONTHS_CAP = np.iinfo(np.int16).max
 
 
 @dataclass
@@ -72,8 +70,7 @@ def accrue_insurance(w: World) -> None:
         hh.insured_flexible[candidates[w.rng.random(candidates.size) < p]] = True
     hh.insured_flexible[~informal] = False  # a formal job insures; leaving work or town ends it
     accruing = in_city & ((hh.employment == Employment.FORMAL) | hh.insured_flexible)
-    np.minimum(hh.insurance_months, _MONTHS_CAP - months, out=hh.insurance_months)
-    hh.insurance_months[accruing] += months
+    add_months(hh.insurance_months, months, where=accruing)
 
 
 def carry_over_on_move(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
