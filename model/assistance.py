@@ -113,6 +113,16 @@ class AssistancePolicy:
     )
 
 
+def no_dibao(w: World) -> bool:
+    """Whether both dibao standards are zero (the lever is off: nobody is below the line)."""
+    policy = w.cfg.assistance
+    standards = (
+        policy.urban_standard_cny_per_person_month,
+        policy.rural_standard_cny_per_person_month,
+    )
+    return max(standards) <= 0
+
+
 def standard_cny_per_person_month(w: World, place: np.ndarray) -> np.ndarray:
     """The dibao standard applying at each place (urban in cities, rural in villages)."""
     policy = w.cfg.assistance
@@ -121,14 +131,13 @@ def standard_cny_per_person_month(w: World, place: np.ndarray) -> np.ndarray:
         if policy.unified_standard
         else policy.rural_standard_cny_per_person_month
     )
-    return np.where(w.places.is_rural[place], rural, policy.urban_standard_cny_per_person_month)
+    by_place = np.where(w.places.is_rural, rural, policy.urban_standard_cny_per_person_month)
+    return by_place[place]
 
 
 def income_per_person(w: World, idx: np.ndarray | slice) -> np.ndarray:
     """Household income per person before transfers (wages plus land income), CNY/month."""
     hh = w.hh
-    if isinstance(idx, slice):
-        idx = np.arange(len(hh))[idx]
     income = hh.income_cny_per_month[idx] + land.land_income_cny_per_month(w, idx)
     return income / np.maximum(hh.size[idx], 1)
 
@@ -148,13 +157,16 @@ def administer_assistance(w: World) -> None:
     """Phase: eligible households join the dibao; reviews end it after the grace months; relief."""
     hh, policy, rng = w.hh, w.cfg.assistance, w.rng
     months = w.months_per_step
+    _pay_temporary_relief(w)
+    if no_dibao(w) and not hh.dibao.any():
+        return  # nobody can fall below a zero standard
     place = claim_place(w)
     can_claim = place >= 0
     standard = standard_cny_per_person_month(w, np.maximum(place, 0))
     below = can_claim & (income_per_person(w, slice(None)) < standard)
 
-    joiners = below & ~hh.dibao & (rng.random(len(hh), dtype=np.float32) < policy.take_up_share)
-    hh.dibao |= joiners
+    candidates = np.flatnonzero(below & ~hh.dibao)
+    hh.dibao[candidates[rng.random(candidates.size) < policy.take_up_share]] = True
     hh.dibao_grace_months[hh.dibao & below] = policy.months_kept_after_exit
     above = hh.dibao & ~below  # income rose: the grace months run down
     hh.dibao_grace_months[above] = np.maximum(hh.dibao_grace_months[above] - months, 0)
@@ -165,14 +177,17 @@ def administer_assistance(w: World) -> None:
         hh.dibao[above & (hh.dibao_grace_months <= 0)] = False
     hh.dibao[~can_claim] = False  # moved away from where they could claim
 
-    top_up = np.where(
-        w.places.is_rural[np.maximum(place, 0)],
-        policy.rural_top_up_share,
-        policy.urban_top_up_share,
-    )
-    paid = (hh.dibao * top_up * standard * hh.size * hh.weight).sum(dtype=np.float64)
+    recipients = np.flatnonzero(hh.dibao)
+    at = place[recipients]
+    top_up = np.where(w.places.is_rural[at], policy.rural_top_up_share, policy.urban_top_up_share)
+    persons = hh.size[recipients] * hh.weight[recipients]
+    paid = (top_up * standard[recipients] * persons).sum(dtype=np.float64)
     w.flows.add("outlay_dibao_cny", paid * months)
 
+
+def _pay_temporary_relief(w: World) -> None:
+    """One-off relief to city households that lost all work (when the lever is on)."""
+    hh, policy = w.hh, w.cfg.assistance
     if policy.temporary_relief_cny > 0:
         hit = w.places.is_city[hh.location] & (hh.employment == Employment.UNEMPLOYED)
         relief = hh.weight[hit].sum(dtype=np.float64) * policy.temporary_relief_cny
@@ -189,6 +204,8 @@ def expected_benefit_cny_per_month(
     waiting.
     """
     hh, policy, places = w.hh, w.cfg.assistance, w.places
+    if no_dibao(w):
+        return np.zeros(alt_places.shape, dtype=np.float32)
     size = np.maximum(hh.size[idx], 1).astype(np.float32)[:, None]
     registered = ~places.is_outside[hh.hukou_place[idx]][:, None]
     standard = standard_cny_per_person_month(w, alt_places)

@@ -124,9 +124,8 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
 def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.ndarray:
     """Share of each origin's households living at each alternative place."""
     hh, n = w.hh, w.places.n
-    from_rural = w.places.is_rural[hh.origin]
-    pair = hh.origin[from_rural].astype(np.int64) * n + hh.location[from_rural]
-    counts = np.bincount(pair, weights=hh.weight[from_rural], minlength=n * n).reshape(n, n)
+    pair = hh.origin.astype(np.intp) * n + hh.location  # every origin: no masked copies
+    counts = np.bincount(pair, weights=hh.weight, minlength=n * n).reshape(n, n)
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
     return shares[origin[:, None], alt_places].astype(np.float32)
 

@@ -71,37 +71,64 @@ def age_households(w: World) -> None:
     if not cfg.enabled:
         return
     n = len(hh)
-    weight = hh.weight.astype(np.float64)
 
     # At most one event of each kind per household and step (steps are months to a quarter,
     # so two deaths or two school leavers in one household in one step are negligible).
-    u = rng.random((5, n), dtype=np.float32)
-    young = hh.age_head_years < cfg.max_parent_age
+    # Events are rare: draw who has one sparsely rather than a uniform per household.
     p_entry = min(cfg.school_entry_per_household_year * years, 1.0)
-    entering = young & (u[0] < p_entry) & (hh.children < MAX_CHILDREN)
-    leaving = u[1] < _any_of(hh.children, years / cfg.school_years)
+    entering = _events(rng, n, p_entry)
+    entering &= (hh.age_head_years < cfg.max_parent_age) & (hh.children < MAX_CHILDREN)
+    leaving = _any_of(rng, hh.children, years / cfg.school_years)
     to_adult = leaving & (hh.adults < MAX_ADULTS)
     hh.children += entering.astype(np.int8) - leaving
     hh.adults += to_adult  # grown children stay as workers; beyond the cap they move out
 
     retiring = (hh.age_head_years >= cfg.retirement_age) & (hh.adults > 0)
-    retiring &= (u[2] < min(years, 1.0)) & (hh.elderly < MAX_ELDERLY)
+    retiring &= hh.elderly < MAX_ELDERLY
+    retiring[retiring] = rng.random(np.count_nonzero(retiring)) < min(years, 1.0)
     hh.adults -= retiring
     hh.elderly += retiring
 
     p_adult = 1 - (1 - cfg.adult_mortality_per_year) ** years
     p_elderly = 1 - (1 - cfg.elderly_mortality_per_year) ** years
-    adult_death = u[3] < _any_of(hh.adults, p_adult)
-    elderly_death = u[4] < _any_of(hh.elderly, p_elderly)
+    adult_death = _any_of(rng, hh.adults, p_adult)
+    elderly_death = _any_of(rng, hh.elderly, p_elderly)
     hh.adults -= adult_death
     hh.elderly -= elderly_death
 
-    w.flows.add("children_reaching_school_age", weight[entering].sum())
-    w.flows.add("deaths", weight[adult_death].sum() + weight[elderly_death].sum())
-    w.flows.add("persons_leaving_households", weight[leaving & ~to_adult].sum())
+    weight = hh.weight
+    w.flows.add("children_reaching_school_age", weight[entering].sum(dtype=np.float64))
+    deaths = weight[adult_death].sum(dtype=np.float64) + weight[elderly_death].sum(dtype=np.float64)
+    w.flows.add("deaths", deaths)
+    w.flows.add("persons_leaving_households", weight[leaving & ~to_adult].sum(dtype=np.float64))
 
 
-def _any_of(count: np.ndarray, p: float) -> np.ndarray:
-    """Chance that at least one of ``count`` persons has an event of probability ``p``."""
-    table = 1.0 - (1.0 - min(p, 1.0)) ** np.arange(16, dtype=np.float32)
-    return table[count]
+def _any_of(rng: np.random.Generator, count: np.ndarray, p: float) -> np.ndarray:
+    """Whether at least one of each household's ``count`` persons has an event of chance ``p``."""
+    table = 1.0 - (1.0 - min(p, 1.0)) ** np.arange(128, dtype=np.float64)
+    p_max = table[int(count.max(initial=0))]
+    hit = _events(rng, count.size, p_max)
+    candidates = np.flatnonzero(hit)
+    hit[candidates] = rng.random(candidates.size) * p_max < table[count[candidates]]
+    return hit
+
+
+def _events(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """Mask of ``n`` independent trials of chance ``p`` that succeed.
+
+    Rare events are drawn as geometric gaps between successes (work in proportion to the
+    successes, not to ``n``); frequent ones with one uniform per trial.
+    """
+    hit = np.zeros(n, dtype=bool)
+    if p <= 0 or n == 0:
+        return hit
+    if p >= 0.1:
+        return rng.random(n, dtype=np.float32) < p
+    start = 0
+    while start < n:
+        expected = (n - start) * p
+        gaps = rng.geometric(p, size=int(expected + 6 * expected**0.5 + 16))
+        positions = start - 1 + np.cumsum(gaps)
+        hit[positions[positions < n]] = True
+        start = int(positions[-1]) + 1
+    return hit

@@ -24,7 +24,7 @@ def add_months(counter: np.ndarray, months: int, where: np.ndarray | None = None
     if where is None:
         counter += months
     else:
-        counter[where] += months
+        np.add(counter, months, out=counter, where=where)
 
 
 class Employment(IntEnum):

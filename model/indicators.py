@@ -138,12 +138,15 @@ def urbanization_rates(
     )
 
 
-def compute(w: World) -> dict[str, float]:
-    """All indicators for the current state and the flows of the year so far."""
+def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
+    """All indicators for the current state and the flows of the year so far.
+
+    ``acc``: the state's person accounts, if already computed.
+    """
     hh, places, flows = w.hh, w.places, w.flows.totals
     weight = hh.weight.astype(np.float64)
     in_city = places.is_city[hh.location]
-    acc = person_accounts(w)
+    acc = person_accounts(w) if acc is None else acc
     resident_population = acc.resident.sum()
     urban_residents = acc.urban_resident.sum()
     registered = acc.registered.sum()
@@ -241,6 +244,8 @@ def public_school_pct(places: PlaceTable) -> float:
 def low_income_incidence_pct(w: World) -> float:
     """Share of the region's residents whose income per person is below the local dibao line."""
     hh, places = w.hh, w.places
+    if assistance.no_dibao(w):
+        return 0.0
     in_region = ~places.is_outside[hh.location]
     persons = (hh.size * hh.weight.astype(np.float64))[in_region]
     line = assistance.standard_cny_per_person_month(w, hh.location[in_region])
@@ -267,10 +272,10 @@ CITY_COLUMNS: dict[str, str] = {
 }
 
 
-def by_city(w: World) -> list[dict[str, float | str | int]]:
-    """One row per city: the city's stocks and the year's flows so far."""
+def by_city(w: World, acc: PersonAccounts | None = None) -> list[dict[str, float | str | int]]:
+    """One row per city: the city's stocks and the year's flows so far (``acc`` as in compute)."""
     hh, places = w.hh, w.places
-    acc = person_accounts(w)
+    acc = person_accounts(w) if acc is None else acc
     n = places.n
 
     def total(values: np.ndarray) -> np.ndarray:

@@ -39,7 +39,7 @@ def match_jobs(w: World) -> None:
     hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
     labour = places.labour
     in_city = places.is_city[hh.location]
-    workers = hh.adults * hh.weight.astype(np.float64)
+    workers = hh.adults * hh.weight  # float32; sums (bincount, cumsum) run in float64
 
     formal = np.flatnonzero(in_city & (hh.employment == Employment.FORMAL))
     p_sep = 1.0 - (1.0 - beh.separation_rate_per_month) ** w.months_per_step
@@ -108,18 +108,17 @@ def expected_urban_wage(
 
 def skill_multiplier(w: World, idx: np.ndarray | slice) -> np.ndarray:
     """Urban wage multiplier of households from their skill, exp(premium x skill)."""
-    return np.exp(w.cfg.behavior.skill_wage_premium * w.hh.skill[idx])
+    return np.exp(np.float32(w.cfg.behavior.skill_wage_premium) * w.hh.skill[idx])
 
 
 def household_wage(w: World) -> np.ndarray:
     """Wage per working adult of every household in its current state and place (CNY/month)."""
     hh, labour = w.hh, w.places.labour
-    loc, emp = hh.location, hh.employment
-    urban_wage = np.select(
-        [emp == Employment.FORMAL, emp == Employment.INFORMAL],
-        [labour.formal_wage[loc], labour.informal_wage[loc] * skills.arrears_factor(w)],
-        default=0.0,
-    ) * skill_multiplier(w, slice(None))
-    return np.where(emp == Employment.FARMING, labour.rural_wage[loc], urban_wage).astype(
-        np.float32
-    )
+    by_employment = np.zeros((len(Employment), w.places.n), dtype=np.float32)
+    by_employment[Employment.FARMING] = labour.rural_wage
+    by_employment[Employment.FORMAL] = labour.formal_wage
+    by_employment[Employment.INFORMAL] = labour.informal_wage * skills.arrears_factor(w)
+    cell = hh.employment.astype(np.intp) * w.places.n + hh.location
+    wage = by_employment.ravel()[cell]  # one gather instead of a select
+    urban = (hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL)
+    return np.where(urban, wage * skill_multiplier(w, slice(None)), wage)

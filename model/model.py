@@ -125,9 +125,10 @@ class SettlementModel(mesa.Model):
 
     def _collect(self) -> None:
         """Record the year-end indicators and the per-city rows."""
-        self.indicators = indicators.compute(self.world)
+        accounts = indicators.person_accounts(self.world)
+        self.indicators = indicators.compute(self.world, accounts)
         self.datacollector.collect(self)
-        for row in indicators.by_city(self.world):
+        for row in indicators.by_city(self.world, accounts):
             self.datacollector.add_table_row("cities", row)
 
     def run_to_end(self) -> None:

@@ -59,16 +59,36 @@ def fill_capacity(
     n = place.shape[0]
     if n == 0:
         return np.zeros(0, dtype=bool)
-    lottery = rng.random(n)
-    keys = (lottery, place) if order_key is None else (lottery, order_key, place)
-    order = np.lexsort(keys)
+    tier = _queue_tier(place, order_key)
+    if tier is None:
+        order = np.lexsort((rng.random(n), order_key, place))
+    else:  # a random order, then a stable sort by tier (a radix sort for int16 tiers)
+        shuffled = rng.permutation(n)
+        order = shuffled[np.argsort(tier[shuffled], kind="stable")]
     place_sorted = place[order]
     used = np.cumsum(amount[order], dtype=np.float64)
-    group_start = np.searchsorted(place_sorted, place_sorted, side="left")
-    used_before_group = np.where(group_start > 0, used[group_start - 1], 0.0)
-    within = used - used_before_group
+    first_of_place = np.searchsorted(place_sorted, np.arange(capacity_by_place.size))
+    used_before_place = np.where(first_of_place > 0, used[first_of_place - 1], 0.0)
+    within = used - used_before_place[place_sorted]
     cap = capacity_by_place[place_sorted]
     admitted_sorted = within <= cap * (1 + 1e-12)
     admitted = np.empty(n, dtype=bool)
     admitted[order] = admitted_sorted
     return admitted
+
+
+def _queue_tier(place: np.ndarray, order_key: np.ndarray | None) -> np.ndarray | None:
+    """Place and queue key folded into one whole number per candidate, or None if they can't be.
+
+    Works when the key is whole-numbered with a modest span (lotteries, priority groups, months
+    on a waiting list); continuous keys such as points need the lexsort.
+    """
+    if order_key is None:
+        return place
+    lo, hi = float(order_key.min()), float(order_key.max())
+    span = int(hi - lo) + 1
+    n_tiers = span * (int(place.max()) + 1)
+    if n_tiers > 2**40 or not np.all(np.floor(order_key) == order_key):
+        return None
+    tier = place.astype(np.int64) * span + (order_key - lo).astype(np.int64)
+    return tier.astype(np.int16) if n_tiers <= np.iinfo(np.int16).max else tier
