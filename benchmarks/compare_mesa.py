@@ -16,6 +16,7 @@ import time
 
 from benchmarks.mesa_reference import MesaReferenceModel, comparison_config
 from model import SettlementModel
+from model.memory import reuse_freed_memory
 
 
 def compare(n_households: int, years: int, seed: int = 0) -> dict[str, float]:
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--years", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    reuse_freed_memory()
     if args.households < 1 or args.years < 1:
         parser.error("--households and --years must be at least 1")
     r = compare(args.households, args.years, args.seed)

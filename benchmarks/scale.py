@@ -22,6 +22,7 @@ import numpy as np
 from benchmarks.speed import LEVER_SETS
 from model import SettlementModel, compose_config
 from model.households import Households
+from model.memory import reuse_freed_memory
 
 
 def peak_rss_gib() -> float:
@@ -49,6 +50,7 @@ def main() -> None:
     parser.add_argument("--scenario", default="demo")
     parser.add_argument("--years", type=int, default=2)
     args = parser.parse_args()
+    reuse_freed_memory()
     overrides = [
         f"scenario={args.scenario}",
         f"n_households={args.households}",

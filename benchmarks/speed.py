@@ -18,6 +18,7 @@ import statistics
 import time
 
 from model import PHASES, SettlementModel, compose_config
+from model.memory import reuse_freed_memory
 
 PHASE_NOTE = "ns per household-step"
 
@@ -106,6 +107,7 @@ def main() -> None:
     parser.add_argument("--levers", nargs="+", choices=sorted(LEVER_SETS), default=["core", "all"])
     parser.add_argument("--phases", action="store_true", help="also time each phase")
     args = parser.parse_args()
+    reuse_freed_memory()
     header = f"{'levers':>6} {'households':>11} {'setup s':>8} {'step s':>8}"
     print(f"{header} {PHASE_NOTE:>22} {'B/hh':>5}")
     results: dict[tuple[str, int], float] = {}

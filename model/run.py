@@ -29,6 +29,7 @@ from omegaconf import DictConfig
 from model.config import RunConfig, compose_config, run_key, summarize_config, to_run_config
 from model.indicators import INDICATORS
 from model.levers import ConfigError
+from model.memory import reuse_freed_memory
 from model.model import SettlementModel
 from model.outputs import (
     CITIES_FILE,
@@ -169,6 +170,7 @@ def _hydra_main(cfg: DictConfig) -> None:
     from hydra.core.hydra_config import HydraConfig
 
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
+    reuse_freed_memory()  # big temporaries reuse freed memory instead of fresh pages
     out_dir = Path(HydraConfig.get().runtime.output_dir)
     try:
         run_cfg = to_run_config(cfg)

@@ -1,0 +1,142 @@
+"""End-to-end: the dashboard in headless Chromium (Debian's ``chromium``; ``.ci/run`` installs it).
+
+Starts the Solara server on a free port, loads the page, steps the default model, then moves a
+lever slider, resets and steps again, and reads the plotted gap line out of the chart's SVG.
+Nothing on the page is mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 60_000
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("REQUIRE_BROWSER_TEST"):  # set by .ci/run: a missing browser is a failure
+        raise RuntimeError(f"REQUIRE_BROWSER_TEST is set but {CHROMIUM} does not exist")
+    pytest.skip(
+        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("dashboard") / "solara.log").open("w")
+    env = os.environ | {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    solara = Path(sys.executable).parent / "solara"
+    server = subprocess.Popen(
+        [str(solara), "run", "model.app", "--host", "127.0.0.1", "--port", str(port),
+         "--production", "--no-open"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the dashboard server did not start (log: {log.name})")
+            time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(dashboard_url: str) -> Iterator[Page]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(dashboard_url)
+        page.get_by_role("button", name="Step").wait_for()
+        page.locator("#gap").wait_for()
+        yield page
+        browser.close()
+
+
+def plotted_gap(page: Page) -> list[tuple[float, float]]:
+    """Vertices of the gap line in the rates chart, read from the chart's SVG."""
+    for image in page.locator("img").all():
+        svg = page.evaluate(
+            "async src => await (await fetch(src)).text()", image.get_attribute("src")
+        )
+        match = re.search(r'<g id="gap">.*?<path d="([^"]*)"', svg, re.S)
+        if match:
+            numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", match.group(1))]
+            return list(zip(numbers[::2], numbers[1::2], strict=True))
+    raise AssertionError("no chart with a gap line on the page")
+
+
+def headline(page: Page, field: str) -> str:
+    return page.locator(f"#{field}").inner_text()
+
+
+def reset_and_step(page: Page, steps: int) -> None:
+    page.get_by_role("button", name="Reset").click()
+    page.wait_for_function("document.querySelector('#time').innerText === '2020.00'")
+    for k in range(1, steps + 1):
+        page.get_by_role("button", name="Step").click()
+        page.wait_for_function(
+            f"document.querySelector('#time').innerText === '{2020 + k / 4:.2f}'"
+        )
+
+
+def test_moving_a_lever_slider_changes_the_plotted_gap(page: Page) -> None:
+    start_line = plotted_gap(page)
+    reset_and_step(page, 4)  # one year with the scenario's levers
+    default_line = plotted_gap(page)
+    default_gap = float(headline(page, "gap"))
+    assert len(default_line) == len(start_line) + 4  # each step adds a point to the plot
+
+    slider = page.get_by_role("slider", name="Settling: extra months of residence")
+    slider.focus()
+    slider.press("End")
+    assert slider.get_attribute("aria-valuenow") == "60"
+
+    reset_and_step(page, 4)  # the same year, seed and agents, settlement made harder
+    stricter_line = plotted_gap(page)
+    stricter_gap = float(headline(page, "gap"))
+    assert len(stricter_line) == len(default_line)
+    assert stricter_line != default_line
+    assert stricter_gap > default_gap  # fewer settle, so the hukou rate lags more
