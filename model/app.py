@@ -12,6 +12,7 @@ outlays since the start.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import solara
@@ -168,11 +169,6 @@ def _series(model: DashboardModel, column: str) -> list[float]:
     return [row[column] for row in model.history]
 
 
-def _time_axis(model: DashboardModel, ax: Axes) -> None:
-    ax.set_xlim(model.cfg.start_year, max(model.cfg.end_year, model.history[-1]["time_years"]))
-    ax.set_xlabel("year")
-
-
 @solara.component
 def Headline(model: DashboardModel) -> None:
     """The latest values in words (also what a screen reader or a test reads)."""
@@ -187,57 +183,63 @@ def Headline(model: DashboardModel) -> None:
     )
 
 
+def _chart(
+    model: DashboardModel, title: str, height: float, draw: Callable[[Axes, list[float]], None]
+) -> None:
+    """Render one chart over the model's history: ``draw(ax, times)`` plots the series."""
+    fig = Figure(figsize=(6, height))
+    ax = fig.add_subplot()
+    draw(ax, _series(model, "time_years"))
+    ax.set_title(title)
+    ax.set_xlim(model.cfg.start_year, max(model.cfg.end_year, model.history[-1]["time_years"]))
+    ax.set_xlabel("year")
+    fig.tight_layout()
+    solara.FigureMatplotlib(fig, format="svg")
+
+
 @solara.component
 def RatesChart(model: DashboardModel) -> None:
     """Resident and hukou urbanization (%) and the gap between them (pp), step by step."""
     update_counter.get()
-    t = _series(model, "time_years")
-    fig = Figure(figsize=(6, 3.4))
-    ax = fig.add_subplot()
-    ax.plot(t, _series(model, "resident_pct"), ".-", label="resident urbanization", gid="resident")
-    ax.plot(t, _series(model, "hukou_pct"), ".-", label="hukou urbanization", gid="hukou")
-    ax.set_ylabel("% of population")
-    gap_ax = ax.twinx()
-    gap_ax.plot(t, _series(model, "gap_pp"), ".--", color="C3", label="gap", gid="gap")
-    gap_ax.set_ylabel("gap (percentage points)")
-    ax.set_title("Urbanization rates and the gap")
-    _time_axis(model, ax)
-    fig.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    solara.FigureMatplotlib(fig, format="svg")
+
+    def draw(ax: Axes, t: list[float]) -> None:
+        ax.plot(t, _series(model, "resident_pct"), ".-", label="resident", gid="resident")
+        ax.plot(t, _series(model, "hukou_pct"), ".-", label="hukou", gid="hukou")
+        ax.set_ylabel("urbanization, % of population")
+        gap_ax = ax.twinx()  # the gap gets its own scale; its line carries the SVG id "gap"
+        gap_ax.plot(t, _series(model, "gap_pp"), ".--", color="C3", label="gap (right)", gid="gap")
+        gap_ax.set_ylabel("gap (percentage points)")
+        ax.legend(handles=[*ax.get_lines(), *gap_ax.get_lines()], loc="center right", fontsize=8)
+
+    _chart(model, "Urbanization rates and the gap", 3.4, draw)
 
 
 @solara.component
 def ServicesChart(model: DashboardModel) -> None:
     """Use of migrant school seats and public rental units, and residence-permit coverage (%)."""
     update_counter.get()
-    t = _series(model, "time_years")
-    fig = Figure(figsize=(6, 3.0))
-    ax = fig.add_subplot()
-    ax.plot(t, _series(model, "school_seats_used_pct"), label="school seats used")
-    ax.plot(t, _series(model, "public_rental_let_pct"), label="public rental units let")
-    ax.plot(t, _series(model, "permit_coverage_pct"), label="non-hukou city households with permit")
-    ax.set_ylim(0, 105)
-    ax.set_ylabel("%")
-    ax.set_title("Services coverage")
-    _time_axis(model, ax)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    solara.FigureMatplotlib(fig, format="svg")
+
+    def draw(ax: Axes, t: list[float]) -> None:
+        ax.plot(t, _series(model, "school_seats_used_pct"), label="school seats used")
+        ax.plot(t, _series(model, "public_rental_let_pct"), label="public rental units let")
+        ax.plot(t, _series(model, "permit_coverage_pct"), label="non-hukou households w/ permit")
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("%")
+        ax.legend(fontsize=8)
+
+    _chart(model, "Services coverage", 3.0, draw)
 
 
 @solara.component
 def FiscalChart(model: DashboardModel) -> None:
     """Fiscal outlays of all levers since the start (million CNY)."""
     update_counter.get()
-    fig = Figure(figsize=(6, 2.6))
-    ax = fig.add_subplot()
-    ax.plot(_series(model, "time_years"), _series(model, "outlay_since_start_cny_million"))
-    ax.set_ylabel("million CNY")
-    ax.set_title("Fiscal outlays since the start")
-    _time_axis(model, ax)
-    fig.tight_layout()
-    solara.FigureMatplotlib(fig, format="svg")
+
+    def draw(ax: Axes, t: list[float]) -> None:
+        ax.plot(t, _series(model, "outlay_since_start_cny_million"))
+        ax.set_ylabel("million CNY")
+
+    _chart(model, "Fiscal outlays since the start", 2.6, draw)
 
 
 def model_params() -> dict[str, object]:
