@@ -1,0 +1,53 @@
+"""The dashboard's model: sliders set the levers they name, history follows every step."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+
+from model import compose_config
+from model.app import SLIDERS, DashboardModel, dashboard_config
+
+NEUTRAL = {name: s.neutral for name, s in SLIDERS.items()}
+
+
+def test_neutral_sliders_leave_the_scenario_as_it_is() -> None:
+    assert dashboard_config("nantong_2020", 500, 3, NEUTRAL) == compose_config(
+        ["scenario=nantong_2020", "n_households=500", "seed=3"]
+    )
+
+
+def test_sliders_scale_or_add_to_every_city_value() -> None:
+    base = compose_config(["scenario=demo"])
+    levers = NEUTRAL | {
+        "school_seats_pct": 200,
+        "extra_residence_months": 12,
+        "points_quota_pct": 0,
+    }
+    cfg = dashboard_config("demo", 500, 0, levers)
+    for name, city in cfg.cities.items():
+        before = base.cities[name]
+        assert city.schooling.migrant_school_seats == 2 * before.schooling.migrant_school_seats
+        assert city.settlement.min_residence_months == before.settlement.min_residence_months + 12
+        had_quota = before.settlement.annual_quota_persons < 1e9
+        assert city.settlement.annual_quota_persons == (
+            0 if had_quota else before.settlement.annual_quota_persons
+        )
+        assert city.housing == before.housing
+
+
+def test_history_grows_every_step_and_the_run_stops_at_the_end_year() -> None:
+    model = DashboardModel("demo", n_households=1000, public_rental_pct=50)
+    assert model.cfg.cities["capital"].housing.public_rental_units == pytest.approx(2000)
+    steps = (model.cfg.end_year - model.cfg.start_year) * model.steps_per_year
+    for _ in range(steps):
+        assert model.running
+        model.step()
+    assert not model.running
+    assert len(model.history) == steps + 1
+    outlays = [row["outlay_since_start_cny_million"] for row in model.history]
+    assert outlays[0] == 0 and all(b >= a for a, b in pairwise(outlays))
+    last = model.history[-1]
+    assert last["gap_pp"] == pytest.approx(last["resident_pct"] - last["hukou_pct"])
+    assert last["gap_pp"] == pytest.approx(model.timeseries()["gap_pp"].iloc[-1])
