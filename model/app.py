@@ -273,10 +273,14 @@ def model_params() -> dict[str, object]:
     return params
 
 
-page = SolaraViz(
-    DashboardModel(),
-    components=[(Headline, 0), (RatesChart, 0), (ServicesChart, 0), (FiscalChart, 0)],
-    model_params=model_params(),
-    name="Hukou settlement policy",
-    play_interval=300,
-)
+@solara.component
+def Page() -> None:
+    """The dashboard page; each browser session gets a model of its own."""
+    model = solara.use_memo(DashboardModel, dependencies=[])
+    SolaraViz(
+        model,
+        components=[(Headline, 0), (RatesChart, 0), (ServicesChart, 0), (FiscalChart, 0)],
+        model_params=model_params(),
+        name="Hukou settlement policy",
+        play_interval=300,
+    )

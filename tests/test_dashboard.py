@@ -42,7 +42,7 @@ if not Path(CHROMIUM).exists():
         "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
     )
 
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 
 def _free_port() -> int:
@@ -83,16 +83,26 @@ def dashboard_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page(dashboard_url: str) -> Iterator[Page]:
+def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(dashboard_url)
-        page.get_by_role("button", name="Step").wait_for()
-        page.locator("#gap").wait_for()
-        yield page
+        yield browser
         browser.close()
+
+
+def open_dashboard(browser: Browser, url: str) -> Page:
+    """A new browser session (own cookies) on the dashboard, once its first chart is drawn."""
+    page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.get_by_role("button", name="Step").wait_for()
+    page.locator("#gap").wait_for()
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, dashboard_url: str) -> Page:
+    return open_dashboard(browser, dashboard_url)
 
 
 def plotted_gap(page: Page) -> list[tuple[float, float]]:
@@ -140,3 +150,11 @@ def test_moving_a_lever_slider_changes_the_plotted_gap(page: Page) -> None:
     assert len(stricter_line) == len(default_line)
     assert stricter_line != default_line
     assert stricter_gap > default_gap  # fewer settle, so the hukou rate lags more
+
+
+def test_each_browser_session_has_its_own_model(browser: Browser, dashboard_url: str) -> None:
+    first = open_dashboard(browser, dashboard_url)
+    first.get_by_role("button", name="Step").click()  # no Reset: the session's initial model
+    first.wait_for_function("document.querySelector('#time').innerText === '2020.25'")
+    second = open_dashboard(browser, dashboard_url)
+    assert headline(second, "time") == "2020.00"
