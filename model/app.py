@@ -1,6 +1,7 @@
 """Interactive dashboard (Mesa SolaraViz): choose a scenario, move the main levers, step or play.
 
-    ./dev dashboard                      # = .venv/bin/solara run model/app.py, then open the URL
+    ./dev dashboard     # = .venv/bin/solara run model.app (a module name: run as a file path,
+                        #   model/ would shadow the package), then open the URL
 
 The sliders set existing levers (see ``docs/levers.md``) for every city of the scenario, relative
 to the scenario's own values, so each scenario starts as its YAML file has it. Lever changes and
@@ -127,11 +128,13 @@ class DashboardModel(SettlementModel):
 
     def step(self) -> None:
         """One model step, then one history row (the year's outlay is read before it resets)."""
-        outlay_before = _year_to_date_outlay(self)
+        outlay_before = indicators.year_to_date_outlay_cny(self.world)
         super().step()
         closed_year = self.world.month % 12 == 0
         outlay_after = (
-            self.indicators["fiscal_outlay_cny"] if closed_year else _year_to_date_outlay(self)
+            self.indicators["fiscal_outlay_cny"]  # the year's total, collected before the reset
+            if closed_year
+            else indicators.year_to_date_outlay_cny(self.world)
         )
         self.outlay_since_start_cny += outlay_after - outlay_before
         self.history.append(self._snapshot())
@@ -154,11 +157,6 @@ class DashboardModel(SettlementModel):
             "permit_coverage_pct": values["residence_permit_coverage_pct"],
             "outlay_since_start_cny_million": self.outlay_since_start_cny / 1e6,
         }
-
-
-def _year_to_date_outlay(model: SettlementModel) -> float:
-    flows = model.world.flows.totals
-    return sum(v for k, v in flows.items() if k.startswith("outlay_"))
 
 
 def _pct(part: float, whole: float) -> float:

@@ -138,6 +138,11 @@ def urbanization_rates(
     )
 
 
+def year_to_date_outlay_cny(w: World) -> float:
+    """All outlays booked so far in the current calendar year (the ``outlay_`` flows)."""
+    return sum(v for k, v in w.flows.totals.items() if k.startswith("outlay_"))
+
+
 def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
     """All indicators for the current state and the flows of the year so far.
 
@@ -161,7 +166,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
     cities = places.is_city
     non_hukou_city = in_city & ~hh.hukou_urban
     migrant_city = non_hukou_city & places.is_rural[hh.origin]
-    outlay = sum(v for k, v in flows.items() if k.startswith("outlay_"))
+    outlay = year_to_date_outlay_cny(w)
     return {
         "resident_urbanization_pct": resident_pct,
         "hukou_urbanization_pct": hukou_pct,

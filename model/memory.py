@@ -14,7 +14,8 @@ def reuse_freed_memory() -> bool:
 
     A step allocates temporaries as long as the household arrays. By default glibc maps each
     large one fresh from the kernel, which zeroes every page on first touch, and unmaps it when
-    freed; at tens of millions of households that page-fault work is a third of the run time.
+    freed (and trims the heap, with the same effect); at tens of millions of households that
+    page-fault work was a third of the run time.
     With this setting the freed blocks are reused. The process then holds on to its peak heap
     until it exits, which suits a batch run. Call it once, at the start of a process that runs
     the model (the command line and the benchmarks do).
