@@ -10,14 +10,15 @@ households (first come, first served in random order is the lottery of the vecto
 with capacities (formal jobs, school seats, settlement quotas) kept on the place agents.
 
 The rules covered are those active in :data:`COMPARISON_LEVERS` (the demo region): economic
-growth, ageing and months in place, separations and the formal-job lottery with informal work
-(Harris–Todaro wages), insurance months, residence permits, the open / conditions / points
-settlement rules with an annual quota and family following, the location choice (multinomial
-logit over village, cities and outside), applications to settle, migrant school seats with a
-poverty priority, kept land rights, and paid homestead withdrawal. Public rental housing,
-rental subsidies, private schools and the programme levers (dibao, training, employment
-services, loans, flexible insurance, fiscal links, reclassification, demography) are switched
-off in both engines by :data:`COMPARISON_LEVERS`, and the reference leaves them out.
+growth, months in place (demography is off, so ages are frozen as in the engine), separations
+and the formal-job lottery with informal work (Harris–Todaro wages), insurance months,
+residence permits, the open / conditions / points settlement rules with an annual quota and
+family following, the location choice (multinomial logit over village, cities and outside,
+with the village's pull rising with the head's age), applications to settle, migrant school
+seats with a poverty priority, kept land rights, and paid homestead withdrawal. Public rental
+housing, rental subsidies, private schools and the programme levers (dibao, training,
+employment services, loans, flexible insurance, fiscal links, reclassification, demography) are
+switched off in both engines by :data:`COMPARISON_LEVERS`, and the reference leaves them out.
 """
 
 from __future__ import annotations
@@ -188,8 +189,12 @@ class Household(mesa.Agent):
         self.family_followed = bool(hh.family_followed[i])
         self.adults = int(hh.adults[i])
         self.children = int(hh.children[i])
+        self.preschool = int(hh.preschool[i])
+        self.couple = int(hh.couple[i])
+        self.parents = int(hh.parents[i])
+        self.grown_children = int(hh.grown_children[i])
         self.elderly = int(hh.elderly[i])
-        self.age = float(hh.age_head_years[i])
+        self.age = float(hh.head_age_years[i])
         self.skill = float(hh.skill[i])
         self.skill_multiplier = math.exp(model.cfg.behavior.skill_wage_premium * self.skill)
         self.employment = int(hh.employment[i])
@@ -216,7 +221,7 @@ class Household(mesa.Agent):
 
     @property
     def size(self) -> int:
-        return self.adults + self.children + self.elderly
+        return self.adults + self.children + self.elderly + self.preschool
 
     def hukou_here(self) -> bool:
         return self.hukou_urban and self.hukou_place is self.place
@@ -231,8 +236,8 @@ class Household(mesa.Agent):
     # -- phases ----------------------------------------------------------------------------
 
     def age_and_count_months(self) -> None:
+        # Demography is off in the comparison: as in the engine, ages are frozen then.
         months = self.model.months_per_step
-        self.age += months / 12
         self.months_in_place = min(self.months_in_place + months, _MONTHS_CAP)
 
     def keep_or_lose_job(self) -> None:
@@ -348,6 +353,7 @@ class Household(mesa.Agent):
         if alt is self.origin:
             u = self.adults * alt.rural_wage
             u += beh.origin_attachment_cny_per_month
+            u += beh.attachment_per_year_of_age_cny_per_month * (self.age - 40)
             u += beh.homestead_value_cny_per_month * self.homestead_held
         else:
             holds_job = here and self.employment == Employment.FORMAL
@@ -617,6 +623,11 @@ class MesaReferenceModel(mesa.Model):
             "family_followed": lambda h: h.family_followed,
             "adults": lambda h: h.adults,
             "children": lambda h: h.children,
+            "preschool": lambda h: h.preschool,
+            "couple": lambda h: h.couple,
+            "parents": lambda h: h.parents,
+            "grown_children": lambda h: h.grown_children,
+            "head_age_years": lambda h: h.age,
             "elderly": lambda h: h.elderly,
             "employment": lambda h: h.employment,
             "income_cny_per_month": lambda h: h.income,

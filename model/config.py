@@ -31,12 +31,14 @@ from omegaconf.errors import (
 from model.assistance import AssistancePolicy
 from model.demography import DemographyConfig
 from model.fiscal import FiscalPolicy
-from model.households import HouseholdTraits
 from model.insurance import InsurancePolicy
 from model.land import LandPolicy
 from model.levers import ConfigError, lever, section, validate
+from model.pensions import PensionPolicy
 from model.permits import ResidencePermitPolicy
 from model.places import CityConfig, OutsideConfig, RuralAreaConfig
+from model.population import HouseholdTraits
+from model.reclassification import ReclassificationPolicy
 from model.skills import SkillsPolicy
 from model.targets import StartData, Target
 
@@ -45,7 +47,26 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
 @dataclass
 class BehaviorConfig:
-    """How households weigh their options (behaviour parameters, not policy)."""
+    """How households weigh their options (behaviour parameters, not policy).
+
+    Money values are in start-year CNY; the model scales them with the price level.
+    """
+
+    name: str = lever("default", unit="name", doc="Name of this behaviour set.")
+    fitted_for: str = lever(
+        "",
+        unit="region",
+        doc="Region whose data this set was fitted to ('' = not fitted: assumptions).",
+    )
+    fitted_data_until: int = lever(
+        0, unit="year", low=0, high=2200, doc="Last year of data the fit used (0 = not fitted)."
+    )
+    fit_record: str = lever(
+        "",
+        unit="path",
+        doc="Calibration record (estimate, covariance) of a fitted set, relative to the "
+        "project root; parameter draws for uncertainty bands come from it.",
+    )
 
     logit_scale_cny_per_month: float = lever(
         300.0,
@@ -99,6 +120,14 @@ class BehaviorConfig:
         high=1e6,
         doc="Value of living in the home village (family, community, own house).",
     )
+    attachment_per_year_of_age_cny_per_month: float = lever(
+        25.0,
+        unit="CNY/household/month/year",
+        low=-1e4,
+        high=1e4,
+        doc="How much more the home village is worth per year of the head's age above 40 "
+        "(less below 40): the young leave, the old return.",
+    )
     homestead_value_cny_per_month: float = lever(
         300.0,
         unit="CNY/household/month",
@@ -132,27 +161,6 @@ class EconomyConfig:
         high=30,
         doc="Growth of every wage (formal, informal, rural, outside); rents, subsidies and "
         "standards stay as configured.",
-    )
-
-
-@dataclass
-class ReclassificationPolicy:
-    """In-situ urbanization: rural places reclassified as urban with nobody moving."""
-
-    rate_per_year: float = lever(
-        0.0,
-        unit="share/year",
-        low=0,
-        high=1,
-        doc="Share of a rural area's resident households reclassified into its town each year.",
-        seeds="statistical definition of urban places (see README, data notes)",
-    )
-    hukou_conversion_share: float = lever(
-        0.0,
-        unit="share 0-1",
-        low=0,
-        high=1,
-        doc="Share of reclassified households converted to urban hukou (e.g. land-expropriated).",
     )
 
 
@@ -200,6 +208,12 @@ class RunConfig:
 
     scenario_name: str = lever("unnamed", unit="name", doc="Name of the scenario.")
     description: str = lever("", unit="text", doc="One line on what the scenario represents.")
+    region: str = lever(
+        "",
+        unit="name",
+        doc="Region the scenario represents (CN, sichuan, nantong, ...): behaviour sets fitted "
+        "for another region are refused.",
+    )
     seed: int = lever(0, unit="integer", low=0, high=2**63 - 1, doc="Random seed of the run.")
     n_households: int = lever(
         20000, unit="agents", low=1, high=200_000_000, doc="Household agents (rows)."
@@ -211,6 +225,16 @@ class RunConfig:
     months_per_step: int = lever(
         3, unit="months", low=1, high=12, doc="Months per step; must divide 12."
     )
+    spin_up_years: int = lever(
+        0,
+        unit="years",
+        low=0,
+        high=30,
+        doc="Years of jobs, permits, choices, settlement and services run on the start state "
+        "before the first year (the calendar, ages and prices held), after which the start "
+        "figures are matched again: the first projected year then moves like the model's own "
+        "dynamics instead of in a jump.",
+    )
     households: HouseholdTraits = section(HouseholdTraits, "initial household traits")
     rural_areas: dict[str, RuralAreaConfig] = field(default_factory=dict)
     cities: dict[str, CityConfig] = field(default_factory=dict)
@@ -220,6 +244,7 @@ class RunConfig:
     assistance: AssistancePolicy = section(AssistancePolicy, "dibao and temporary relief")
     skills: SkillsPolicy = section(SkillsPolicy, "training, employment services, arrears, loans")
     insurance: InsurancePolicy = section(InsurancePolicy, "social insurance")
+    pensions: PensionPolicy = section(PensionPolicy, "basic pensions")
     fiscal: FiscalPolicy = section(FiscalPolicy, "transfers and land tied to settlement")
     demography: DemographyConfig = section(DemographyConfig, "demographic rates")
     reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
@@ -280,6 +305,14 @@ def check_consistency(cfg: RunConfig) -> None:
                 f"config key 'rural_areas.{name}.town' = '{area.town}' is not a city; "
                 f"allowed: '' or one of {sorted(cfg.cities)}"
             )
+    fitted_for = cfg.behavior.fitted_for
+    if fitted_for and fitted_for not in ("CN", cfg.region):
+        raise ConfigError(
+            f"config key 'behavior.fitted_for' = '{fitted_for}': this behaviour set "
+            f"('{cfg.behavior.name}') was fitted for another region than the scenario's "
+            f"region '{cfg.region}'; allowed: a set fitted for '{cfg.region}' or 'CN', or "
+            "behavior=default"
+        )
     if sum(a.initial_households for a in cfg.rural_areas.values()) <= 0:
         raise ConfigError(
             "config key 'rural_areas.<name>.initial_households' is 0 everywhere; "

@@ -9,11 +9,14 @@ its origin village, every city of the region and the outside, with a utility in 
     - children left behind x their cost x (1 - chance of a school seat)
     + health cover (medical insurance, public health) where the household would have it
     + network pull x share of the origin's households already there
-    + amenity (origin: attachment and homestead value)
+    + amenity (origin: attachment, rising with the head's age, and the homestead's value)
     - moving cost spread over the planning horizon (any place but the current one)
 
 and picks the best after adding Gumbel taste noise of scale ``logit_scale_cny_per_month``
-(a multinomial logit). A reviewing migrant who stays in a city it may settle in then applies to
+(a multinomial logit). Behaviour values are in start-year CNY and scaled by the price level, so
+wage growth alone does not make moving more attractive year after year. Age enters twice: the
+village's pull grows with the head's age, and retired heads bring no wage to a city, so older
+migrants return. A reviewing migrant who stays in a city it may settle in then applies to
 settle with the logit probability of the settling gain: hukou value, the schooling and housing it
 would open, less the land income it would give up.
 """
@@ -48,7 +51,8 @@ def choose_locations(w: World) -> None:
         alt_places = alternative_places(w, idx)
         utility = location_utilities(w, idx, alt_places)
         noise = rng.gumbel(size=utility.shape).astype(np.float32)
-        choice = np.argmax(utility / np.float32(beh.logit_scale_cny_per_month) + noise, axis=1)
+        scale = np.float32(w.cny(beh.logit_scale_cny_per_month))
+        choice = np.argmax(utility / scale + noise, axis=1)
         new_place = alt_places[np.arange(idx.size), choice]
         moving = new_place != hh.location[idx]
         relocate(w, idx[moving], new_place[moving])
@@ -92,10 +96,12 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         w, idx, alt_places, income + land_income
     )
 
-    # Home village: family, community, the own house, a returnee loan.
+    # Home village: family, community (more so with age), the own house, a returnee loan.
+    age_above_40 = hh.head_age_years[idx] - np.float32(40)
     utility[:, 0] += (
-        beh.origin_attachment_cny_per_month
-        + beh.homestead_value_cny_per_month * hh.homestead_held[idx]
+        w.cny(beh.origin_attachment_cny_per_month)
+        + np.float32(w.cny(beh.attachment_per_year_of_age_cny_per_month)) * age_above_40
+        + np.float32(w.cny(beh.homestead_value_cny_per_month)) * hh.homestead_held[idx]
         + skills.expected_returnee_gain_cny_per_month(w, idx)
     )
     utility[:, 1:] += places.amenity_cny_per_month[dest]
@@ -104,7 +110,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     utility[:, city_cols] -= housing_cost_cny_per_month(w, idx, cities)
     utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
     utility[:, city_cols] -= schooling_cost_cny_per_month(
-        w, idx, cities, beh.left_behind_cost_cny_per_child_month
+        w, idx, cities, w.cny(beh.left_behind_cost_cny_per_child_month)
     )
     if places.outside_place is not None:
         out = places.outside_place
@@ -112,10 +118,12 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         outside_access = np.where(
             (location == out) & hh.school_seat[idx], 1.0, places.outside_school_access_share
         )
-        utility[:, -1] -= children * beh.left_behind_cost_cny_per_child_month * (1 - outside_access)
+        left_behind = np.float32(w.cny(beh.left_behind_cost_cny_per_child_month))
+        utility[:, -1] -= children * left_behind * (1 - outside_access)
 
-    utility += beh.network_pull_cny_per_month * network_shares(w, origin, alt_places)
-    utility -= np.float32(beh.moving_cost_cny / beh.planning_horizon_months) * (
+    pull = np.float32(w.cny(beh.network_pull_cny_per_month))
+    utility += pull * network_shares(w, origin, alt_places)
+    utility -= np.float32(w.cny(beh.moving_cost_cny) / beh.planning_horizon_months) * (
         alt_places != location[:, None]
     )
     return utility
@@ -169,7 +177,8 @@ def apply_to_settle(w: World, idx: np.ndarray) -> None:
     if idx.size == 0:
         return
     gain = settling_gain_cny_per_month(w, idx)
-    applies = w.rng.random(idx.size) < expit(gain / w.cfg.behavior.logit_scale_cny_per_month)
+    scale = w.cny(w.cfg.behavior.logit_scale_cny_per_month)
+    applies = w.rng.random(idx.size) < expit(gain / scale)
     w.hh.settle_applicant[idx[applies]] = True
 
 
@@ -182,14 +191,13 @@ def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     follows = places.settlement.family_follows[hh.location[idx]]
 
     access_now = school_access_prob(w, idx, cities)[rows, col]
-    school_gain = (
-        follows * hh.children[idx] * beh.left_behind_cost_cny_per_child_month * (1 - access_now)
-    )
+    left_behind = w.cny(beh.left_behind_cost_cny_per_child_month)
+    school_gain = follows * hh.children[idx] * left_behind * (1 - access_now)
     cost_now = housing_cost_cny_per_month(w, idx, cities)[rows, col]
     cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)[rows, col]
     housing_gain = np.maximum(cost_now - cost_settled, 0.0)
     return (
-        beh.hukou_value_cny_per_month
+        w.cny(beh.hukou_value_cny_per_month)
         + school_gain
         + housing_gain
         - land.settling_loss_cny_per_month(w, idx)

@@ -1,10 +1,17 @@
-"""Demography: ageing, children reaching and leaving school age, retirement and deaths.
+"""Demography: ageing, births by the mother's age and place, deaths by age, headship.
 
-Households keep three member counts (working-age adults, school-age children, elderly). Younger
-children are not tracked: a child appears when it reaches school age (births of the past, at a
-configured rate per young household), leaves school age as a working adult, and adults move to
-the elderly count when the head passes the retirement age. Rates are per person-year (or per
-household-year for school entries) and are assumptions until calibrated.
+Every member has an age a rate can use: the head couple is ``head_age_years`` old, the head's
+parents a generation older, grown children a generation younger; children move from under
+school age (0-5) to school age (6-14) to grown (15+) at the rates that keep the mean time in
+each group right. Births come to couples, at a rate by the mother's age (the head's age less
+``HEAD_MINUS_MOTHER_AGE``) shaped like the census age-specific fertility schedule and scaled to
+the completed fertility of urban or rural residents (where the couple lives). Deaths follow a
+Gompertz-Makeham life table. When the head couple dies, a grown child (or else a parent) heads
+the household; a household with nobody left is removed. Grown children leaving home to form
+households of their own are in :mod:`model.formation`.
+
+Rates are behaviour of the population, not policy; their defaults and sources are in the
+declarations below and in ``data/README.md``.
 """
 
 from __future__ import annotations
@@ -14,13 +21,139 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.draws import any_of, bernoulli
 from model.households import add_months
 from model.levers import lever
 
 if TYPE_CHECKING:
+    from model.households import Households
     from model.world import World
 
-MAX_ADULTS, MAX_CHILDREN, MAX_ELDERLY = 8, 6, 4
+MAX_AGE = 120
+MAX_PRESCHOOL, MAX_CHILDREN, MAX_GROWN = 6, 9, 9
+PRESCHOOL_YEARS, SCHOOL_YEARS = 6.0, 9.0  # ages 0-5 and the nine years of compulsory school
+HEAD_MINUS_MOTHER_AGE = 2.0  # heads are mostly husbands, about two years older than wives
+# Age-specific fertility of women by five-year group 15-19 ... 45-49 (births per 1,000 women;
+# 2010 census, NBS, see data/README.md): only its shape is used, normalized to one birth.
+FERTILITY_SCHEDULE_PER_1000 = (5.93, 69.47, 84.08, 45.84, 18.71, 7.51, 4.68)
+FERTILITY_FIRST_AGE = 15
+
+
+def age_population(w: World) -> None:
+    """Phase: members age; births, deaths, children growing up; heads succeeded or rows freed."""
+    hh, cfg, rng = w.hh, w.cfg.demography, w.rng
+    years = w.months_per_step / 12
+    add_months(hh.months_in_place, w.months_per_step)
+    if not cfg.enabled:  # a frozen population: nobody ages, is born or dies
+        return
+    hh.head_age_years += np.float32(years)
+    age = np.minimum(hh.head_age_years, MAX_AGE).astype(np.int16)
+    flows = w.flows
+
+    urban = (~w.places.is_rural[hh.location]).astype(np.intp)
+    p_birth = fertility_per_couple_year(cfg)[urban, age] * np.float32(years)
+    born = bernoulli(rng, np.where(hh.couple == 2, p_birth, np.float32(0)))
+    born &= hh.preschool < MAX_PRESCHOOL
+    to_school = any_of(rng, hh.preschool, years / PRESCHOOL_YEARS)
+    grown_up = any_of(rng, hh.children, years / SCHOOL_YEARS) & (hh.grown_children < MAX_GROWN)
+    hh.preschool += born.astype(np.int8) - to_school
+    hh.children += to_school.astype(np.int8) - grown_up
+    hh.grown_children += grown_up
+
+    mortality = mortality_per_year(cfg)
+    p_head = 1 - (1 - mortality) ** years
+    gap = round(cfg.generation_gap_years)
+    head_dies = bernoulli(rng, _at_least_one(p_head, hh.couple, age))
+    parent_dies = bernoulli(rng, _at_least_one(p_head, hh.parents, np.minimum(age + gap, MAX_AGE)))
+    young = hh.preschool + hh.children.astype(np.int16) + hh.grown_children
+    young_dies = any_of(rng, young, float(p_head[10]))
+    hh.couple -= head_dies
+    hh.parents -= parent_dies
+    _remove_one_young(hh, young_dies)
+
+    weight = hh.weight.astype(np.float64)
+    flows.add("births", weight[born].sum())
+    flows.add("children_reaching_school_age", weight[to_school].sum())
+    deaths = weight[head_dies].sum() + weight[parent_dies].sum() + weight[young_dies].sum()
+    flows.add("deaths", deaths)
+    _succeed_heads(w, gap)
+    hh.refresh_age_groups()
+
+
+def _succeed_heads(w: World, gap: int) -> None:
+    """Households whose head couple died: a grown child, else a parent, heads; else removed."""
+    hh = w.hh
+    headless = np.flatnonzero((hh.couple == 0) & (hh.weight > 0))
+    if headless.size == 0:
+        return
+    has_child = hh.grown_children[headless] > 0
+    has_parent = hh.parents[headless] > 0
+    by_child = headless[has_child]
+    by_parent = headless[~has_child & has_parent]
+    gone = headless[~has_child & ~has_parent]
+    hh.couple[by_child] = 1
+    hh.grown_children[by_child] -= 1
+    hh.head_age_years[by_child] = np.maximum(hh.head_age_years[by_child] - gap, 18)
+    hh.couple[by_parent] = hh.parents[by_parent]
+    hh.parents[by_parent] = 0
+    hh.head_age_years[by_parent] += gap
+    left = (hh.preschool[gone] + hh.children[gone].astype(np.float64)) * hh.weight[gone]
+    w.flows.add("persons_leaving_households", left.sum())  # orphans go to relatives elsewhere
+    w.flows.add("households_dissolved", hh.weight[gone].sum(dtype=np.float64))
+    hh.release(gone)
+
+
+def _remove_one_young(hh: Households, dies: np.ndarray) -> None:
+    """One child (grown first, then school age, then preschool) of each household ``dies``."""
+    idx = np.flatnonzero(dies)
+    grown = hh.grown_children[idx] > 0
+    school = ~grown & (hh.children[idx] > 0)
+    hh.grown_children[idx[grown]] -= 1
+    hh.children[idx[school]] -= 1
+    hh.preschool[idx[~grown & ~school]] -= 1
+
+
+def fertility_per_couple_year(cfg: DemographyConfig) -> np.ndarray:
+    """Births per couple-year by the head's age (rows: rural, urban residence; float32)."""
+    schedule = np.zeros(MAX_AGE + 1)
+    for i, rate in enumerate(FERTILITY_SCHEDULE_PER_1000):
+        first = int(FERTILITY_FIRST_AGE + 5 * i + HEAD_MINUS_MOTHER_AGE)
+        schedule[first : first + 5] = rate
+    schedule /= schedule.sum()
+    levels = np.array([[cfg.completed_fertility_rural], [cfg.completed_fertility_urban]])
+    return (levels * schedule[None, :]).astype(np.float32)
+
+
+def mortality_per_year(cfg: DemographyConfig) -> np.ndarray:
+    """Death rate per person-year by age 0-120 (Gompertz-Makeham), float64."""
+    ages = np.arange(MAX_AGE + 1, dtype=np.float64)
+    slope = np.log(2) / cfg.mortality_doubling_years
+    gompertz = (cfg.mortality_at_60_per_year - cfg.mortality_base_per_year) * np.exp(
+        slope * (ages - 60)
+    )
+    return np.minimum(cfg.mortality_base_per_year + gompertz, 1.0)
+
+
+def _at_least_one(p_person: np.ndarray, count: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Chance (float32) that at least one of ``count`` persons aged ``age`` has an event."""
+    table = 1 - (1 - p_person[None, :]) ** np.arange(3)[:, None]  # counts 0, 1, 2
+    return table.astype(np.float32)[np.minimum(count, 2), age]
+
+
+def expected_children(
+    cfg: DemographyConfig, head_age: np.ndarray, urban: np.ndarray, first: int, last: int
+) -> np.ndarray:
+    """Children a couple is expected to have had ``first``..``last`` years ago (survivors).
+
+    Used to draw an initial population consistent with the fertility schedule above.
+    """
+    table = fertility_per_couple_year(cfg).astype(np.float64)
+    survival = np.exp(-np.cumsum(mortality_per_year(cfg)))
+    total = np.zeros(head_age.size)
+    for k in range(first, last + 1):
+        at = np.clip(np.round(head_age - k).astype(np.intp), 0, MAX_AGE)
+        total += table[urban.astype(np.intp), at] * survival[min(k, MAX_AGE)]
+    return total
 
 
 @dataclass
@@ -30,105 +163,63 @@ class DemographyConfig:
     enabled: bool = lever(
         True,
         unit="flag",
-        doc="Members change (entries, exits, retirement, deaths); else only time.",
+        doc="Ageing, births, deaths, children growing up, new households; else the population "
+        "is frozen (only months in place accrue).",
     )
-    school_entry_per_household_year: float = lever(
-        0.06,
-        unit="children/household/year",
+    completed_fertility_urban: float = lever(
+        1.3,
+        unit="children/couple",
         low=0,
-        high=2,
-        doc="Children reaching school age per year, per household whose head is under "
-        "max_parent_age (births of six years before).",
+        high=8,
+        doc="Children a couple living in a city or town has over the reproductive years.",
     )
-    max_parent_age: float = lever(
-        45.0, unit="years", low=15, high=80, doc="Oldest head age at which children still arrive."
+    completed_fertility_rural: float = lever(
+        1.8,
+        unit="children/couple",
+        low=0,
+        high=8,
+        doc="Children a couple living in a village has over the reproductive years.",
     )
-    school_years: float = lever(
-        9.0, unit="years", low=1, high=20, doc="Years a child stays of school age (6-15)."
+    mortality_base_per_year: float = lever(
+        0.0005,
+        unit="probability/year",
+        low=0,
+        high=0.1,
+        doc="Death rate at young ages (Makeham term of the life table).",
     )
-    retirement_age: float = lever(
-        60.0,
+    mortality_at_60_per_year: float = lever(
+        0.009,
+        unit="probability/year",
+        low=0,
+        high=0.5,
+        doc="Death rate at age 60 (with the base term).",
+    )
+    mortality_doubling_years: float = lever(
+        7.0,
         unit="years",
-        low=40,
-        high=80,
-        doc="Head age after which one working adult a year becomes elderly.",
+        low=2,
+        high=20,
+        doc="Years in which the age-related death rate doubles (Gompertz slope).",
     )
-    adult_mortality_per_year: float = lever(
-        0.002, unit="probability/year", low=0, high=1, doc="Death rate of working-age adults."
+    generation_gap_years: float = lever(
+        27.0,
+        unit="years",
+        low=15,
+        high=40,
+        doc="Age difference between the head and the head's parents, and children.",
     )
-    elderly_mortality_per_year: float = lever(
-        0.04, unit="probability/year", low=0, high=1, doc="Death rate of the elderly."
+    leave_home_per_year: float = lever(
+        0.15,
+        unit="probability/year",
+        low=0,
+        high=1,
+        doc="Chance per year that a grown child (15+) leaves to form a household of their own.",
     )
-
-
-def age_households(w: World) -> None:
-    """Phase: ageing, school entries and exits, retirement, deaths; months in place accrue."""
-    hh, cfg, rng = w.hh, w.cfg.demography, w.rng
-    months = w.months_per_step
-    years = months / 12
-    hh.age_head_years += np.float32(years)
-    add_months(hh.months_in_place, months)
-    if not cfg.enabled:
-        return
-    n = len(hh)
-
-    # At most one event of each kind per household and step (steps are months to a quarter,
-    # so two deaths or two school leavers in one household in one step are negligible).
-    # Events are rare: draw who has one sparsely rather than a uniform per household.
-    p_entry = min(cfg.school_entry_per_household_year * years, 1.0)
-    entering = _events(rng, n, p_entry)
-    entering &= (hh.age_head_years < cfg.max_parent_age) & (hh.children < MAX_CHILDREN)
-    leaving = _any_of(rng, hh.children, years / cfg.school_years)
-    to_adult = leaving & (hh.adults < MAX_ADULTS)
-    hh.children += entering.astype(np.int8) - leaving
-    hh.adults += to_adult  # grown children stay as workers; beyond the cap they move out
-
-    retiring = (hh.age_head_years >= cfg.retirement_age) & (hh.adults > 0)
-    retiring &= hh.elderly < MAX_ELDERLY
-    retiring[retiring] = rng.random(np.count_nonzero(retiring)) < min(years, 1.0)
-    hh.adults -= retiring
-    hh.elderly += retiring
-
-    p_adult = 1 - (1 - cfg.adult_mortality_per_year) ** years
-    p_elderly = 1 - (1 - cfg.elderly_mortality_per_year) ** years
-    adult_death = _any_of(rng, hh.adults, p_adult)
-    elderly_death = _any_of(rng, hh.elderly, p_elderly)
-    hh.adults -= adult_death
-    hh.elderly -= elderly_death
-
-    weight = hh.weight
-    w.flows.add("children_reaching_school_age", weight[entering].sum(dtype=np.float64))
-    deaths = weight[adult_death].sum(dtype=np.float64) + weight[elderly_death].sum(dtype=np.float64)
-    w.flows.add("deaths", deaths)
-    w.flows.add("persons_leaving_households", weight[leaving & ~to_adult].sum(dtype=np.float64))
-
-
-def _any_of(rng: np.random.Generator, count: np.ndarray, p: float) -> np.ndarray:
-    """Whether at least one of each household's ``count`` persons has an event of chance ``p``."""
-    table = 1.0 - (1.0 - min(p, 1.0)) ** np.arange(128, dtype=np.float64)
-    p_max = table[int(count.max(initial=0))]
-    hit = _events(rng, count.size, p_max)
-    candidates = np.flatnonzero(hit)
-    hit[candidates] = rng.random(candidates.size) * p_max < table[count[candidates]]
-    return hit
-
-
-def _events(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
-    """Mask of ``n`` independent trials of chance ``p`` that succeed.
-
-    Rare events are drawn as geometric gaps between successes (work in proportion to the
-    successes, not to ``n``); frequent ones with one uniform per trial.
-    """
-    hit = np.zeros(n, dtype=bool)
-    if p <= 0 or n == 0:
-        return hit
-    if p >= 0.1:
-        return rng.random(n, dtype=np.float32) < p
-    start = 0
-    while start < n:
-        expected = (n - start) * p
-        gaps = rng.geometric(p, size=int(expected + 6 * expected**0.5 + 16))
-        positions = start - 1 + np.cumsum(gaps)
-        hit[positions[positions < n]] = True
-        start = int(positions[-1]) + 1
-    return hit
+    partnering_per_year: float = lever(
+        0.25,
+        unit="probability/year",
+        low=0,
+        high=1,
+        doc="Chance per year that a single head under 45 without dependants forms a couple "
+        "(two single households become one couple household).",
+    )

@@ -3,6 +3,15 @@
 A row stands for ``weight`` real households, so a run with fewer agents still reproduces real
 totals. Nothing here is a Python object per household; phases read and write these arrays in
 vectorized form.
+
+Members are kept by generation, each with an age a phase can read: the head couple (``couple``
+persons aged ``head_age_years``), the head's parents living with them (about a generation
+older), and the head's children: under school age (0-5), of school age (6-14) and grown (15 and
+over, still at home). ``adults`` (working age, 15-59) and ``elderly`` (60 and over) are derived
+from these by :meth:`Households.refresh_age_groups` whenever demography changes them.
+
+Rows are added when grown children leave home and removed when a household dies out; removed
+rows keep weight 0 and are reused for the next new households (see :meth:`Households.add_rows`).
 """
 
 from __future__ import annotations
@@ -12,10 +21,10 @@ from enum import IntEnum
 
 import numpy as np
 
-from model.levers import lever
-
 NOT_WAITING = -1  # waiting_since_month of a household that is not on a public-rental waiting list
+RETIREMENT_AGE = 60.0  # years; the official boundary of the working-age population used here
 _MONTHS_CAP = np.iinfo(np.int16).max
+_GROWTH = 1.25  # capacity grows by this factor when new households need rows
 
 
 def add_months(counter: np.ndarray, months: int, where: np.ndarray | None = None) -> None:
@@ -46,96 +55,71 @@ class Tenure(IntEnum):
     DORM = 4  # employer dormitory
 
 
-@dataclass
-class HouseholdTraits:
-    """How initial household traits are drawn (behavioural and demographic, not policy)."""
-
-    mean_extra_adults: float = lever(
-        0.6, unit="persons", low=0, high=3, doc="Mean working adults beyond the first (Poisson)."
-    )
-    mean_children: float = lever(
-        0.8, unit="persons", low=0, high=4, doc="Mean school-age children per household (Poisson)."
-    )
-    mean_elderly: float = lever(
-        0.4, unit="persons", low=0, high=3, doc="Mean elderly members per household (Poisson)."
-    )
-    mean_land_mu: float = lever(
-        4.0, unit="mu", low=0, high=100, doc="Mean contracted land of a rural-origin household."
-    )
-    mean_collective_income_cny_per_month: float = lever(
-        50.0,
-        unit="CNY/month",
-        low=0,
-        high=10000,
-        doc="Mean collective-economy dividend of a rural-origin household.",
-    )
-    poverty_registered_share: float = lever(
-        0.05,
-        unit="share 0-1",
-        low=0,
-        high=1,
-        doc="Share of rural-origin households that are poverty-registered (建档立卡).",
-        seeds="000 (十二)(十四)",
-    )
-    registered_lease_share: float = lever(
-        0.7,
-        unit="share 0-1",
-        low=0,
-        high=1,
-        doc="Share of households whose private rentals have a registered lease (legal housing "
-        "for a residence permit).",
-        seeds="001 二(二)2(1)",
-    )
-    key_occupation_share: float = lever(
-        0.05,
-        unit="share 0-1",
-        low=0,
-        high=1,
-        doc="Share of city workers' households in key occupations (sanitation, transit).",
-        seeds="002 (十三); 000 (十二)",
-    )
-    migrant_homeowner_share: float = lever(
-        0.18,
-        unit="share 0-1",
-        low=0,
-        high=1,
-        doc="Share of initial urban migrants who own their home (NBS migrant survey 2016: 17.8%).",
-    )
-    migrant_dorm_share: float = lever(
-        0.1, unit="share 0-1", low=0, high=1, doc="Share of initial urban migrants in dormitories."
-    )
-    native_homeowner_share: float = lever(
-        0.8, unit="share 0-1", low=0, high=1, doc="Share of urban-native households owning a home."
-    )
-    mean_months_in_city: float = lever(
-        48.0, unit="months", low=0, high=600, doc="Mean months already spent by initial migrants."
-    )
-    insured_share: float = lever(
-        0.3,
-        unit="share 0-1",
-        low=0,
-        high=1,
-        doc="Share of initial migrants with a record of employee social insurance.",
-    )
+_DTYPES: dict[str, type] = {
+    "weight": np.float32,
+    "origin": np.int16,
+    "location": np.int16,
+    "hukou_urban": bool,
+    "hukou_place": np.int16,
+    "family_followed": bool,
+    "couple": np.int8,
+    "parents": np.int8,
+    "preschool": np.int8,
+    "children": np.int8,
+    "grown_children": np.int8,
+    "adults": np.int8,
+    "elderly": np.int8,
+    "head_age_years": np.float32,
+    "skill": np.float32,
+    "employment": np.int8,
+    "income_cny_per_month": np.float32,
+    "insurance_months": np.int16,
+    "months_in_place": np.int16,
+    "has_permit": bool,
+    "tenure": np.int8,
+    "contract_land_mu": np.float32,
+    "collective_income_cny_per_month": np.float32,
+    "homestead_held": bool,
+    "peri_urban": bool,
+    "poverty_registered": bool,
+    "school_seat": bool,
+    "private_school": bool,
+    "rental_subsidy": bool,
+    "waiting_since_month": np.int32,
+    "settlement_eligible": bool,
+    "settlement_points": np.float32,
+    "settle_applicant": bool,
+    "trained": bool,
+    "entrepreneur": bool,
+    "insured_flexible": bool,
+    "key_occupation": bool,
+    "registered_lease": bool,
+    "dibao": bool,
+    "dibao_grace_months": np.int8,
+}
 
 
 @dataclass
 class Households:
     """All household agents. Arrays share one length; index ``i`` is one household agent."""
 
-    weight: np.ndarray  # float32, real households represented by the agent
+    weight: np.ndarray  # float32, real households represented by the agent (0: a free row)
     origin: np.ndarray  # int16, place index of the home place (rural area, or city for natives)
     location: np.ndarray  # int16, place index where the household lives now
     hukou_urban: np.ndarray  # bool, the head holds an urban hukou of the region
     hukou_place: np.ndarray  # int16, place index of the hukou registration
     family_followed: np.ndarray  # bool, spouse/children/parents moved their hukou with the head
-    adults: np.ndarray  # int8, working-age adults
-    children: np.ndarray  # int8, school-age children
-    elderly: np.ndarray  # int8
-    age_head_years: np.ndarray  # float32
+    couple: np.ndarray  # int8, persons in the head generation (head and spouse): 0-2
+    parents: np.ndarray  # int8, the head's parents living here (elderly)
+    preschool: np.ndarray  # int8, children aged 0-5
+    children: np.ndarray  # int8, school-age children (6-14)
+    grown_children: np.ndarray  # int8, the head's children aged 15+ still at home
+    adults: np.ndarray  # int8, working-age members (15-59), derived
+    elderly: np.ndarray  # int8, members aged 60+, derived
+    head_age_years: np.ndarray  # float32
     skill: np.ndarray  # float32, standardized skill (mean 0, sd 1)
     employment: np.ndarray  # int8, Employment
-    income_cny_per_month: np.ndarray  # float32, labour income of the household this step
+    income_cny_per_month: np.ndarray  # float32, income of the household this step (before dibao)
     insurance_months: np.ndarray  # int16, months of employee social insurance in the region
     months_in_place: np.ndarray  # int16, months lived in the current place
     has_permit: np.ndarray  # bool, holds a residence permit (居住证) of the current city
@@ -143,6 +127,7 @@ class Households:
     contract_land_mu: np.ndarray  # float32, contracted land still held
     collective_income_cny_per_month: np.ndarray  # float32, collective dividend still held
     homestead_held: np.ndarray  # bool
+    peri_urban: np.ndarray  # bool, home village lies in the stock that towns will absorb
     poverty_registered: np.ndarray  # bool, 建档立卡
     school_seat: np.ndarray  # bool, children hold public migrant seats where the parents live
     private_school: np.ndarray  # bool, children attend a private (fee-paying) school there
@@ -159,59 +144,77 @@ class Households:
     dibao: np.ndarray  # bool, receives the minimum living allowance
     dibao_grace_months: np.ndarray  # int8, months of benefit left after income rose above the line
 
+    def __post_init__(self) -> None:
+        self._buffers = {f.name: getattr(self, f.name) for f in fields(self)}
+        self._free = np.zeros(0, dtype=np.int64)
+
     def __len__(self) -> int:
         return int(self.weight.shape[0])
 
     @property
     def size(self) -> np.ndarray:
         """Persons per household (int16)."""
-        return self.adults.astype(np.int16) + self.children + self.elderly
+        return self.adults.astype(np.int16) + self.children + self.elderly + self.preschool
+
+    @property
+    def children_total(self) -> np.ndarray:
+        """Children under 15 (preschool and school age), int16."""
+        return self.children.astype(np.int16) + self.preschool
+
+    @property
+    def free_rows(self) -> int:
+        """Rows left by households that died out, waiting for new households."""
+        return int(self._free.size)
 
     def nbytes(self) -> int:
-        """Bytes held by the household arrays."""
-        return sum(getattr(self, f.name).nbytes for f in fields(self))
+        """Bytes held by the household arrays (including rows reserved for growth)."""
+        return sum(buffer.nbytes for buffer in self._buffers.values())
+
+    def refresh_age_groups(self) -> None:
+        """Recompute working-age adults and elderly from the generations and the head's age."""
+        retired = self.head_age_years >= RETIREMENT_AGE
+        np.add(np.where(retired, 0, self.couple), self.grown_children, out=self.adults)
+        np.add(np.where(retired, self.couple, 0), self.parents, out=self.elderly)
+
+    def add_rows(self, k: int) -> np.ndarray:
+        """Indices of ``k`` rows for new households, reset to empty (weight 0).
+
+        Rows of households that died out are reused first; then the arrays grow (into reserved
+        capacity where there is some, otherwise into buffers a quarter larger).
+        """
+        reuse, self._free = self._free[:k], self._free[k:]
+        extra = k - reuse.size
+        n = len(self)
+        if extra:
+            self._resize(n + extra)
+        rows = np.concatenate([reuse, np.arange(n, n + extra, dtype=np.int64)])
+        self._reset(rows)
+        return rows
+
+    def release(self, rows: np.ndarray) -> None:
+        """Remove households ``rows`` (died out): weight and members to 0, rows kept for reuse."""
+        self._reset(rows)
+        self._free = np.concatenate([self._free, rows.astype(np.int64)])
+
+    def _reset(self, rows: np.ndarray) -> None:
+        for name in _DTYPES:
+            getattr(self, name)[rows] = 0
+        self.waiting_since_month[rows] = NOT_WAITING
+
+    def _resize(self, n_new: int) -> None:
+        n = len(self)
+        for name, dtype in _DTYPES.items():
+            buffer = self._buffers[name]
+            if buffer.shape[0] < n_new:
+                grown = np.zeros(max(n_new, int(buffer.shape[0] * _GROWTH) + 16), dtype=dtype)
+                grown[:n] = buffer[:n]
+                self._buffers[name] = buffer = grown
+            setattr(self, name, buffer[:n_new])
 
     @classmethod
     def empty(cls, n: int) -> Households:
         """Households with zeroed attributes of the declared dtypes."""
-        dtypes = {
-            "weight": np.float32,
-            "origin": np.int16,
-            "location": np.int16,
-            "hukou_urban": bool,
-            "hukou_place": np.int16,
-            "family_followed": bool,
-            "adults": np.int8,
-            "children": np.int8,
-            "elderly": np.int8,
-            "age_head_years": np.float32,
-            "skill": np.float32,
-            "employment": np.int8,
-            "income_cny_per_month": np.float32,
-            "insurance_months": np.int16,
-            "months_in_place": np.int16,
-            "has_permit": bool,
-            "tenure": np.int8,
-            "contract_land_mu": np.float32,
-            "collective_income_cny_per_month": np.float32,
-            "homestead_held": bool,
-            "poverty_registered": bool,
-            "school_seat": bool,
-            "private_school": bool,
-            "rental_subsidy": bool,
-            "waiting_since_month": np.int32,
-            "settlement_eligible": bool,
-            "settlement_points": np.float32,
-            "settle_applicant": bool,
-            "trained": bool,
-            "entrepreneur": bool,
-            "insured_flexible": bool,
-            "key_occupation": bool,
-            "registered_lease": bool,
-            "dibao": bool,
-            "dibao_grace_months": np.int8,
-        }
-        hh = cls(**{name: np.zeros(n, dtype=dt) for name, dt in dtypes.items()})
+        hh = cls(**{name: np.zeros(n, dtype=dt) for name, dt in _DTYPES.items()})
         hh.waiting_since_month[:] = NOT_WAITING
         return hh
 
@@ -236,13 +239,3 @@ def allocate_agents(real_counts: np.ndarray, n_agents: int) -> np.ndarray:
     while counts.sum() > n_agents:  # minimum-one rule overshot: trim the largest segments
         counts[np.argmax(counts)] -= 1
     return counts
-
-
-def draw_members(traits: HouseholdTraits, n: int, rng: np.random.Generator) -> tuple:
-    """Draw (adults, children, elderly, age_head_years, skill) for ``n`` households."""
-    adults = 1 + np.minimum(rng.poisson(traits.mean_extra_adults, n), 3)
-    children = np.minimum(rng.poisson(traits.mean_children, n), 4)
-    elderly = np.minimum(rng.poisson(traits.mean_elderly, n), 3)
-    age = rng.uniform(20, 60, n)
-    skill = rng.standard_normal(n)
-    return adults, children, elderly, age, skill

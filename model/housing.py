@@ -16,7 +16,7 @@ import numpy as np
 from model.households import NOT_WAITING, Tenure
 from model.levers import lever
 from model.permits import AccessBasis, has_access
-from model.rationing import fill_capacity
+from model.rationing import fill_capacity, keep_within
 from model.tables import column_builder
 
 if TYPE_CHECKING:
@@ -151,6 +151,9 @@ def allocate_housing(w: World) -> None:
         queue_ok, np.where(was_waiting == NOT_WAITING, w.month, was_waiting), NOT_WAITING
     )
 
+    tenants = np.flatnonzero(hh.tenure == Tenure.PUBLIC_RENTAL)
+    keep = keep_within(hh.location[tenants], hh.weight[tenants].astype(np.float64), t.units, w.rng)
+    hh.tenure[tenants[~keep]] = Tenure.PRIVATE_RENTAL  # units withdrawn: tenants rent privately
     occupied = w.count_by_place(hh.tenure == Tenure.PUBLIC_RENTAL)
     free = np.maximum(t.units - occupied, 0.0)
     queue = renters[queue_ok]

@@ -20,6 +20,7 @@ import numpy as np
 
 from model import assistance
 from model.households import Employment, Tenure
+from model.labour import household_wage
 from model.schooling import schooled_with_parents
 from model.settlement import urban_hukou_persons
 
@@ -39,7 +40,7 @@ INDICATORS: dict[str, str] = {
     "non_hukou_urban_residents": "urban residents without an urban hukou of the region",
     "persons_outside_region": "registered persons living outside the region",
     "settled_persons": "persons who took an urban hukou in the year",
-    "children_left_behind": "school-age children living apart from migrant parents",
+    "children_left_behind": "children (0-14) living apart from migrant parents",
     "migrant_children_in_school": "children holding migrant school seats in cities",
     "migrant_school_seats": "migrant school seats in cities",
     "migrant_children_in_private_school": "migrant children in private schools in cities",
@@ -60,9 +61,19 @@ INDICATORS: dict[str, str] = {
     "construction_land_quota_m2": "construction-land quota earned in the year (settlement, "
     "reclaimed homesteads)",
     "homestead_reclamation_quota_m2": "quota from reclaimed homesteads in the year",
-    "children_reaching_school_age": "children reaching school age in the year",
+    "births": "births in the year",
     "deaths": "deaths in the year",
-    "persons_leaving_households": "grown children leaving households (beyond the size cap)",
+    "children_reaching_school_age": "children reaching school age in the year",
+    "households_formed": "households formed by grown children leaving home in the year",
+    "persons_leaving_households": "orphans leaving a household that died out (to relatives)",
+    "reclassified_persons": "persons in villages reclassified as urban in the year",
+    "households": "real households in the region or of it",
+    "persons_per_household": "mean household size (persons)",
+    "children_share_pct": "residents aged 0-14 / residents (%)",
+    "elderly_share_pct": "residents aged 60+ / residents (%)",
+    "rural_elderly_share_pct": "rural residents aged 60+ / rural residents (%)",
+    "migrant_worker_mean_age": "mean age of the working members of migrant households (years)",
+    "migrant_workers_over_50_pct": "working members of migrant households aged over 50 (%)",
     "dibao_recipients": "persons in households receiving the dibao",
     "low_income_incidence_pct": "residents with income per person below the local dibao line (%)",
     "dibao_standard_cny_per_person_month": "urban dibao standard",
@@ -87,6 +98,7 @@ OUTLAY_ITEMS: dict[str, str] = {
     "outlay_temporary_relief_cny": "temporary relief",
     "outlay_training_cny": "training places",
     "outlay_loan_interest_cny": "interest subsidies on returnee loans",
+    "outlay_pension_premiums_cny": "resident pension premiums paid for the poor",
 }
 INDICATORS.update(OUTLAY_ITEMS)
 
@@ -110,7 +122,9 @@ def person_accounts(w: World) -> PersonAccounts:
     weight = hh.weight.astype(np.float64)
     in_city = places.is_city[hh.location]
     outside = places.is_outside[hh.location]
-    away = np.where(schooled_with_parents(w), 0, hh.children) * weight
+    # Children without a place at school where the parents live stay in the origin, and their
+    # younger siblings with them.
+    away = np.where(schooled_with_parents(w), 0, hh.children_total) * weight
     present = hh.size * weight - away  # persons where the household lives
     origin_in_region = ~places.is_outside[hh.origin]  # children behind live in the origin
     registered = np.where(places.is_outside[hh.hukou_place], 0.0, hh.size * weight)
@@ -202,11 +216,16 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
                 "transfers_received_cny",
                 "construction_land_quota_m2",
                 "homestead_reclamation_quota_m2",
-                "children_reaching_school_age",
+                "births",
                 "deaths",
+                "children_reaching_school_age",
+                "households_formed",
                 "persons_leaving_households",
+                "reclassified_persons",
             )
         },
+        **age_structure(w, acc),
+        **migrant_worker_ages(w, migrant_city),
         "dibao_recipients": (hh.size * weight)[hh.dibao].sum(),
         "low_income_incidence_pct": low_income_incidence_pct(w),
         "dibao_standard_cny_per_person_month": w.cfg.assistance.urban_standard_cny_per_person_month,
@@ -226,6 +245,52 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
     }
 
 
+def age_structure(w: World, acc: PersonAccounts) -> dict[str, float]:
+    """Households, their mean size and the young and old shares of the resident population.
+
+    Children living apart from their parents count where they live: in the origin village.
+    """
+    hh, places = w.hh, w.places
+    weight = hh.weight.astype(np.float64)
+    in_region = ~places.is_outside[hh.location]
+    rural = places.is_rural[hh.location]
+    away_in_region = np.where(~places.is_outside[hh.origin], acc.children_away, 0.0)
+    children = (hh.children_total * weight - acc.children_away)[in_region].sum()
+    children += away_in_region.sum()
+    elderly = hh.elderly * np.where(in_region, weight, 0.0)
+    rural_persons = acc.resident[rural].sum() + away_in_region[~rural].sum()
+    residents = max(acc.resident.sum(), 1e-12)
+    households = weight.sum()
+    return {
+        "households": households,
+        "persons_per_household": (hh.size * weight).sum() / max(households, 1e-12),
+        "children_share_pct": 100.0 * children / residents,
+        "elderly_share_pct": 100.0 * elderly.sum() / residents,
+        "rural_elderly_share_pct": 100.0 * elderly[rural].sum() / max(rural_persons, 1e-12),
+    }
+
+
+def migrant_worker_ages(w: World, migrant_city: np.ndarray) -> dict[str, float]:
+    """Mean age and share over 50 of the working members of migrant households in cities."""
+    hh = w.hh
+    gap = np.float32(w.cfg.demography.generation_gap_years)
+    idx = np.flatnonzero(migrant_city)
+    weight = hh.weight[idx].astype(np.float64)
+    age = hh.head_age_years[idx]
+    heads = np.where(age < 60, hh.couple[idx], 0) * weight
+    grown_age = np.maximum(age - gap, 15)
+    grown = hh.grown_children[idx] * weight
+    workers = heads.sum() + grown.sum()
+    if workers <= 0:
+        return {"migrant_worker_mean_age": 0.0, "migrant_workers_over_50_pct": 0.0}
+    mean_age = ((heads * age).sum() + (grown * grown_age).sum()) / workers
+    over_50 = heads[age > 50].sum() + grown[grown_age > 50].sum()
+    return {
+        "migrant_worker_mean_age": float(mean_age),
+        "migrant_workers_over_50_pct": 100.0 * over_50 / workers,
+    }
+
+
 def migrant_income(w: World, migrant_city: np.ndarray) -> float:
     """Mean monthly wage per employed worker among migrant households in cities."""
     hh = w.hh
@@ -235,7 +300,7 @@ def migrant_income(w: World, migrant_city: np.ndarray) -> float:
     workers = (hh.adults * hh.weight.astype(np.float64))[employed]
     if workers.sum() <= 0:
         return 0.0
-    wage = hh.income_cny_per_month[employed] / np.maximum(hh.adults[employed], 1)
+    wage = household_wage(w)[employed]
     return float((wage * workers).sum() / workers.sum())
 
 

@@ -93,7 +93,7 @@ def health_cover_value_cny_per_month(
     (newcomers wait).
     """
     hh, policy, beh = w.hh, w.cfg.insurance, w.cfg.behavior
-    value = beh.health_cover_value_cny_per_month
+    value = w.cny(beh.health_cover_value_cny_per_month)
     if value == 0:
         return np.zeros((idx.size, city_places.size), dtype=np.float32)
     local = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])

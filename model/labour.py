@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import skills
+from model import pensions, skills
 from model.households import Employment
-from model.rationing import fill_capacity
+from model.rationing import fill_capacity, keep_within
 
 if TYPE_CHECKING:
     from model.places import LabourTable
@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 
 
 def grow_economy(w: World) -> None:
-    """Phase: each city's formal jobs grow at its own rate; all wages at the region's rate."""
+    """Phase: each city's formal jobs grow at its own rate; wages and prices at the region's.
+
+    Market prices (rents, private school fees) and the price level that behaviour values are
+    scaled by grow with wages, so that growth alone does not make moving ever more attractive.
+    """
     labour, years = w.places.labour, w.months_per_step / 12
     labour.formal_jobs *= (1.0 + labour.jobs_growth_per_year) ** years
     wage_factor = (1.0 + w.cfg.economy.wage_growth_pct_per_year / 100) ** years
@@ -32,6 +36,10 @@ def grow_economy(w: World) -> None:
         labour.formal_wage *= wage_factor
         labour.informal_wage *= wage_factor
         labour.rural_wage_base *= wage_factor
+        w.places.rent_cny_per_month *= wage_factor
+        w.places.amenity_cny_per_month *= wage_factor
+        w.places.schooling.private_fee *= np.float32(wage_factor)
+        w.price_level *= wage_factor
 
 
 def match_jobs(w: World) -> None:
@@ -47,13 +55,10 @@ def match_jobs(w: World) -> None:
 
     # Jobs may have shrunk below their holders: keep holders by lottery up to the jobs.
     holders = np.flatnonzero(in_city & (hh.employment == Employment.FORMAL))
+    keep = keep_within(hh.location[holders], workers[holders], labour.formal_jobs, rng)
+    hh.employment[holders[~keep]] = Employment.INFORMAL
+    holders = holders[keep]
     held = np.bincount(hh.location[holders], weights=workers[holders], minlength=places.n)
-    if np.any(held > labour.formal_jobs * (1 + 1e-12)):
-        keep = fill_capacity(hh.location[holders], workers[holders], labour.formal_jobs, None, rng)
-        hh.employment[holders[~keep]] = Employment.INFORMAL
-        held = np.bincount(
-            hh.location[holders[keep]], weights=workers[holders[keep]], minlength=places.n
-        )
 
     seekers = np.flatnonzero(in_city & (hh.employment != Employment.FORMAL))
     sloc = hh.location[seekers]
@@ -85,7 +90,12 @@ def match_jobs(w: World) -> None:
         skills.arrears_factor(w),
     )
     village_business = skills.entrepreneur_income_cny_per_month(w, slice(None))
-    hh.income_cny_per_month[:] = household_wage(w) * hh.adults + village_business
+    hh.income_cny_per_month[:] = (
+        household_wage(w) * hh.adults
+        + village_business
+        + pensions.pension_income_cny_per_month(w)
+        + pensions.elderly_farm_income_cny_per_month(w, labour.rural_wage)
+    )
 
 
 def expected_urban_wage(

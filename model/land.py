@@ -76,21 +76,22 @@ class LandPolicy:
 def land_income_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     """Income from the contracted land and collective share households ``idx`` still hold."""
     hh, policy = w.hh, w.cfg.land
-    return (
-        hh.contract_land_mu[idx] * policy.land_rent_cny_per_mu_month
-        + hh.collective_income_cny_per_month[idx]
-    )
+    return hh.contract_land_mu[idx] * np.float32(
+        w.cny(policy.land_rent_cny_per_mu_month)
+    ) + hh.collective_income_cny_per_month[idx] * np.float32(w.price_level)
 
 
 def settling_loss_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     """Monthly value households ``idx`` would lose by settling, under the kept shares."""
     hh, policy = w.hh, w.cfg.land
-    homestead_value = w.cfg.behavior.homestead_value_cny_per_month
+    homestead_value = w.cny(w.cfg.behavior.homestead_value_cny_per_month)
     return (
         (1 - policy.contract_land_kept_share)
         * hh.contract_land_mu[idx]
-        * policy.land_rent_cny_per_mu_month
-        + (1 - policy.collective_income_kept_share) * hh.collective_income_cny_per_month[idx]
+        * w.cny(policy.land_rent_cny_per_mu_month)
+        + (1 - policy.collective_income_kept_share)
+        * hh.collective_income_cny_per_month[idx]
+        * w.price_level
         + (1 - policy.homestead_kept_share) * homestead_value * hh.homestead_held[idx]
     )
 
@@ -116,8 +117,8 @@ def withdraw_homesteads(w: World) -> None:
     review = w.review_probability()
     idx = idx[w.rng.random(idx.size) < review]
     monthly_compensation = policy.homestead_compensation_cny / behavior.planning_horizon_months
-    gain = monthly_compensation - behavior.homestead_value_cny_per_month
-    p_withdraw = expit(gain / behavior.logit_scale_cny_per_month)
+    gain = monthly_compensation - w.cny(behavior.homestead_value_cny_per_month)
+    p_withdraw = expit(gain / w.cny(behavior.logit_scale_cny_per_month))
     withdraw = idx[w.rng.random(idx.size) < p_withdraw]
     hh.homestead_held[withdraw] = False
     withdrawn = hh.weight[withdraw].astype(np.float64)

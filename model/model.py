@@ -12,11 +12,13 @@ from model import (
     assistance,
     decisions,
     demography,
+    formation,
     housing,
     indicators,
     insurance,
     labour,
     land,
+    pensions,
     permits,
     reclassification,
     schooling,
@@ -24,7 +26,6 @@ from model import (
     skills,
 )
 from model.config import RunConfig
-from model.households import NOT_WAITING, Employment, Tenure
 from model.places import Place, PlaceTable
 from model.population import initial_households, match_start
 from model.world import World
@@ -34,7 +35,8 @@ START_PASSES = 3  # reweight-and-reallocate passes when matching start-year data
 
 # One step, in order. Each phase is a function of the world and nothing else.
 PHASES: tuple[tuple[str, Phase], ...] = (
-    ("demography", demography.age_households),
+    ("demography", demography.age_population),
+    ("household_formation", formation.form_households),
     ("economic_growth", labour.grow_economy),
     ("training", skills.train_workers),
     ("labour_market", labour.match_jobs),
@@ -46,9 +48,28 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("housing_allocation", housing.allocate_housing),
     ("school_allocation", schooling.allocate_school_seats),
     ("social_assistance", assistance.administer_assistance),
+    ("pension_premiums", pensions.book_pension_premiums),
     ("homestead_withdrawal", land.withdraw_homesteads),
     ("reclassification", reclassification.reclassify_rural_places),
     ("loan_subsidies", skills.book_loan_subsidies),
+)
+# The phases run before the start to let jobs, permits, choices, settlement and services settle
+# on the start state (``spin_up_years``): no time passes, nobody ages, nothing grows, and the
+# persons at each place (by hukou) are restored afterwards, so the spin-up decides who lives
+# where, not how many.
+SPIN_UP_PHASES: tuple[tuple[str, Phase], ...] = tuple(
+    (name, phase)
+    for name, phase in PHASES
+    if name
+    in {
+        "labour_market",
+        "residence_permits",
+        "settlement_eligibility",
+        "decisions",
+        "settlement_admission",
+        "housing_allocation",
+        "school_allocation",
+    }
 )
 
 
@@ -92,17 +113,35 @@ class SettlementModel(mesa.Model):
         """Fill jobs, permits, seats and units before year one so the start is consistent.
 
         With start-year data, the population is reweighted to meet it and the services are
-        allocated again from scratch (seats and units are real numbers, so who gets them depends
-        on the weights); a few passes make the start rates exact to well under 0.1 points.
+        allocated again (seats and units are real numbers, so who holds them depends on the
+        weights); a few passes make the start rates exact to well under 0.1 points. With a
+        spin-up, the allocation and choice phases then run ``spin_up_years`` on the start
+        state and the start figures are matched again.
         """
         w = self.world
         self._allocate_initial_services()
-        if self.cfg.start.active:
-            for _ in range(START_PASSES):
-                match_start(w, self.cfg.start)
-                _clear_initial_services(w)
-                self._allocate_initial_services()
+        self._match_start()
+        spin_up_steps = self.cfg.spin_up_years * self.steps_per_year
+        if spin_up_steps:
+            before = _persons_by_place_and_hukou(w)
+            for _ in range(spin_up_steps):
+                for _name, phase in SPIN_UP_PHASES:
+                    phase(w)
+                w.places.settlement.settled_this_year_persons[:] = 0.0
+            after = _persons_by_place_and_hukou(w)
+            restore = np.where((before > 0) & (after > 0), before / np.maximum(after, 1e-12), 1.0)
+            cell = _place_and_hukou(w)
+            w.hh.weight *= restore.ravel()[cell].astype(np.float32)
+            self._match_start()
         w.flows.reset()
+
+    def _match_start(self) -> None:
+        """Reweight to the start figures and refit the services to the new weights."""
+        if not self.cfg.start.active:
+            return
+        for _ in range(START_PASSES):
+            match_start(self.world, self.cfg.start)
+            self._allocate_initial_services()
 
     def _allocate_initial_services(self) -> None:
         w = self.world
@@ -148,19 +187,16 @@ class SettlementModel(mesa.Model):
         return df
 
 
-def _clear_initial_services(w: World) -> None:
-    """Undo the initial allocation of jobs, permits, units, subsidies, seats and dibao."""
-    hh = w.hh
-    in_city = w.places.is_city[hh.location]
-    hh.employment[in_city] = Employment.INFORMAL
-    hh.school_seat[in_city] = False
-    hh.private_school[in_city] = False
-    hh.tenure[hh.tenure == Tenure.PUBLIC_RENTAL] = Tenure.PRIVATE_RENTAL
-    hh.waiting_since_month[:] = NOT_WAITING
-    hh.rental_subsidy[:] = False
-    hh.has_permit[:] = False
-    hh.dibao[:] = False
-    hh.dibao_grace_months[:] = 0
+def _place_and_hukou(w: World) -> np.ndarray:
+    """Cell of each household: its place, and whether it holds an urban hukou of the region."""
+    return w.hh.location.astype(np.intp) * 2 + w.hh.hukou_urban
+
+
+def _persons_by_place_and_hukou(w: World) -> np.ndarray:
+    """Persons in each (place, urban hukou) cell, shape (places, 2)."""
+    persons = w.hh.size * w.hh.weight.astype(np.float64)
+    cells = np.bincount(_place_and_hukou(w), weights=persons, minlength=2 * w.places.n)
+    return cells.reshape(w.places.n, 2)
 
 
 def _reporter(name: str) -> Callable[[SettlementModel], float]:

@@ -77,6 +77,26 @@ def fill_capacity(
     return admitted
 
 
+def keep_within(
+    place: np.ndarray, amount: np.ndarray, capacity_by_place: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Which holders keep what they hold where a capacity fell below its use (a lottery).
+
+    Args:
+        place: Place index of each holder.
+        amount: What each holder uses.
+        capacity_by_place: Capacity per place.
+        rng: The model's generator.
+
+    Returns:
+        Boolean mask over holders; everyone keeps where use is within capacity.
+    """
+    used = np.bincount(place, weights=amount, minlength=capacity_by_place.size)
+    if not np.any(used > capacity_by_place * (1 + 1e-12)):
+        return np.ones(place.shape[0], dtype=bool)
+    return fill_capacity(place, amount, capacity_by_place, None, rng)
+
+
 def _queue_tier(place: np.ndarray, order_key: np.ndarray | None) -> np.ndarray | None:
     """Place and queue key folded into one whole number per candidate, or None if they can't be.
 

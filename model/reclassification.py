@@ -1,38 +1,47 @@
-"""In-situ urbanization: parts of rural areas are reclassified as urban with nobody moving.
+"""In-situ urbanization: villages absorbed by their town are reclassified as urban.
 
 "Urban" follows the classification of places, so reclassification raises the resident
-urbanization rate directly; a configured share of the reclassified households (for example
-land-expropriated farmers) also receive an urban hukou. Reclassified households take the town as
-their home place, so they no longer choose among destinations; those left with a rural hukou stay
-non-hukou urban residents (part of the gap).
+urbanization rate with nobody moving. What can be reclassified is finite: the households of
+villages next to towns, inside the area they will grow into (``peri_urban`` households, a share
+of each rural area given by ``rural_areas.<name>.peri_urban_share``, estimated). Each year a
+share of the peri-urban households still living in their village is absorbed, so the flow
+shrinks as the stock is used up instead of growing with whatever rural population is left.
+A configured share of the absorbed households (for example land-expropriated farmers) also
+receives an urban hukou. Absorbed households take the town as their home place, so they no
+longer choose among destinations; those left with a rural hukou stay non-hukou urban residents.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model.households import Employment, Tenure
+from model.levers import lever
 
 if TYPE_CHECKING:
     from model.world import World
 
 
 def reclassify_rural_places(w: World) -> None:
-    """Phase: households at home in a rural area with a town become residents of that town."""
+    """Phase: peri-urban households at home in a rural area with a town join that town."""
     policy, hh, places = w.cfg.reclassification, w.hh, w.places
     if policy.rate_per_year <= 0:
         return
     p = 1.0 - (1.0 - policy.rate_per_year) ** (w.months_per_step / 12)
-    town = places.town_of[hh.location]
-    idx = np.flatnonzero((town >= 0) & places.is_rural[hh.location])
+    candidates = np.flatnonzero(hh.peri_urban)
+    at_home = candidates[hh.location[candidates] == hh.origin[candidates]]
+    town = places.town_of[hh.location[at_home]]
+    idx = at_home[(town >= 0) & places.is_rural[hh.location[at_home]]]
     idx = idx[w.rng.random(idx.size) < p]
     if idx.size == 0:
         return
     new_town = places.town_of[hh.location[idx]]
     hh.location[idx] = new_town
     hh.origin[idx] = new_town  # their home place is now the town: they stop weighing a return
+    hh.peri_urban[idx] = False  # the stock is used up by this much
     hh.tenure[idx] = Tenure.OWNED  # they stay in their own house
     hh.employment[idx] = Employment.INFORMAL  # they join the town's labour market
     converted = idx[w.rng.random(idx.size) < policy.hukou_conversion_share]
@@ -40,7 +49,30 @@ def reclassify_rural_places(w: World) -> None:
     hh.hukou_place[converted] = hh.location[converted]
     hh.family_followed[converted] = True
     w.flows.add("reclassified_households", hh.weight[idx].sum(dtype=np.float64))
+    w.flows.add("reclassified_persons", (hh.weight[idx] * hh.size[idx]).sum(dtype=np.float64))
     w.flows.add(
         "hukou_converted_persons",
         (hh.weight[converted] * hh.size[converted]).sum(dtype=np.float64),
+    )
+
+
+@dataclass
+class ReclassificationPolicy:
+    """In-situ urbanization: peri-urban villages reclassified as urban with nobody moving."""
+
+    rate_per_year: float = lever(
+        0.0,
+        unit="share/year",
+        low=0,
+        high=1,
+        doc="Share of the peri-urban households still in their village absorbed by the town "
+        "each year (the stock is rural_areas.<name>.peri_urban_share; estimated).",
+        seeds="statistical definition of urban places (see README, data notes)",
+    )
+    hukou_conversion_share: float = lever(
+        0.0,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of reclassified households converted to urban hukou (e.g. land-expropriated).",
     )

@@ -20,7 +20,7 @@ import numpy as np
 
 from model.levers import lever
 from model.permits import AccessBasis, has_access, hukou_here
-from model.rationing import fill_capacity
+from model.rationing import fill_capacity, keep_within
 from model.tables import column_builder
 
 if TYPE_CHECKING:
@@ -133,6 +133,7 @@ def allocate_school_seats(w: World) -> None:
     loc = hh.location[migrants]
     kids = hh.children[migrants] * hh.weight[migrants].astype(np.float64)
     holding = hh.school_seat[migrants]
+    _keep_within_seats(w, migrants, loc, kids, holding, t.seats, hh.school_seat)
     used = np.bincount(loc[holding], weights=kids[holding], minlength=places.n)
     free = np.maximum(t.seats - used, 0.0)
 
@@ -159,6 +160,7 @@ def fill_private_places(w: World, idx: np.ndarray) -> None:
     loc = hh.location[idx]
     kids = hh.children[idx] * hh.weight[idx].astype(np.float64)
     holding = hh.private_school[idx]
+    _keep_within_seats(w, idx, loc, kids, holding, t.private_seats, hh.private_school)
     used = np.bincount(loc[holding], weights=kids[holding], minlength=places.n)
     free = np.maximum(t.private_seats - used, 0.0)
     want = idx[~holding]
@@ -169,6 +171,22 @@ def fill_private_places(w: World, idx: np.ndarray) -> None:
     t.private_prob = np.where(demand > 0, np.minimum(free / np.maximum(demand, 1e-9), 1.0), 1.0)
     t.private_prob[t.private_seats <= 0] = 0.0
     t.private_used = used + np.bincount(wloc[placed], weights=wkids[placed], minlength=places.n)
+
+
+def _keep_within_seats(
+    w: World,
+    idx: np.ndarray,
+    loc: np.ndarray,
+    kids: np.ndarray,
+    holding: np.ndarray,
+    seats: np.ndarray,
+    seat_flag: np.ndarray,
+) -> None:
+    """Where seats fell below the children holding them, keep holders by lottery (in place)."""
+    held = np.flatnonzero(holding)
+    keep = keep_within(loc[held], kids[held], seats, w.rng)
+    seat_flag[idx[held[~keep]]] = False
+    holding[held[~keep]] = False
 
 
 def schooling_cost_cny_per_month(

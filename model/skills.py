@@ -185,7 +185,8 @@ def entrepreneur_income_cny_per_month(w: World, idx: np.ndarray | slice) -> np.n
     """Extra village income of loan-financed businesses (0 for others and away from home)."""
     hh, policy = w.hh, w.cfg.skills
     at_home = hh.location[idx] == hh.origin[idx]
-    return (hh.entrepreneur[idx] & at_home) * np.float32(policy.returnee_income_gain_cny_per_month)
+    gain = np.float32(w.cny(policy.returnee_income_gain_cny_per_month))
+    return (hh.entrepreneur[idx] & at_home) * gain
 
 
 def expected_returnee_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
@@ -196,7 +197,7 @@ def expected_returnee_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarra
     away = hh.location[idx] != hh.origin[idx]
     gain = np.where(
         hh.entrepreneur[idx],
-        policy.returnee_income_gain_cny_per_month,
-        policy.returnee_loan_take_up * policy.returnee_income_gain_cny_per_month,
+        w.cny(policy.returnee_income_gain_cny_per_month),
+        policy.returnee_loan_take_up * w.cny(policy.returnee_income_gain_cny_per_month),
     )
     return (away * gain).astype(np.float32)

@@ -46,6 +46,7 @@ class World:
     rng: np.random.Generator
     month: int = 0  # months simulated since the initial state
     flows: YearFlows = None  # type: ignore[assignment]
+    price_level: float = 1.0  # wages and market prices relative to the start year
 
     def __post_init__(self) -> None:
         if self.flows is None:
@@ -59,6 +60,10 @@ class World:
     def year(self) -> int:
         """Calendar year of the state after the current month."""
         return self.cfg.start_year + self.month // 12
+
+    def cny(self, start_year_cny: float) -> float:
+        """A behaviour value given in start-year CNY, in current prices."""
+        return start_year_cny * self.price_level
 
     def review_probability(self) -> float:
         """Chance that a household reconsiders its choices during one step."""

@@ -131,9 +131,25 @@ def test_demography_books_every_person_who_arrives_or_leaves():
     before = persons()
     model.run_to_end()
     ts = model.timeseries().iloc[1:]
-    booked = (
-        ts["children_reaching_school_age"] - ts["deaths"] - ts["persons_leaving_households"]
-    ).sum()
-    assert ts["deaths"].sum() > 0 and ts["children_reaching_school_age"].sum() > 0
+    booked = (ts["births"] - ts["deaths"] - ts["persons_leaving_households"]).sum()
+    assert ts["deaths"].sum() > 0 and ts["births"].sum() > 0
+    assert ts["households_formed"].sum() > 0
     assert persons() - before == pytest.approx(booked, rel=1e-6, abs=1e-3)
-    assert hh.adults.min() >= 0 and hh.children.min() >= 0 and hh.elderly.min() >= 0
+    for group in ("couple", "parents", "preschool", "children", "grown_children"):
+        assert getattr(hh, group).min() >= 0, group
+    assert hh.couple[hh.weight > 0].min() >= 1  # every living household has a head
+    np.testing.assert_array_equal(
+        hh.adults + hh.elderly, hh.couple + hh.parents + hh.grown_children
+    )  # the derived age groups add up to the generations
+
+
+def test_households_that_die_out_free_their_rows_for_new_ones():
+    model = small_model(
+        ["n_households=3000", "end_year=2030", "demography.mortality_at_60_per_year=0.05"]
+    )
+    w = model.world
+    model.run_to_end()
+    assert model.timeseries()["households_formed"].iloc[1:].sum() > 0
+    dead = w.hh.weight == 0
+    assert dead.sum() == w.hh.free_rows  # every empty row is on the free list, and only those
+    assert np.all(w.hh.size[dead] == 0)
