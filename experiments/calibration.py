@@ -1,20 +1,24 @@
-"""Calibration by the method of simulated moments, and out-of-sample checks.
+"""Calibration by the method of simulated moments: national and regional fits, cut at a year.
 
-    python -m experiments.calibration fit        # estimate; write configs/behavior/calibrated.yaml
-    python -m experiments.calibration report     # calibration/report.html and report.md
+    python -m experiments.calibration fit NAME      # one fit of FITS (parents first)
+    python -m experiments.calibration fit --all     # every production fit, in order
+    python -m experiments.calibration report        # calibration/report.md and report.html
 
-Behaviour parameters are chosen to minimise the weighted squared distance between simulated and
-observed moments of the ``national_2015`` scenario, 2015-2019 (the data file stops at 2019: the
-fit uses nothing later). Every evaluation uses the same replicate seeds (common random numbers),
-so the objective is a smooth-ish function of the parameters, and averages over the replicates.
-The optimiser is Nelder-Mead (scipy) on parameters scaled to [0, 1] within estimation bounds.
+A fit (:class:`FitSpec`) runs a scenario's economy and policies from the region's figures for
+``first_year`` to ``until`` and chooses the parameters that bring the simulated statistics
+closest to the observed ones of those years (weighted least squares on common random numbers,
+scipy's trust-region solver on parameters scaled to [0, 1]). It reads the data file through
+:class:`~experiments.observations.Observations` cut at ``until``: nothing later can enter.
+The national fit estimates the behaviour every region shares; a regional fit takes those from
+its parent and estimates the few region-specific parameters (attachment to the village, the
+value of a hukou, the peri-urban stock and the pace at which towns absorb it) on that region's
+resident and hukou rates up to its scenario's start year.
 
-Moments (``data/reference_statistics.csv``): national resident rate (revised series) and hukou
-rate 2016-2019; out-migrating migrant workers 2015-2019 (model: rural-origin workers employed away
-from their village); urban-resident migrant workers 2016-2019 (model: workers of rural-hukou
-households in cities); migrant monthly income 2015-2019; migrant children in public school
-2018-2019 (primary and junior averaged; model: public seats among migrant children living with
-their parents in cities, the rest being in private schools).
+Each fit writes ``calibration/fits/NAME.json`` (estimates, their covariance, every moment
+fitted against observed) and ``configs/behavior/NAME.yaml`` (the behaviour set a scenario
+selects). The covariance is the simulated-moments sandwich with the weights as the moments'
+error variances, inflated by the fit's reduced chi-square when that exceeds one (a model that
+misses its moments is less sure of its parameters) and by 1 + 1/replicates for simulation noise.
 """
 
 from __future__ import annotations
@@ -23,38 +27,141 @@ import argparse
 import dataclasses
 import datetime
 import json
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+import yaml
+from scipy.optimize import least_squares
 
 from experiments.design import replicate_seeds
+from experiments.observations import REPO, Observations
 from model import SettlementModel, compose_config
-from model.config import CONFIG_DIR, RunConfig
+from model.config import CONFIG_DIR, RunConfig, summarize_config
+from model.levers import ConfigError
 from model.outputs import atomic_write
+from model.uncertainty import with_values
 
-REPO = CONFIG_DIR.parent
-DATA_FILE = REPO / "data" / "reference_statistics.csv"
-CALIBRATED_FILE = CONFIG_DIR / "behavior" / "calibrated.yaml"
-OUT_DIR = REPO / "calibration"
-SCENARIO = "national_2015"
-LAST_DATA_YEAR = 2019
+FITS_DIR = REPO / "calibration" / "fits"
+BEHAVIOR_DIR = CONFIG_DIR / "behavior"
 
-# config key -> (low, high) estimation bounds (inside the declared ranges). Behaviour parameters
-# go to configs/behavior/calibrated.yaml; the reclassification rate of the national scenario is
-# an unknown of the scenario, estimated jointly (it drives resident urbanization without anyone
-# moving) and written into national_2015.yaml by hand with a pointer to the fit.
-PARAMETERS: dict[str, tuple[float, float]] = {
-    "behavior.origin_attachment_cny_per_month": (0.0, 5000.0),
-    "behavior.review_prob_per_month": (0.002, 0.08),
-    "behavior.hukou_value_cny_per_month": (-500.0, 1500.0),
-    "behavior.network_pull_cny_per_month": (0.0, 4000.0),
-    "behavior.left_behind_cost_cny_per_child_month": (0.0, 3000.0),
-    "reclassification.rate_per_year": (0.0, 0.06),
+
+@dataclass(frozen=True)
+class Parameter:
+    """An estimated value: the config keys it sets (tied together) and its search bounds."""
+
+    keys: tuple[str, ...]
+    low: float
+    high: float
+    in_behavior_set: bool = True  # False: a value of the fit's own runs only (a start figure)
+
+
+@dataclass(frozen=True)
+class FitSpec:
+    """What a fit estimates, on which region's data, from which year to which."""
+
+    name: str
+    region: str  # region in the data file (CN, Sichuan, ...)
+    scenario: str
+    first_year: int
+    until: int
+    parameters: dict[str, Parameter]
+    parent: str | None = None
+    survey_moments: bool = False  # national migrant-worker survey moments
+    description: str = ""
+
+
+NATIONAL = {
+    "origin_attachment": Parameter(("behavior.origin_attachment_cny_per_month",), 0.0, 6000.0),
+    "attachment_age_slope": Parameter(
+        ("behavior.attachment_per_year_of_age_cny_per_month",), 0.0, 150.0
+    ),
+    "hukou_value": Parameter(("behavior.hukou_value_cny_per_month",), -1000.0, 1500.0),
+    "network_pull": Parameter(("behavior.network_pull_cny_per_month",), 0.0, 4000.0),
+    "left_behind_cost": Parameter(("behavior.left_behind_cost_cny_per_child_month",), 0.0, 3000.0),
+    "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
+    "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
+    "start_hukou_rate_2011": Parameter(
+        ("start.hukou_urbanization_pct",), 32.0, 39.0, in_behavior_set=False
+    ),
 }
+
+
+def regional() -> dict[str, Parameter]:
+    """The region-specific parameters of a regional fit."""
+    return {
+        "origin_attachment": Parameter(("behavior.origin_attachment_cny_per_month",), 0.0, 8000.0),
+        "hukou_value": Parameter(("behavior.hukou_value_cny_per_month",), -1500.0, 2000.0),
+        "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
+        "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
+    }
+
+
+def _national(until: int) -> FitSpec:
+    return FitSpec(
+        f"national_{until}",
+        "CN",
+        "national_2015",
+        2011,
+        until,
+        NATIONAL,
+        survey_moments=True,
+        description=f"China, behaviour shared by every region, data 2011-{until}",
+    )
+
+
+REGIONAL = regional()
+FITS: dict[str, FitSpec] = {
+    f.name: f
+    for f in (
+        _national(2019),
+        _national(2017),
+        _national(2016),
+        FitSpec("sichuan_2019", "Sichuan", "sichuan_2019", 2015, 2019, REGIONAL, "national_2019"),
+        FitSpec("sichuan_2023", "Sichuan", "sichuan_2023", 2018, 2022, REGIONAL, "national_2019"),
+        FitSpec(
+            "nantong_2020",
+            "Nantong",
+            "nantong_2020",
+            2013,
+            2017,
+            REGIONAL,
+            "national_2017",
+        ),
+        FitSpec(
+            "jiangmen_2018",
+            "Jiangmen",
+            "jiangmen_2018",
+            2013,
+            2017,
+            REGIONAL,
+            "national_2017",
+        ),
+        FitSpec(
+            "baotou_2024",
+            "Baotou",
+            "baotou_2024",
+            2018,
+            2023,
+            REGIONAL,
+            "national_2019",
+        ),
+    )
+}
+PRODUCTION_ORDER = (
+    "national_2016",
+    "national_2017",
+    "national_2019",
+    "sichuan_2019",
+    "sichuan_2023",
+    "nantong_2020",
+    "jiangmen_2018",
+    "baotou_2024",
+)
 
 
 @dataclass(frozen=True)
@@ -65,137 +172,112 @@ class Moment:
     indicator: str
     year: int
     observed: float
-    sigma: float  # weight = 1 / sigma^2
-    source: str
+    sigma: float  # the moment's error sd: its weight is 1 / sigma^2
 
 
-def load_moments(data_file: Path = DATA_FILE) -> list[Moment]:
-    """The national moments 2015-2019 from the data file, with their weights."""
-    data = pd.read_csv(data_file)
-    cn = data[(data["region"] == "CN") & (data["year"] <= LAST_DATA_YEAR)]
+def moments_for(spec: FitSpec, obs: Observations) -> list[Moment]:
+    """The moments of a fit: the region's rates after ``first_year``, and survey moments."""
+    years = range(spec.first_year + 1, spec.until + 1)
+    out = [
+        Moment(f"resident_rate_{y}", "resident_urbanization_pct", y, float(v), 0.3)
+        for y, v in obs.resident_rate(spec.region).items()
+        if y in years
+    ]
+    out += [
+        Moment(f"hukou_rate_{y}", "hukou_urbanization_pct", y, float(v), 0.3)
+        for y, v in obs.hukou_rate(spec.region).items()
+        if y in years
+    ]
+    if spec.survey_moments:
+        out += survey_moments(obs, spec.first_year, spec.until)
+    return out
 
-    def rows(indicator: str, series: str | None = None):
-        sel = cn[cn["indicator"] == indicator]
-        if series:
-            sel = sel[sel["series"] == series]
-        return sel.sort_values("year")
 
-    moments = []
-    for _, r in rows("resident_urbanization", "revised_after_2020_census").iterrows():
-        if r.year > 2015:
-            moments.append(
-                Moment(
-                    f"resident_rate_{r.year}",
-                    "resident_urbanization_pct",
-                    int(r.year),
-                    float(r.value),
-                    0.3,
-                    r.source,
+def survey_moments(obs: Observations, first_year: int, until: int) -> list[Moment]:
+    """National migrant-worker survey moments of ``first_year``..``until``."""
+    out: list[Moment] = []
+
+    def add(indicator: str, data_name: str, scale: float, rel: float | None, sd: float) -> None:
+        for y, v in obs.series("CN", data_name).items():
+            if first_year <= y <= until:
+                value = float(v) * scale
+                out.append(
+                    Moment(f"{data_name}_{y}", indicator, int(y), value, rel * value if rel else sd)
                 )
-            )
-    for _, r in rows("hukou_urbanization").iterrows():
-        if r.year > 2015:
-            moments.append(
-                Moment(
-                    f"hukou_rate_{r.year}",
-                    "hukou_urbanization_pct",
-                    int(r.year),
-                    float(r.value),
-                    0.3,
-                    r.source,
-                )
-            )
-    for _, r in rows("migrant_workers_outmigrating").iterrows():
-        value = float(r.value) * 1e4  # 10k persons
-        moments.append(
-            Moment(
-                f"outmigrating_{r.year}",
-                "rural_labor_transfer_employment",
-                int(r.year),
-                value,
-                0.03 * value,
-                r.source,
-            )
-        )
-    for _, r in rows("migrant_workers_urban_resident").iterrows():
-        value = float(r.value) * 1e4
-        moments.append(
-            Moment(
-                f"urban_resident_migrants_{r.year}",
-                "migrant_workers_in_cities",
-                int(r.year),
-                value,
-                0.03 * value,
-                r.source,
-            )
-        )
+
+    add("rural_labor_transfer_employment", "migrant_workers_outmigrating", 1e4, 0.03, 0)
+    add("migrant_workers_in_cities", "migrant_workers_urban_resident", 1e4, 0.03, 0)
+    add("migrant_monthly_income_cny", "migrant_monthly_income", 1.0, 0.03, 0)
+    add("migrant_workers_over_50_pct", "migrant_share_age_over_50", 1.0, None, 2.0)
+    add("migrant_worker_mean_age", "outmigrant_average_age", 1.0, None, 1.0)
     public = pd.concat(
         [
-            rows("migrant_children_primary_in_public_school"),
-            rows("migrant_children_junior_in_public_school"),
+            obs.series("CN", "migrant_children_primary_in_public_school"),
+            obs.series("CN", "migrant_children_junior_in_public_school"),
         ]
     )
-    for year, part in public.groupby("year"):  # primary and junior together
-        moments.append(
-            Moment(
-                f"public_school_share_{year}",
-                "migrant_children_public_school_pct",
-                int(year),
-                float(part["value"].mean()),
-                1.5,
-                "; ".join(sorted(set(part["source"]))),
+    for y, part in public.groupby(level=0):
+        if first_year <= y <= until:
+            out.append(
+                Moment(
+                    f"public_school_share_{y}",
+                    "migrant_children_public_school_pct",
+                    int(y),
+                    float(part.mean()),
+                    1.5,
+                )
             )
-        )
-    for _, r in rows("migrant_monthly_income").iterrows():
-        value = float(r.value)
-        moments.append(
-            Moment(
-                f"migrant_income_{r.year}",
-                "migrant_monthly_income_cny",
-                int(r.year),
-                value,
-                0.03 * value,
-                r.source,
-            )
-        )
-    return moments
+    return out
 
 
 @dataclass
 class Problem:
-    """What is estimated, against what, and how each evaluation is run."""
+    """A fit made concrete: the base config of its runs, its moments, its seeds."""
 
-    parameters: dict[str, tuple[float, float]]
+    spec: FitSpec
+    base: RunConfig
     moments: list[Moment]
-    base: RunConfig  # the scenario's config; behaviour fields are replaced per evaluation
     seeds: list[int]
+    parameters: dict[str, Parameter] = field(default_factory=dict)
 
     @classmethod
     def build(
         cls,
+        spec: FitSpec,
         n_households: int = 20000,
         replicates: int = 2,
-        base_seed: int = 2015,
-        parameters: dict[str, tuple[float, float]] | None = None,
-        moments: list[Moment] | None = None,
-        overrides: list[str] | None = None,
+        base_seed: int = 2011,
+        data_file: Path | None = None,
     ) -> Problem:
-        moments = moments if moments is not None else load_moments()
-        end = max(m.year for m in moments)
-        base = compose_config(
-            [
-                f"scenario={SCENARIO}",
-                f"n_households={n_households}",
-                f"end_year={end}",
-                *(overrides or []),
-            ]
+        """The fit's runs: the scenario from ``first_year``'s figures to ``until``.
+
+        The scenario's economy is taken back to ``first_year``: formal jobs, wages and rents
+        are divided by their growth over the years between ``first_year`` and the scenario's
+        start. Shared behaviour comes from the parent fit's record.
+        """
+        obs = (
+            Observations.load(spec.until, data_file) if data_file else Observations.load(spec.until)
         )
-        return cls(
-            dict(parameters or PARAMETERS), moments, base, replicate_seeds(base_seed, replicates)
-        )
+        moments = moments_for(spec, obs)
+        if not moments:
+            raise ConfigError(f"fit '{spec.name}': region '{spec.region}' has no data to fit")
+        scenario = compose_config([f"scenario={spec.scenario}"])
+        overrides = [
+            f"scenario={spec.scenario}",
+            "behavior=default",
+            f"n_households={n_households}",
+            f"start_year={spec.first_year}",
+            f"end_year={spec.until}",
+            *obs.start_overrides(spec.region, spec.first_year),
+            *backcast(scenario, scenario.start_year - spec.first_year),
+        ]
+        base = compose_config(overrides)
+        if spec.parent:
+            base = with_values(base, parent_estimates(spec.parent))
+        return cls(spec, base, moments, replicate_seeds(base_seed, replicates), spec.parameters)
 
     def config(self, theta: dict[str, float], seed: int) -> RunConfig:
-        return with_values(dataclasses.replace(self.base, seed=seed), theta)
+        return with_values(dataclasses.replace(self.base, seed=seed), expand(self, theta))
 
     def simulate(self, theta: dict[str, float], seeds: list[int] | None = None) -> np.ndarray:
         """Simulated moments, one row per seed."""
@@ -210,178 +292,302 @@ class Problem:
     def observed(self) -> np.ndarray:
         return np.array([m.observed for m in self.moments])
 
-    def weights(self) -> np.ndarray:
-        return np.array([1 / m.sigma**2 for m in self.moments])
+    def sigmas(self) -> np.ndarray:
+        return np.array([m.sigma for m in self.moments])
+
+    def residuals(self, theta: dict[str, float]) -> np.ndarray:
+        """(simulated - observed) / sigma, with the replicates averaged."""
+        return (self.simulate(theta).mean(axis=0) - self.observed()) / self.sigmas()
 
     def objective(self, theta: dict[str, float]) -> float:
         """Weighted squared distance of the replicate-mean moments from the data."""
-        gap = self.simulate(theta).mean(axis=0) - self.observed()
-        return float((self.weights() * gap**2).sum())
+        return float((self.residuals(theta) ** 2).sum())
 
-    # parameters scaled to the unit cube for the optimiser
     def to_theta(self, u: np.ndarray) -> dict[str, float]:
         return {
-            k: lo + float(np.clip(x, 0, 1)) * (hi - lo)
-            for (k, (lo, hi)), x in zip(self.parameters.items(), u, strict=True)
+            name: p.low + float(np.clip(x, 0, 1)) * (p.high - p.low)
+            for (name, p), x in zip(self.parameters.items(), u, strict=True)
         }
 
     def to_unit(self, theta: dict[str, float]) -> np.ndarray:
-        return np.array([(theta[k] - lo) / (hi - lo) for k, (lo, hi) in self.parameters.items()])
+        return np.array(
+            [(theta[name] - p.low) / (p.high - p.low) for name, p in self.parameters.items()]
+        )
+
+    def current(self) -> dict[str, float]:
+        """The parameters' values in the base config (the starting point)."""
+        return {
+            name: float(read_value(self.base, p.keys[0])) for name, p in self.parameters.items()
+        }
 
 
-def estimate(
-    problem: Problem,
-    start: dict[str, float] | None = None,
-    max_evals: int = 200,
-    tolerance: float = 1e-3,
-) -> tuple[dict[str, float], float, int]:
-    """Minimise the objective from ``start`` (default: the current behaviour values).
+def backcast(cfg: RunConfig, years: int) -> list[str]:
+    """Overrides taking a scenario's jobs, wages and rents ``years`` back along their growth."""
+    if years == 0:
+        return []
+    wage = (1 + cfg.economy.wage_growth_pct_per_year / 100) ** -years
+    out = []
+    for name, city in cfg.cities.items():
+        jobs = (1 + city.formal_jobs_growth_pct_per_year / 100) ** -years
+        out += [
+            f"cities.{name}.formal_jobs={city.formal_jobs * jobs:.6g}",
+            f"cities.{name}.formal_wage_cny_per_month={city.formal_wage_cny_per_month * wage:.6g}",
+            f"cities.{name}.informal_wage_cny_per_month="
+            f"{city.informal_wage_cny_per_month * wage:.6g}",
+            f"cities.{name}.rent_cny_per_month={city.rent_cny_per_month * wage:.6g}",
+        ]
+    for name, area in cfg.rural_areas.items():
+        rural_wage = area.rural_wage_cny_per_month * wage
+        out.append(f"rural_areas.{name}.rural_wage_cny_per_month={rural_wage:.6g}")
+    if cfg.outside.enabled:
+        o = cfg.outside
+        out += [
+            f"outside.formal_wage_cny_per_month={o.formal_wage_cny_per_month * wage:.6g}",
+            f"outside.informal_wage_cny_per_month={o.informal_wage_cny_per_month * wage:.6g}",
+            f"outside.rent_cny_per_month={o.rent_cny_per_month * wage:.6g}",
+        ]
+    return out
 
-    Returns (estimate, objective at the estimate, evaluations).
-    """
-    if start is None:
-        start = current_values(problem.base, problem.parameters)
+
+def expand(problem: Problem, theta: dict[str, float]) -> dict[str, float]:
+    """Parameter values as config-key values (a tied parameter sets several keys)."""
+    return {key: theta[name] for name, p in problem.parameters.items() for key in p.keys}
+
+
+def read_value(cfg: Any, key: str) -> Any:
+    """The value of a dotted key (through dataclasses and dicts)."""
+    for part in key.split("."):
+        cfg = cfg[part] if isinstance(cfg, dict) else getattr(cfg, part)
+    return cfg
+
+
+def estimate(problem: Problem, max_evals: int = 400) -> dict[str, Any]:
+    """Minimise the weighted squared distance; return the estimate and its covariance."""
+    start = problem.current()
     u0 = np.clip(problem.to_unit(start), 0.02, 0.98)
+    evaluations = 0
 
-    def f(u: np.ndarray) -> float:
-        penalty = float(np.sum(np.clip(-u, 0, None) ** 2 + np.clip(u - 1, 0, None) ** 2)) * 1e4
-        return problem.objective(problem.to_theta(u)) + penalty
+    def residuals(u: np.ndarray) -> np.ndarray:
+        nonlocal evaluations
+        evaluations += 1
+        return problem.residuals(problem.to_theta(u))
 
-    result = minimize(
-        f,
+    start_objective = float((residuals(u0) ** 2).sum())
+    result = least_squares(
+        residuals,
         u0,
-        method="Nelder-Mead",
-        options={
-            "maxfev": max_evals,
-            "xatol": tolerance,
-            "fatol": tolerance,
-            "initial_simplex": _simplex(u0, 0.15),
-        },
+        bounds=(0.0, 1.0),
+        diff_step=0.04,
+        x_scale=1.0,
+        max_nfev=max_evals,
+        xtol=1e-3,
+        ftol=1e-4,
     )
     theta = problem.to_theta(result.x)
-    return theta, float(result.fun), int(result.nfev)
-
-
-def with_values(cfg: RunConfig, values: dict[str, float]) -> RunConfig:
-    """A copy of ``cfg`` with dotted keys (``section.field``) set to new values."""
-    sections: dict[str, dict[str, float]] = {}
-    for key, value in values.items():
-        section, name = key.split(".")
-        sections.setdefault(section, {})[name] = value
-    changes = {s: dataclasses.replace(getattr(cfg, s), **v) for s, v in sections.items()}
-    return dataclasses.replace(cfg, **changes)
-
-
-def current_values(cfg: RunConfig, keys) -> dict[str, float]:
-    """The values of dotted keys (``section.field``) in ``cfg``."""
-    return {k: getattr(getattr(cfg, k.split(".")[0]), k.split(".")[1]) for k in keys}
-
-
-def _simplex(u0: np.ndarray, step: float) -> np.ndarray:
-    points = [u0]
-    for i in range(len(u0)):
-        p = u0.copy()
-        p[i] = p[i] + step if p[i] + step <= 1 else p[i] - step
-        points.append(p)
-    return np.array(points)
-
-
-def profile(
-    problem: Problem, theta: dict[str, float], points: int = 7, span: float = 0.15
-) -> pd.DataFrame:
-    """The objective along each parameter around the estimate (others fixed): identification."""
-    rows = []
-    u_hat = problem.to_unit(theta)
-    for i, key in enumerate(problem.parameters):
-        for du in np.linspace(-span, span, points):
-            u = u_hat.copy()
-            u[i] = np.clip(u[i] + du, 0, 1)
-            t = problem.to_theta(u)
-            rows.append({"parameter": key, "value": t[key], "objective": problem.objective(t)})
-    return pd.DataFrame(rows)
-
-
-def write_calibrated(
-    theta: dict[str, float],
-    objective: float,
-    problem: Problem,
-    evaluations: int,
-    runtime_s: float,
-    path: Path = CALIBRATED_FILE,
-) -> None:
-    """Write the behaviour config group value with the fit's provenance in comments."""
-    behavior = with_values(problem.base, theta).behavior
-    others = {k: v for k, v in theta.items() if not k.startswith("behavior.")}
-    lines = [
-        "# Behaviour estimated by the method of simulated moments (experiments/calibration.py).",
-        f"# Date: {datetime.date.today().isoformat()}. Scenario: {SCENARIO}, "
-        f"{problem.base.n_households} households, {len(problem.seeds)} replicates "
-        "(common random numbers).",
-        f"# Data: data/reference_statistics.csv, China 2015-{LAST_DATA_YEAR} only; moments: "
-        + ", ".join(sorted({m.indicator for m in problem.moments}))
-        + ".",
-        f"# Objective (weighted squared distance, {len(problem.moments)} moments): "
-        f"{objective:.3f} after {evaluations} evaluations ({runtime_s:.0f} s).",
-        "# Estimated: " + ", ".join(problem.parameters) + "; the rest as in default.yaml.",
-        "# Estimated jointly, scenario values (set in the scenario file): "
-        + (", ".join(f"{k} = {v:.6g}" for k, v in others.items()) or "none")
-        + ".",
-    ]
-    for f in dataclasses.fields(behavior):
-        value = getattr(behavior, f.name)
-        mark = "  # estimated" if f"behavior.{f.name}" in theta else ""
-        lines.append(f"{f.name}: {value:.6g}{mark}")
-    text = "\n".join(lines) + "\n"
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def fit(n_households: int = 20000, replicates: int = 2, max_evals: int = 200) -> dict:
-    """Estimate, write calibrated.yaml and calibration/fit.json; return the fit record."""
-    started = time.perf_counter()
-    problem = Problem.build(n_households, replicates)
-    theta, objective, evals = estimate(problem, max_evals=max_evals)
-    runtime = time.perf_counter() - started
-    write_calibrated(theta, objective, problem, evals, runtime)
-    record = {
+    spans = np.array([p.high - p.low for p in problem.parameters.values()])
+    jacobian = result.jac / spans[None, :]  # d residual / d theta
+    n_moments, n_params = jacobian.shape
+    objective = float((result.fun**2).sum())
+    chi2 = objective / max(n_moments - n_params, 1)
+    inflation = max(chi2, 1.0) * (1 + 1 / len(problem.seeds))
+    covariance = inflation * np.linalg.pinv(jacobian.T @ jacobian)
+    return {
         "theta": theta,
+        "covariance": covariance,
         "objective": objective,
-        "evaluations": evals,
-        "runtime_seconds": runtime,
+        "start_objective": start_objective,
+        "reduced_chi2": chi2,
+        "evaluations": evaluations,
+        "fitted": problem.observed() + result.fun * problem.sigmas(),
+    }
+
+
+def parent_estimates(name: str) -> dict[str, float]:
+    """Config-key values of a fit's behaviour estimates (its own and its parent's)."""
+    record = load_record(name)
+    values = dict(record.get("inherited", {}))
+    for p in record["parameters"].values():
+        if p["in_behavior_set"] and all(k.startswith("behavior.") for k in p["keys"]):
+            values.update({k: p["estimate"] for k in p["keys"]})
+    return values
+
+
+def load_record(name: str) -> dict[str, Any]:
+    """A fit's record from ``calibration/fits``."""
+    path = FITS_DIR / f"{name}.json"
+    if not path.exists():
+        raise ConfigError(
+            f"fit record {path.relative_to(REPO)} is missing; run "
+            f"'python -m experiments.calibration fit {name}' first"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def fit(
+    name: str,
+    n_households: int = 20000,
+    replicates: int = 2,
+    max_evals: int = 400,
+    until: int | None = None,
+) -> dict[str, Any]:
+    """Run one fit; write its record and its behaviour set; return the record.
+
+    Args:
+        until: Last data year, if not the fit's own (a regional fit may not go past its
+            scenario's start year; a national one not past the last national year).
+    """
+    spec = fit_spec(name, until)
+    started = time.perf_counter()
+    problem = Problem.build(spec, n_households, replicates)
+    result = estimate(problem, max_evals)
+    runtime = time.perf_counter() - started
+    sd = np.sqrt(np.clip(np.diag(result["covariance"]), 0, None))
+    record = {
+        "name": name,
+        "region": spec.region,
+        "config_region": problem.base.region,
+        "scenario": spec.scenario,
+        "description": spec.description,
+        "first_year": spec.first_year,
+        "until": spec.until,
+        "parent": spec.parent,
+        "inherited": parent_estimates(spec.parent) if spec.parent else {},
+        "date": datetime.date.today().isoformat(),
         "n_households": n_households,
         "replicates": replicates,
         "seeds": problem.seeds,
-        "start_objective": problem.objective(current_values(problem.base, problem.parameters)),
+        "evaluations": result["evaluations"],
+        "runtime_seconds": round(runtime, 1),
+        "objective": result["objective"],
+        "start_objective": result["start_objective"],
+        "reduced_chi2": result["reduced_chi2"],
+        "parameters": {
+            pname: {
+                "keys": list(p.keys),
+                "low": p.low,
+                "high": p.high,
+                "in_behavior_set": p.in_behavior_set,
+                "estimate": result["theta"][pname],
+                "sd": float(s),
+            }
+            for (pname, p), s in zip(problem.parameters.items(), sd, strict=True)
+        },
+        "covariance": result["covariance"].tolist(),
+        "moments": [
+            dataclasses.asdict(m) | {"fitted": float(f)}
+            for m, f in zip(problem.moments, result["fitted"], strict=True)
+        ],
     }
-    OUT_DIR.mkdir(exist_ok=True)
-    text = json.dumps(record, indent=2) + "\n"
-    atomic_write(OUT_DIR / "fit.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    FITS_DIR.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(FITS_DIR / f"{name}.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_behavior_set(record, problem)
     return record
+
+
+LAST_NATIONAL_YEAR = 2019  # national figures stop here on purpose: 2020 on is a true test
+
+
+def fit_spec(name: str, until: int | None = None) -> FitSpec:
+    """The fit ``name``, with its last data year checked (and changed to ``until`` if given).
+
+    Raises:
+        ConfigError: An unknown fit, or data asked for after the scenario's start year.
+    """
+    if name not in FITS:
+        raise ConfigError(f"unknown fit '{name}'; allowed: {', '.join(FITS)}")
+    spec = FITS[name] if until is None else dataclasses.replace(FITS[name], until=until)
+    if spec.region == "CN":
+        limit, what = LAST_NATIONAL_YEAR, "the last national data year"
+    else:
+        limit = compose_config([f"scenario={spec.scenario}"]).start_year
+        what = f"the start year of scenario {spec.scenario}"
+    if spec.until > limit:
+        raise ConfigError(
+            f"fit '{name}': --until {spec.until} would use data after {what} ({limit}); "
+            f"allowed: {spec.first_year + 1}-{limit}"
+        )
+    if spec.until <= spec.first_year:
+        raise ConfigError(
+            f"fit '{name}': --until {spec.until} leaves no year after the first "
+            f"({spec.first_year}); allowed: {spec.first_year + 1}-{limit}"
+        )
+    return spec
+
+
+def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
+    """``configs/behavior/NAME.yaml``: the behaviour values and the other estimated values."""
+    behavior = summarize_config(problem.base)["behavior"]
+    values: dict[str, Any] = dict(record["inherited"])
+    for p in record["parameters"].values():
+        if p["in_behavior_set"]:
+            values.update({k: p["estimate"] for k in p["keys"]})
+    tree: dict[str, Any] = {"behavior": {}}
+    for key, value in values.items():
+        node = tree
+        *path, last = key.split(".")
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = round(float(value), 6)
+    estimated = {k.split(".", 1)[1] for k in values if k.startswith("behavior.")}
+    tree["behavior"] = {
+        **{k: v for k, v in behavior.items() if k not in estimated},
+        **tree["behavior"],
+        "name": record["name"],
+        "fitted_for": record["config_region"],
+        "fitted_data_until": record["until"],
+        "fit_record": f"calibration/fits/{record['name']}.json",
+    }
+    header = [
+        "# @package _global_",
+        f"# Behaviour set '{record['name']}': {record['description'] or record['region']}.",
+        "# Written by 'python -m experiments.calibration fit "
+        f"{record['name']}' on {record['date']} (do not edit by hand).",
+        f"# Fitted on {record['region']} data {record['first_year']}-{record['until']} only "
+        f"(scenario {record['scenario']}); shared behaviour from "
+        f"{record['parent'] or 'this fit'}; record {tree['behavior']['fit_record']}.",
+    ]
+    text = "\n".join(header) + "\n" + yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
+    path = BEHAVIOR_DIR / f"{record['name']}.yaml"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_fit = sub.add_parser("fit")
+    p_fit.add_argument("name", nargs="?", help=f"one of: {', '.join(FITS)}")
+    p_fit.add_argument("--all", action="store_true", help="every production fit, in order")
     p_fit.add_argument("--n-households", type=int, default=20000)
     p_fit.add_argument("--replicates", type=int, default=2)
-    p_fit.add_argument("--max-evals", type=int, default=200)
-    p_report = sub.add_parser("report")
-    p_report.add_argument("--forecast-replicates", type=int, default=8)
+    p_fit.add_argument("--max-evals", type=int, default=400)
+    p_fit.add_argument(
+        "--until", type=int, help="last data year (default: the fit's own; at most its start)"
+    )
+    sub.add_parser("report")
     args = parser.parse_args(argv)
-    if args.command == "fit":
-        record = fit(args.n_households, args.replicates, args.max_evals)
-        print(
-            f"objective {record['start_objective']:.2f} -> {record['objective']:.2f} in "
-            f"{record['evaluations']} evaluations, {record['runtime_seconds']:.0f} s"
-        )
-        for k, v in record["theta"].items():
-            print(f"  {k} = {v:.4g}")
-        print(f"wrote {CALIBRATED_FILE}")
-    else:
-        from experiments.calibration_report import write_report
+    try:
+        if args.command == "fit":
+            names = PRODUCTION_ORDER if args.all else [args.name]
+            if not args.all and not args.name:
+                parser.error("give a fit name or --all")
+            for name in names:
+                record = fit(name, args.n_households, args.replicates, args.max_evals, args.until)
+                print(
+                    f"{name}: objective {record['start_objective']:.1f} -> "
+                    f"{record['objective']:.1f} in {record['evaluations']} evaluations, "
+                    f"{record['runtime_seconds']:.0f} s"
+                )
+                for pname, p in record["parameters"].items():
+                    print(f"  {pname} = {p['estimate']:.4g} (sd {p['sd']:.2g})")
+        else:
+            from experiments.calibration_report import write_report
 
-        html_path, md_path = write_report(forecast_replicates=args.forecast_replicates)
-        print(f"wrote {html_path} and {md_path}")
+            for path in write_report():
+                print(f"wrote {path}")
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,23 @@ class AssistancePolicy:
         doc="Rural dibao standard (ignored when the standard is unified).",
         seeds="003 一(二); 001 二(一)3(3)",
     )
+    urban_standard_growth_pct_per_year: float = lever(
+        0.0,
+        unit="%/year",
+        low=-20,
+        high=50,
+        doc="Yearly rise of the urban standard (standards are raised with living costs).",
+        seeds="000 (十); 003 二(一)1",
+    )
+    rural_standard_growth_pct_per_year: float = lever(
+        0.0,
+        unit="%/year",
+        low=-20,
+        high=50,
+        doc="Yearly rise of the rural standard; faster than the urban one narrows the gap "
+        "(never above the urban standard).",
+        seeds="001 二(一)3(3); 003 一(二)",
+    )
     unified_standard: bool = lever(
         False,
         unit="flag",
@@ -123,16 +140,25 @@ def no_dibao(w: World) -> bool:
     return max(standards) <= 0
 
 
+def current_standards(w: World) -> tuple[float, float]:
+    """(urban, rural) dibao standards now: the start values raised by their yearly growth."""
+    policy = w.cfg.assistance
+    years = w.month / 12
+    urban = (
+        policy.urban_standard_cny_per_person_month
+        * (1 + policy.urban_standard_growth_pct_per_year / 100) ** years
+    )
+    rural = (
+        policy.rural_standard_cny_per_person_month
+        * (1 + policy.rural_standard_growth_pct_per_year / 100) ** years
+    )
+    return urban, (urban if policy.unified_standard else min(rural, urban))
+
+
 def standard_cny_per_person_month(w: World, place: np.ndarray) -> np.ndarray:
     """The dibao standard applying at each place (urban in cities, rural in villages)."""
-    policy = w.cfg.assistance
-    rural = (
-        policy.urban_standard_cny_per_person_month
-        if policy.unified_standard
-        else policy.rural_standard_cny_per_person_month
-    )
-    by_place = np.where(w.places.is_rural, rural, policy.urban_standard_cny_per_person_month)
-    return by_place[place]
+    urban, rural = current_standards(w)
+    return np.where(w.places.is_rural, rural, urban)[place]
 
 
 def income_per_person(w: World, idx: np.ndarray | slice) -> np.ndarray:

@@ -41,6 +41,7 @@ from model.population import HouseholdTraits
 from model.reclassification import ReclassificationPolicy
 from model.skills import SkillsPolicy
 from model.targets import StartData, Target
+from model.uncertainty import UncertaintyOptions
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
@@ -69,21 +70,21 @@ class BehaviorConfig:
     )
 
     logit_scale_cny_per_month: float = lever(
-        300.0,
+        400.0,
         unit="CNY/month",
         low=1e-9,
         high=1e7,
         doc="Scale of the logit taste noise; small values make choice near-deterministic.",
     )
     review_prob_per_month: float = lever(
-        0.03,
+        0.02,
         unit="probability/month",
         low=0,
         high=1,
         doc="Chance per month that a household reconsiders where to live and whether to settle.",
     )
     moving_cost_cny: float = lever(
-        6000.0, unit="CNY", low=0, high=1e7, doc="One-off cost of moving to another place."
+        8000.0, unit="CNY", low=0, high=1e7, doc="One-off cost of moving to another place."
     )
     planning_horizon_months: float = lever(
         60.0,
@@ -93,7 +94,7 @@ class BehaviorConfig:
         doc="Months over which one-off costs and payments are spread in choices.",
     )
     left_behind_cost_cny_per_child_month: float = lever(
-        600.0,
+        800.0,
         unit="CNY/child/month",
         low=0,
         high=1e6,
@@ -107,14 +108,14 @@ class BehaviorConfig:
         doc="Value of an urban hukou beyond the services modelled (identity, other rights).",
     )
     network_pull_cny_per_month: float = lever(
-        400.0,
+        1500.0,
         unit="CNY/household/month",
         low=0,
         high=1e6,
         doc="Pull of a place, times the share of the origin's households already living there.",
     )
     origin_attachment_cny_per_month: float = lever(
-        800.0,
+        2500.0,
         unit="CNY/household/month",
         low=-1e6,
         high=1e6,
@@ -253,6 +254,7 @@ class RunConfig:
     start: StartData = section(StartData, "start-year data matched by the initial population")
     targets: dict[str, Target] = field(default_factory=dict)
     harris_todaro: HarrisTodaroConfig = section(HarrisTodaroConfig, "Harris–Todaro economy")
+    uncertainty: UncertaintyOptions = section(UncertaintyOptions, "runs behind the bands")
     outputs: OutputOptions = section(OutputOptions, "optional outputs")
     design: DesignRef = section(DesignRef, "experiment design rows run by this job")
 

@@ -228,7 +228,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         **migrant_worker_ages(w, migrant_city),
         "dibao_recipients": (hh.size * weight)[hh.dibao].sum(),
         "low_income_incidence_pct": low_income_incidence_pct(w),
-        "dibao_standard_cny_per_person_month": w.cfg.assistance.urban_standard_cny_per_person_month,
+        "dibao_standard_cny_per_person_month": assistance.current_standards(w)[0],
         "rural_labor_transfer_employment": workers[
             places.is_rural[hh.origin]
             & ~places.is_rural[hh.location]

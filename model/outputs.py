@@ -19,6 +19,7 @@ import pandas as pd
 TIMESERIES_FILE = "timeseries.csv"
 CITIES_FILE = "cities.csv"
 SUMMARY_FILE = "summary.json"
+BANDS_FILE = "bands.csv"
 PLOT_FILE = "urbanization.png"
 
 
@@ -49,8 +50,13 @@ def write_json(data: dict[str, Any], path: Path) -> None:
     atomic_write(path, dump)
 
 
-def plot_urbanization(df: pd.DataFrame, path: Path, title: str) -> None:
-    """Plot the resident and hukou urbanization rates and their gap, by year."""
+def plot_urbanization(
+    df: pd.DataFrame, path: Path, title: str, bands: pd.DataFrame | None = None
+) -> None:
+    """Plot the resident and hukou urbanization rates and their gap, by year.
+
+    With ``bands`` (see :mod:`model.uncertainty`), the 5-95 % band is shaded behind each line.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -59,9 +65,19 @@ def plot_urbanization(df: pd.DataFrame, path: Path, title: str) -> None:
     fig, (rates, gap) = plt.subplots(
         2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
     )
+
+    def band(ax, indicator: str, color: str) -> None:
+        if bands is None:
+            return
+        b = bands[bands["indicator"] == indicator]
+        ax.fill_between(b["year"], b["p05"], b["p95"], color=color, alpha=0.2, lw=0)
+
+    band(rates, "resident_urbanization_pct", "tab:blue")
+    band(rates, "hukou_urbanization_pct", "tab:orange")
+    band(gap, "gap_pp", "tab:red")
     rates.plot(df["year"], df["resident_urbanization_pct"], marker="o", label="resident")
     rates.plot(df["year"], df["hukou_urbanization_pct"], marker="s", label="hukou")
-    rates.set_ylabel("urbanization rate (%)")
+    rates.set_ylabel("urbanization rate (%)" + ("; 5-95 % band" if bands is not None else ""))
     rates.set_title(title)
     rates.legend()
     rates.grid(alpha=0.3)

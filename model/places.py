@@ -64,14 +64,6 @@ class RuralAreaConfig:
         unit="city name",
         doc="City or town into which parts of this area are reclassified as urban ('' = none).",
     )
-    peri_urban_share: float = lever(
-        0.0,
-        unit="share 0-1",
-        low=0,
-        high=1,
-        doc="Share of the area's households (at the start) living in villages that its town "
-        "will absorb: the finite stock that in-situ urbanization draws down (estimated).",
-    )
 
 
 @dataclass

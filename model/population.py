@@ -51,7 +51,6 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
     traits = cfg.households
     n_rural = len(cfg.rural_areas)
     rural_sizes = np.array([a.initial_households for a in cfg.rural_areas.values()])
-    peri_urban_share = np.array([a.peri_urban_share for a in cfg.rural_areas.values()])
     segments: list[tuple[str, int, float]] = []  # (kind, place, real households)
     for i, area in enumerate(cfg.rural_areas.values()):
         segments.append(("rural", i, area.initial_households))
@@ -94,7 +93,7 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
             )
             hh.origin[sl] = origin
             hh.hukou_place[sl] = origin
-            hh.peri_urban[sl] = rng.random(count) < peri_urban_share[origin]
+            hh.peri_urban[sl] = rng.random(count) < cfg.reclassification.peri_urban_share
             hh.contract_land_mu[sl] = rng.gamma(2.0, traits.mean_land_mu / 2.0, count)
             hh.collective_income_cny_per_month[sl] = rng.exponential(
                 traits.mean_collective_income_cny_per_month, count

@@ -3,7 +3,7 @@
 "Urban" follows the classification of places, so reclassification raises the resident
 urbanization rate with nobody moving. What can be reclassified is finite: the households of
 villages next to towns, inside the area they will grow into (``peri_urban`` households, a share
-of each rural area given by ``rural_areas.<name>.peri_urban_share``, estimated). Each year a
+of each rural area's households at the start, ``peri_urban_share``, estimated). Each year a
 share of the peri-urban households still living in their village is absorbed, so the flow
 shrinks as the stock is used up instead of growing with whatever rural population is left.
 A configured share of the absorbed households (for example land-expropriated farmers) also
@@ -61,13 +61,22 @@ class ReclassificationPolicy:
     """In-situ urbanization: peri-urban villages reclassified as urban with nobody moving."""
 
     rate_per_year: float = lever(
-        0.0,
+        0.08,
         unit="share/year",
         low=0,
         high=1,
         doc="Share of the peri-urban households still in their village absorbed by the town "
-        "each year (the stock is rural_areas.<name>.peri_urban_share; estimated).",
+        "each year (estimated in fitted behaviour sets; the default is an assumption).",
         seeds="statistical definition of urban places (see README, data notes)",
+    )
+    peri_urban_share: float = lever(
+        0.2,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of each rural area's households (at the start) living in villages its town "
+        "will absorb: the finite stock in-situ urbanization draws down (estimated in fitted "
+        "behaviour sets; the default is an assumption).",
     )
     hukou_conversion_share: float = lever(
         0.0,

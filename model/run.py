@@ -14,6 +14,7 @@ From Python::
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import hydra
+import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
@@ -32,6 +34,7 @@ from model.levers import ConfigError
 from model.memory import reuse_freed_memory
 from model.model import SettlementModel
 from model.outputs import (
+    BANDS_FILE,
     CITIES_FILE,
     PLOT_FILE,
     SUMMARY_FILE,
@@ -43,6 +46,7 @@ from model.outputs import (
     write_timeseries,
 )
 from model.targets import score
+from model.uncertainty import bands, child_seeds, parameter_draws, with_values
 
 
 @dataclass
@@ -54,25 +58,78 @@ class RunResult:
     cities: pd.DataFrame  # one row per city and year-end
     summary: dict[str, Any]
     model: SettlementModel  # the final model state, for inspection
+    bands: pd.DataFrame | None = None  # year, indicator, p05, p50, p95 (uncertainty.draws > 1)
 
 
 def simulate(cfg: RunConfig) -> RunResult:
-    """Build the model from a validated config, run it to ``end_year`` and summarize."""
+    """Build the model from a validated config, run it to ``end_year`` and summarize.
+
+    With ``uncertainty.draws`` > 1 the run is repeated with drawn parameters and streams, and
+    the result carries the bands; the run itself (the estimate, ``cfg.seed``) is the central line.
+    """
     started = time.perf_counter()
     model = SettlementModel(cfg)
     model.run_to_end()
-    runtime = time.perf_counter() - started
     timeseries = model.timeseries()
+    band_table = run_draws(cfg) if cfg.uncertainty.draws > 1 else None
+    runtime = time.perf_counter() - started
     summary = build_summary(cfg, timeseries, runtime)
-    return RunResult(cfg, timeseries, model.city_table(), summary, model)
+    return RunResult(cfg, timeseries, model.city_table(), summary, model, band_table)
+
+
+def run_draws(cfg: RunConfig) -> pd.DataFrame:
+    """The bands of ``cfg.uncertainty.draws`` runs (see :mod:`model.uncertainty`)."""
+    n = cfg.uncertainty.draws
+    rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x0B4D5]))
+    fitted = cfg.behavior.fit_record
+    values = parameter_draws(fitted, n, rng) if fitted else [{} for _ in range(n)]
+    series = []
+    for seed, drawn in zip(child_seeds(cfg.seed, n), values, strict=True):
+        model = SettlementModel(with_values(dataclasses.replace(cfg, seed=seed), drawn))
+        model.run_to_end()
+        series.append(model.timeseries())
+    return bands(series)
+
+
+def behavior_label(cfg: RunConfig) -> dict[str, Any]:
+    """Which behaviour set a run used, and whether it was fitted for this region."""
+    beh = cfg.behavior
+    own = bool(beh.fitted_for) and beh.fitted_for == cfg.region
+    if not beh.fitted_for:
+        status = "uncalibrated: assumptions, not fitted to data"
+    elif own:
+        status = f"fitted for this region ({beh.fitted_for}) on data up to {beh.fitted_data_until}"
+    else:
+        status = (
+            f"fitted for {beh.fitted_for} on data up to {beh.fitted_data_until}, "
+            f"not for this region ({cfg.region or 'unnamed'})"
+        )
+    in_sample = list(range(cfg.start_year + 1, beh.fitted_data_until + 1)) if beh.fitted_for else []
+    return {
+        "name": beh.name,
+        "fitted_for": beh.fitted_for,
+        "fitted_for_this_region": own,
+        "fitted_data_until": beh.fitted_data_until,
+        "fit_record": beh.fit_record,
+        "status": status,
+        "in_sample_years": in_sample,
+    }
 
 
 def build_summary(cfg: RunConfig, timeseries: pd.DataFrame, runtime_s: float) -> dict[str, Any]:
     """The run's summary: identity, years, start and final indicator values, runtime."""
     first, last = timeseries.iloc[0], timeseries.iloc[-1]
+    draws = cfg.uncertainty.draws
     return {
         "scenario": cfg.scenario_name,
         "description": cfg.description,
+        "region": cfg.region,
+        "behavior": behavior_label(cfg),
+        "uncertainty": {
+            "draws": draws,
+            "bands": "bands.csv" if draws > 1 else None,
+            "parameter_uncertainty": draws > 1 and bool(cfg.behavior.fit_record),
+        },
         "seed": cfg.seed,
         "n_households": cfg.n_households,
         "start_year": cfg.start_year,
@@ -106,15 +163,18 @@ def start_check(cfg: RunConfig, first: pd.Series) -> dict[str, Any]:
 
 
 def write_outputs(result: RunResult, out_dir: Path) -> None:
-    """Write timeseries.csv, cities.csv, urbanization.png and, last, summary.json."""
+    """Write timeseries.csv, bands.csv, cities.csv, urbanization.png and, last, summary.json."""
     out_dir = Path(out_dir)
     options = result.config.outputs
     write_timeseries(result.timeseries, out_dir / TIMESERIES_FILE)
+    if result.bands is not None:
+        write_timeseries(result.bands, out_dir / BANDS_FILE)
     if options.cities_table:
         write_timeseries(result.cities, out_dir / CITIES_FILE)
     if options.plot:
-        title = f"{result.config.scenario_name} (seed {result.config.seed})"
-        plot_urbanization(result.timeseries, out_dir / PLOT_FILE, title)
+        cfg = result.config
+        title = f"{cfg.scenario_name} (seed {cfg.seed}; behaviour: {cfg.behavior.name})"
+        plot_urbanization(result.timeseries, out_dir / PLOT_FILE, title, result.bands)
     write_json(result.summary, out_dir / SUMMARY_FILE)
 
 

@@ -1,0 +1,98 @@
+"""Official statistics for fitting and scoring, cut at a year nothing after which may be read.
+
+``Observations.load(until)`` drops every row of ``data/reference_statistics.csv`` dated after
+``until`` as it reads the file, so a fit built on it cannot see later data, whatever it asks for.
+Each region's resident urbanization rate is read from one consistent series (see
+``RESIDENT_SERIES``): official rates were revised after the 2020 census, and a fit or a score
+that mixed the old and the revised series would measure the revision, not the dynamics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from model.levers import ConfigError
+
+REPO = Path(__file__).resolve().parent.parent
+DATA_FILE = REPO / "data" / "reference_statistics.csv"
+
+# Region -> the series of its resident urbanization rate used for fitting, starting and scoring:
+# rates consistent with the 2020 census (the national series revised by NBS; for the others,
+# rates on the census basis, derived where the statistics bureau did not publish a revision).
+RESIDENT_SERIES: dict[str, str] = {
+    "CN": "revised_after_2020_census",
+    "Sichuan": "consistent_2020_census",
+    "Nantong": "consistent_2020_census",
+    "Jiangmen": "consistent_2020_census",
+    "Baotou": "consistent_2020_census",
+}
+HUKOU_BREAK_YEAR = {"CN": 2015}  # hukou rates before this year are on an older definition
+
+
+@dataclass(frozen=True)
+class Observations:
+    """The reference statistics up to and including ``until``."""
+
+    table: pd.DataFrame
+    until: int
+
+    @classmethod
+    def load(cls, until: int, path: Path = DATA_FILE) -> Observations:
+        """Read the data file, keeping only rows dated ``until`` or earlier."""
+        data = pd.read_csv(path)
+        return cls(data[data["year"] <= until].reset_index(drop=True), until)
+
+    def series(self, region: str, indicator: str, series: str | None = None) -> pd.Series:
+        """Values of one indicator by year (sorted), optionally of one named series."""
+        rows = self.table[(self.table["region"] == region) & (self.table["indicator"] == indicator)]
+        if series is not None:
+            rows = rows[rows["series"] == series]
+        values = rows.groupby("year")["value"].mean()
+        return values.astype(float).sort_index()
+
+    def resident_rate(self, region: str) -> pd.Series:
+        """Resident urbanization rate (%) on the region's consistent series."""
+        return self.series(region, "resident_urbanization", RESIDENT_SERIES.get(region))
+
+    def hukou_rate(self, region: str) -> pd.Series:
+        """Hukou urbanization rate (%), from the region's current definition on."""
+        rates = self.series(region, "hukou_urbanization")
+        return rates[rates.index >= HUKOU_BREAK_YEAR.get(region, 0)]
+
+    def start_overrides(self, region: str, year: int) -> list[str]:
+        """``start.*`` overrides that put a run on the region's figures for ``year``.
+
+        Raises:
+            ConfigError: When ``year`` is after ``until`` or the region has no resident rate
+                or population for it.
+        """
+        if year > self.until:
+            raise ConfigError(f"start year {year} is after the last data year {self.until}")
+        resident = self.resident_rate(region)
+        population = self.series(region, "resident_population")
+        if region == "CN":
+            population = self.series(region, "total_population")
+        if year not in resident.index or year not in population.index:
+            raise ConfigError(
+                f"region '{region}' has no resident rate or population for {year} in "
+                f"{DATA_FILE.name}; choose a year with both"
+            )
+        overrides = [
+            f"start.resident_urbanization_pct={resident[year]}",
+            f"start.resident_population={population[year] * 1e4}",
+            f"start.source='{DATA_FILE.name}, {region} {year}'",
+        ]
+        registered = self.series(region, "registered_population")
+        if region == "CN":
+            registered = population
+        hukou = self.hukou_rate(region)
+        # Figures missing for the year are set to 0 (not matched), so that the scenario's own
+        # start figures, for another year, cannot leak in.
+        overrides.append(
+            f"start.registered_population={registered[year] * 1e4 if year in registered else 0}"
+        )
+        overrides.append(f"start.hukou_urbanization_pct={hukou.get(year, 0)}")
+        return overrides

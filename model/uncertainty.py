@@ -1,0 +1,122 @@
+"""Uncertainty bands: runs that draw the fitted parameters and their own random streams.
+
+With ``uncertainty.draws=N`` (N > 1) a run is repeated N times. Each repetition has its own
+random stream (a child of the run's seed, ``numpy.random.SeedSequence``) and, when the behaviour
+set was fitted, its own parameter values drawn from the fit's sampling distribution: a normal
+with the estimate's covariance (``calibration/fits/<name>.json``, with the parent fit's shared
+parameters drawn from the parent's), cut at the estimation bounds. The bands are the 5th, 50th
+and 95th percentiles over the repetitions, year by year, so they carry both parameter
+uncertainty and replicate noise. An unfitted set (``behavior=default``) has no sampling
+distribution: its bands are replicate noise only, and the summary says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from model.levers import ConfigError, lever
+
+PROJECT = Path(__file__).resolve().parent.parent
+QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+
+
+def fit_records(fit_record: str) -> list[dict[str, Any]]:
+    """A fit's record and its parents' records (the shared parameters come from those)."""
+    records = []
+    path = fit_record
+    while path:
+        file = PROJECT / path
+        if not file.exists():
+            raise ConfigError(
+                f"config key 'behavior.fit_record' = '{path}': file not found; run "
+                "'python -m experiments.calibration fit' or choose behavior=default"
+            )
+        record = json.loads(file.read_text(encoding="utf-8"))
+        records.append(record)
+        path = f"calibration/fits/{record['parent']}.json" if record.get("parent") else ""
+    return records
+
+
+def parameter_draws(fit_record: str, n: int, rng: np.random.Generator) -> list[dict[str, float]]:
+    """``n`` draws of the behaviour set's estimated values, as config-key values.
+
+    The first fit of the chain sets the region's own parameters; each parent adds the shared
+    parameters it estimated that no child re-estimated.
+    """
+    draws: list[dict[str, float]] = [{} for _ in range(n)]
+    taken: set[str] = set()
+    for record in fit_records(fit_record):
+        names = [
+            name
+            for name, p in record["parameters"].items()
+            if p["in_behavior_set"] and not set(p["keys"]) & taken
+        ]
+        if not names:
+            continue
+        index = [list(record["parameters"]).index(name) for name in names]
+        mean = np.array([record["parameters"][name]["estimate"] for name in names])
+        cov = np.asarray(record["covariance"])[np.ix_(index, index)]
+        sample = rng.multivariate_normal(mean, cov, size=n, method="eigh")
+        for name, column in zip(names, sample.T, strict=True):
+            p = record["parameters"][name]
+            column = np.clip(column, p["low"], p["high"])
+            for draw, value in zip(draws, column, strict=True):
+                draw.update({key: float(value) for key in p["keys"]})
+            taken.update(p["keys"])
+    return draws
+
+
+def child_seeds(seed: int, n: int) -> list[int]:
+    """Independent seeds for ``n`` repetitions of a run with ``seed``."""
+    children = np.random.SeedSequence(seed).spawn(n)
+    return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+def bands(timeseries: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per year and indicator, the 5th, 50th and 95th percentiles over the runs (long form)."""
+    stacked = pd.concat(timeseries, keys=range(len(timeseries)), names=["draw", "row"])
+    long = stacked.melt(id_vars="year", var_name="indicator", value_name="value")
+    grouped = long.groupby(["year", "indicator"], sort=False)["value"]
+    out = pd.DataFrame({name: grouped.quantile(q) for name, q in QUANTILES.items()})
+    return out.reset_index()
+
+
+def with_values(cfg: Any, values: dict[str, Any]) -> Any:
+    """A copy of a config with dotted keys (any depth, through dicts) set to new values."""
+    nested: dict[str, dict[str, Any]] = {}
+    direct: dict[str, Any] = {}
+    for key, value in values.items():
+        head, _, rest = key.partition(".")
+        if rest:
+            nested.setdefault(head, {})[rest] = value
+        else:
+            direct[head] = value
+    if isinstance(cfg, dict):
+        out = dict(cfg)
+        for head, sub in nested.items():
+            out[head] = with_values(cfg[head], sub)
+        out.update(direct)
+        return out
+    changes = {head: with_values(getattr(cfg, head), sub) for head, sub in nested.items()}
+    return dataclasses.replace(cfg, **changes, **direct)
+
+
+@dataclass
+class UncertaintyOptions:
+    """How many runs stand behind a projection's bands."""
+
+    draws: int = lever(
+        1,
+        unit="runs",
+        low=1,
+        high=10000,
+        doc="Runs behind the bands (bands.csv): each with its own random stream and, for a "
+        "fitted behaviour set, parameters drawn from the fit; 1 = a single run, no bands.",
+    )
