@@ -33,6 +33,7 @@ from benchmarks.speed import LEVER_SETS
 from model import SettlementModel, compose_config, indicators
 from model.config import RunConfig
 from model.households import NOT_WAITING, Employment, Households, Tenure
+from model.housing import REFERENCE_HOUSEHOLD_PERSONS
 from model.permits import AccessBasis
 from model.places import PlaceKind, PlaceTable
 from model.settlement import SettlementRuleType
@@ -347,39 +348,50 @@ class Household(mesa.Agent):
                 self.place.applicants.append(self)
 
     def utility(self, alt: Locale) -> float:
-        """What living at ``alt`` is worth this month (CNY/month)."""
+        """What living at ``alt`` is worth this month (CNY/month per equivalent person)."""
         beh, model = self.model.cfg.behavior, self.model
         here = alt is self.place
         if alt is self.origin:
-            u = self.adults * alt.rural_wage
-            u += beh.origin_attachment_cny_per_month
-            u += beh.attachment_per_year_of_age_cny_per_month * (self.age - 40)
-            u += beh.homestead_value_cny_per_month * self.homestead_held
+            money = self.adults * alt.rural_wage
+            money += beh.homestead_value_cny_per_month * self.homestead_held
+            other = beh.origin_attachment_cny_per_month
+            other += beh.attachment_per_year_of_age_cny_per_month * (self.age - 40)
+            if self.place is not self.origin:
+                years_away = min(self.months_in_place, 240) / 12
+                other -= beh.attachment_lost_per_year_away_cny_per_month * years_away
         else:
             holds_job = here and self.employment == Employment.FORMAL
             wage = alt.formal_wage if holds_job else alt.expected_wage
-            u = self.adults * self.skill_multiplier * wage + alt.amenity
+            money = self.adults * self.skill_multiplier * wage
+            other = alt.amenity
             if alt.is_city:
-                u -= self.housing_cost(alt)
-                u += self.health_cover_value(alt)
-                u -= (
+                money -= self.housing_cost(alt)
+                money += self.health_cover_value(alt)
+                money -= (
                     self.children
                     * beh.left_behind_cost_cny_per_child_month
                     * (1 - self.school_access(alt))
                 )
             else:  # the outside
                 access = 1.0 if (here and self.school_seat) else model.outside_school_access
-                u -= alt.rent
-                u -= self.children * beh.left_behind_cost_cny_per_child_month * (1 - access)
-        u += beh.network_pull_cny_per_month * model.network_share[self.origin.index][alt.index]
+                money -= alt.rent * self.rent_scale()
+                money -= self.children * beh.left_behind_cost_cny_per_child_month * (1 - access)
         if not here:
-            u -= beh.moving_cost_cny / beh.planning_horizon_months
-        return u
+            money -= beh.moving_cost_cny / beh.planning_horizon_months
+        other += beh.network_pull_cny_per_month * model.network_share[self.origin.index][alt.index]
+        return money / self.equivalent_persons() + other
+
+    def equivalent_persons(self) -> float:
+        return max(self.size, 1) ** self.model.cfg.behavior.equivalence_elasticity
+
+    def rent_scale(self) -> float:
+        elasticity = self.model.cfg.economy.rent_size_elasticity
+        return (max(self.size, 1) / REFERENCE_HOUSEHOLD_PERSONS) ** elasticity
 
     def housing_cost(self, city: Locale) -> float:
         if city is self.place and self.tenure == Tenure.OWNED:
             return 0.0
-        return city.rent
+        return city.rent * self.rent_scale()
 
     def health_cover_value(self, city: Locale) -> float:
         value = self.model.cfg.behavior.health_cover_value_cny_per_month
@@ -430,7 +442,7 @@ class Household(mesa.Agent):
             * beh.homestead_value_cny_per_month
             * self.homestead_held
         )
-        return beh.hukou_value_cny_per_month + school_gain - loss
+        return beh.hukou_value_cny_per_month + (school_gain - loss) / self.equivalent_persons()
 
     def persons_settling(self) -> float:
         return (self.size if self.place.family_follows else 1) * self.weight

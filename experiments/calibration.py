@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 import yaml
 from scipy.optimize import least_squares
+from scipy.stats import qmc
 
 from experiments.design import replicate_seeds
 from experiments.observations import REPO, Observations
@@ -76,17 +77,25 @@ class FitSpec:
 
 
 NATIONAL = {
-    "origin_attachment": Parameter(("behavior.origin_attachment_cny_per_month",), 0.0, 6000.0),
+    "origin_attachment": Parameter(("behavior.origin_attachment_cny_per_month",), -1000.0, 3000.0),
     "attachment_age_slope": Parameter(
-        ("behavior.attachment_per_year_of_age_cny_per_month",), 0.0, 150.0
+        ("behavior.attachment_per_year_of_age_cny_per_month",), 0.0, 250.0
+    ),
+    "attachment_lost_away": Parameter(
+        ("behavior.attachment_lost_per_year_away_cny_per_month",), 0.0, 300.0
     ),
     "hukou_value": Parameter(("behavior.hukou_value_cny_per_month",), -1000.0, 1500.0),
-    "network_pull": Parameter(("behavior.network_pull_cny_per_month",), 0.0, 4000.0),
+    "review_prob": Parameter(("behavior.review_prob_per_month",), 0.001, 0.05),
+    "network_pull": Parameter(("behavior.network_pull_cny_per_month",), 0.0, 2500.0),
     "left_behind_cost": Parameter(("behavior.left_behind_cost_cny_per_child_month",), 0.0, 3000.0),
     "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
     "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
+    "fertility": Parameter(("demography.completed_fertility_urban",), 1.2, 3.6),
+    "native_rural_hukou_share": Parameter(
+        ("households.native_rural_hukou_share",), 0.0, 0.3, in_behavior_set=False
+    ),
     "start_hukou_rate_2011": Parameter(
-        ("start.hukou_urbanization_pct",), 32.0, 39.0, in_behavior_set=False
+        ("start.hukou_urbanization_pct",), 30.0, 39.0, in_behavior_set=False
     ),
 }
 
@@ -173,6 +182,7 @@ class Moment:
     year: int
     observed: float
     sigma: float  # the moment's error sd: its weight is 1 / sigma^2
+    since: int = 0  # if set: the change since this year (simulated and observed alike)
 
 
 def moments_for(spec: FitSpec, obs: Observations) -> list[Moment]:
@@ -208,8 +218,23 @@ def survey_moments(obs: Observations, first_year: int, until: int) -> list[Momen
     add("rural_labor_transfer_employment", "migrant_workers_outmigrating", 1e4, 0.03, 0)
     add("migrant_workers_in_cities", "migrant_workers_urban_resident", 1e4, 0.03, 0)
     add("migrant_monthly_income_cny", "migrant_monthly_income", 1.0, 0.03, 0)
-    add("migrant_workers_over_50_pct", "migrant_share_age_over_50", 1.0, None, 2.0)
-    add("migrant_worker_mean_age", "outmigrant_average_age", 1.0, None, 1.0)
+    for y, v in obs.series("CN", "births").items():  # a flow: the years after the first
+        if first_year < y <= until:
+            out.append(Moment(f"births_{y}", "births", int(y), float(v) * 1e4, 0.06 * v * 1e4))
+    # Ages: the survey covers local off-farm workers too, who are older than those away from
+    # their village (the model's migrants), so only the change since the first year is fitted.
+    for indicator, data_name, sd in (
+        ("migrant_worker_mean_age", "migrant_average_age", 0.4),
+        ("migrant_workers_over_50_pct", "migrant_share_age_over_50", 1.0),
+    ):
+        series = obs.series("CN", data_name)
+        if first_year in series.index:
+            for y, v in series.items():
+                if first_year < y <= until:
+                    change = float(v - series[first_year])
+                    out.append(
+                        Moment(f"{data_name}_change_{y}", indicator, int(y), change, sd, first_year)
+                    )
     public = pd.concat(
         [
             obs.series("CN", "migrant_children_primary_in_public_school"),
@@ -286,7 +311,12 @@ class Problem:
             model = SettlementModel(self.config(theta, seed))
             model.run_to_end()
             ts = model.timeseries().set_index("year")
-            out.append([ts.loc[m.year, m.indicator] for m in self.moments])
+            out.append(
+                [
+                    ts.loc[m.year, m.indicator] - (ts.loc[m.since, m.indicator] if m.since else 0)
+                    for m in self.moments
+                ]
+            )
         return np.asarray(out)
 
     def observed(self) -> np.ndarray:
@@ -322,11 +352,12 @@ class Problem:
 
 
 def backcast(cfg: RunConfig, years: int) -> list[str]:
-    """Overrides taking a scenario's jobs, wages and rents ``years`` back along their growth."""
+    """Overrides taking a scenario ``years`` back: its jobs, wages and rents along their growth,
+    its households' heads that many years younger (the same cohorts)."""
     if years == 0:
         return []
     wage = (1 + cfg.economy.wage_growth_pct_per_year / 100) ** -years
-    out = []
+    out = [f"households.head_age_shift_years={-years}"]
     for name, city in cfg.cities.items():
         jobs = (1 + city.formal_jobs_growth_pct_per_year / 100) ** -years
         out += [
@@ -361,18 +392,40 @@ def read_value(cfg: Any, key: str) -> Any:
     return cfg
 
 
-def estimate(problem: Problem, max_evals: int = 400) -> dict[str, Any]:
-    """Minimise the weighted squared distance; return the estimate and its covariance."""
-    start = problem.current()
+def estimate(
+    problem: Problem,
+    max_evals: int = 400,
+    start: dict[str, float] | None = None,
+    global_points: int = 0,
+) -> dict[str, Any]:
+    """Minimise the weighted squared distance; return the estimate and its covariance.
+
+    Args:
+        start: Where the search starts (default: the parameters' values in the base config).
+        global_points: Points of a Latin hypercube over the search bounds tried first; the
+            local search starts from the best of them and ``start`` (the objective of a
+            simulation is rough, and a local search alone can stall far from the optimum).
+    """
+    start = problem.current() if start is None else start
     u0 = np.clip(problem.to_unit(start), 0.02, 0.98)
     evaluations = 0
 
     def residuals(u: np.ndarray) -> np.ndarray:
         nonlocal evaluations
         evaluations += 1
-        return problem.residuals(problem.to_theta(u))
+        try:
+            return problem.residuals(problem.to_theta(u))
+        except ConfigError:  # the start figures cannot be met there: far from any optimum
+            return np.full(len(problem.moments), 1e3)
 
     start_objective = float((residuals(u0) ** 2).sum())
+    if global_points:
+        design = qmc.LatinHypercube(d=len(problem.parameters), seed=len(problem.moments))
+        best = start_objective
+        for u in design.random(global_points):
+            value = float((residuals(u) ** 2).sum())
+            if value < best:
+                best, u0 = value, np.clip(u, 0.02, 0.98)
     result = least_squares(
         residuals,
         u0,
@@ -429,6 +482,7 @@ def fit(
     replicates: int = 2,
     max_evals: int = 400,
     until: int | None = None,
+    global_points: int = 40,
 ) -> dict[str, Any]:
     """Run one fit; write its record and its behaviour set; return the record.
 
@@ -439,7 +493,7 @@ def fit(
     spec = fit_spec(name, until)
     started = time.perf_counter()
     problem = Problem.build(spec, n_households, replicates)
-    result = estimate(problem, max_evals)
+    result = estimate(problem, max_evals, global_points=global_points)
     runtime = time.perf_counter() - started
     sd = np.sqrt(np.clip(np.diag(result["covariance"]), 0, None))
     record = {

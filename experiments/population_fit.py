@@ -27,13 +27,15 @@ FIELDS = [f.name for f in dataclasses.fields(HeadAgeShares)]
 PER_BAND = 20000
 
 
-def band_statistics(scenario: str, segment: str, seed: int = 0) -> np.ndarray:
+def band_statistics(
+    scenario: str, segment: str, overrides: list[str] | None = None, seed: int = 0
+) -> np.ndarray:
     """Per band: persons aged 0-14, 15-59, 60+, households, workers, worker-years, workers 50+.
 
     Returns:
         Array of shape (bands, 7), per household of the band.
     """
-    cfg = compose_config([f"scenario={scenario}"])
+    cfg = compose_config([f"scenario={scenario}", *(overrides or [])])
     traits, rng = cfg.households, np.random.default_rng(seed)
     parents_share = {
         "rural": traits.coresident_parents_share_rural,
@@ -70,7 +72,7 @@ def band_statistics(scenario: str, segment: str, seed: int = 0) -> np.ndarray:
 
 
 def fit_shares(
-    stats: np.ndarray, targets: dict[str, float], prior: np.ndarray, smooth: float = 0.05
+    stats: np.ndarray, targets: dict[str, float], prior: np.ndarray, smooth: float = 1.0
 ) -> np.ndarray:
     """Band shares matching ``targets`` (keys as in :func:`mixture`), close to ``prior``."""
 
@@ -110,6 +112,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--household-size", type=float)
     parser.add_argument("--worker-mean-age", type=float)
     parser.add_argument("--workers-over-50-pct", type=float)
+    parser.add_argument("overrides", nargs="*", help="config overrides, key=value")
     args = parser.parse_args(argv)
     targets = {
         k: v
@@ -122,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         }.items()
         if v is not None
     }
-    stats = band_statistics(args.scenario, args.segment)
+    stats = band_statistics(args.scenario, args.segment, args.overrides)
     prior = HeadAgeShares().normalized()
     s = fit_shares(stats, targets, prior)
     got = mixture(stats, s)

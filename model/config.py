@@ -76,6 +76,14 @@ class BehaviorConfig:
         high=1e7,
         doc="Scale of the logit taste noise; small values make choice near-deterministic.",
     )
+    equivalence_elasticity: float = lever(
+        0.5,
+        unit="elasticity",
+        low=0,
+        high=1,
+        doc="Money in choices counts per equivalent person, divided by persons^e (0.5: the "
+        "square-root scale; 0: per household; 1: per person).",
+    )
     review_prob_per_month: float = lever(
         0.02,
         unit="probability/month",
@@ -108,26 +116,34 @@ class BehaviorConfig:
         doc="Value of an urban hukou beyond the services modelled (identity, other rights).",
     )
     network_pull_cny_per_month: float = lever(
-        1500.0,
+        500.0,
         unit="CNY/household/month",
         low=0,
         high=1e6,
         doc="Pull of a place, times the share of the origin's households already living there.",
     )
     origin_attachment_cny_per_month: float = lever(
-        2500.0,
+        400.0,
         unit="CNY/household/month",
         low=-1e6,
         high=1e6,
         doc="Value of living in the home village (family, community, own house).",
     )
     attachment_per_year_of_age_cny_per_month: float = lever(
-        25.0,
+        40.0,
         unit="CNY/household/month/year",
         low=-1e4,
         high=1e4,
         doc="How much more the home village is worth per year of the head's age above 40 "
         "(less below 40): the young leave, the old return.",
+    )
+    attachment_lost_per_year_away_cny_per_month: float = lever(
+        20.0,
+        unit="CNY/household/month/year",
+        low=0,
+        high=1e4,
+        doc="How much less the home village is worth per year a household has lived in its "
+        "current place away from home (up to 20 years): ties weaken, life is built elsewhere.",
     )
     homestead_value_cny_per_month: float = lever(
         300.0,
@@ -160,8 +176,17 @@ class EconomyConfig:
         unit="%/year",
         low=-20,
         high=30,
-        doc="Growth of every wage (formal, informal, rural, outside); rents, subsidies and "
-        "standards stay as configured.",
+        doc="Growth of every wage (formal, informal, rural, outside), and with it of rents, "
+        "fees and the price level of behaviour values; policy amounts stay as configured "
+        "unless their own growth lever says otherwise.",
+    )
+    rent_size_elasticity: float = lever(
+        0.6,
+        unit="elasticity",
+        low=0,
+        high=2,
+        doc="A household's rent is the city's rent (a home for three) times (persons/3)^e: a "
+        "single worker rents a room, a large family more space (assumption).",
     )
 
 

@@ -9,16 +9,21 @@ its origin village, every city of the region and the outside, with a utility in 
     - children left behind x their cost x (1 - chance of a school seat)
     + health cover (medical insurance, public health) where the household would have it
     + network pull x share of the origin's households already there
-    + amenity (origin: attachment, rising with the head's age, and the homestead's value)
+    + amenity (origin: attachment by age and years away, and the homestead's value)
     - moving cost spread over the planning horizon (any place but the current one)
 
-and picks the best after adding Gumbel taste noise of scale ``logit_scale_cny_per_month``
-(a multinomial logit). Behaviour values are in start-year CNY and scaled by the price level, so
-wage growth alone does not make moving more attractive year after year. Age enters twice: the
-village's pull grows with the head's age, and retired heads bring no wage to a city, so older
-migrants return. A reviewing migrant who stays in a city it may settle in then applies to
-settle with the logit probability of the settling gain: hukou value, the schooling and housing it
-would open, less the land income it would give up.
+Money (income, benefits, housing, schooling, moving) counts per equivalent person (divided by
+persons ** ``equivalence_elasticity``, a square-root scale by default); attachment, network and
+amenity are per person already. A household picks the best after adding Gumbel taste noise of
+scale ``logit_scale_cny_per_month`` (a multinomial logit). Behaviour values are in start-year
+CNY and scaled by the price level, so wage growth alone does not make moving more attractive
+year after year. Age enters twice: the village's pull grows with the head's age, and retired
+heads bring no wage to a city, so older migrants return; but the pull weakens with every year
+spent away (up to twenty), so those long settled in a town tend to stay and grow old there.
+
+A reviewing migrant who stays in a city it may settle in then applies to settle with the logit
+probability of the settling gain: hukou value, the schooling and housing it would open, less the
+land income it would give up.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from scipy.special import expit
 
 from model import assistance, insurance, land, skills
 from model.households import NOT_WAITING, Employment, Tenure
-from model.housing import housing_cost_cny_per_month
+from model.housing import housing_cost_cny_per_month, rent_scale
 from model.labour import skill_multiplier
 from model.schooling import school_access_prob, schooling_cost_cny_per_month
 
@@ -96,16 +101,11 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         w, idx, alt_places, income + land_income
     )
 
-    # Home village: family, community (more so with age), the own house, a returnee loan.
-    age_above_40 = hh.head_age_years[idx] - np.float32(40)
-    utility[:, 0] += (
-        w.cny(beh.origin_attachment_cny_per_month)
-        + np.float32(w.cny(beh.attachment_per_year_of_age_cny_per_month)) * age_above_40
-        + np.float32(w.cny(beh.homestead_value_cny_per_month)) * hh.homestead_held[idx]
-        + skills.expected_returnee_gain_cny_per_month(w, idx)
-    )
-    utility[:, 1:] += places.amenity_cny_per_month[dest]
-
+    # Home village: the own house and a returnee loan (money); elsewhere, housing, health cover,
+    # schooling and the moving cost.
+    utility[:, 0] += np.float32(w.cny(beh.homestead_value_cny_per_month)) * hh.homestead_held[
+        idx
+    ] + skills.expected_returnee_gain_cny_per_month(w, idx)
     city_cols = slice(1, 1 + n_city)
     utility[:, city_cols] -= housing_cost_cny_per_month(w, idx, cities)
     utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
@@ -114,19 +114,37 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     )
     if places.outside_place is not None:
         out = places.outside_place
-        utility[:, -1] -= places.rent_cny_per_month[out]
+        utility[:, -1] -= places.rent_cny_per_month[out] * rent_scale(w, idx)
         outside_access = np.where(
             (location == out) & hh.school_seat[idx], 1.0, places.outside_school_access_share
         )
         left_behind = np.float32(w.cny(beh.left_behind_cost_cny_per_child_month))
         utility[:, -1] -= children * left_behind * (1 - outside_access)
-
-    pull = np.float32(w.cny(beh.network_pull_cny_per_month))
-    utility += pull * network_shares(w, origin, alt_places)
     utility -= np.float32(w.cny(beh.moving_cost_cny) / beh.planning_horizon_months) * (
         alt_places != location[:, None]
     )
+
+    # Money counts per equivalent person; what a place means beyond money is per person already:
+    # the village (family, community; more so with age), the network, the place's amenity.
+    utility /= equivalent_persons(w, idx)[:, None]
+    age_above_40 = hh.head_age_years[idx] - np.float32(40)
+    away = location != origin
+    years_away = np.where(away, np.minimum(hh.months_in_place[idx], 240) / np.float32(12), 0)
+    utility[:, 0] += (
+        w.cny(beh.origin_attachment_cny_per_month)
+        + np.float32(w.cny(beh.attachment_per_year_of_age_cny_per_month)) * age_above_40
+        - np.float32(w.cny(beh.attachment_lost_per_year_away_cny_per_month)) * years_away
+    )
+    utility[:, 1:] += places.amenity_cny_per_month[dest]
+    pull = np.float32(w.cny(beh.network_pull_cny_per_month))
+    utility += pull * network_shares(w, origin, alt_places)
     return utility
+
+
+def equivalent_persons(w: World, idx: np.ndarray) -> np.ndarray:
+    """Equivalent persons of households ``idx``: persons ** elasticity (float32, at least 1)."""
+    persons = np.maximum(w.hh.size[idx], 1).astype(np.float32)
+    return persons ** np.float32(w.cfg.behavior.equivalence_elasticity)
 
 
 def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.ndarray:
@@ -196,9 +214,5 @@ def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     cost_now = housing_cost_cny_per_month(w, idx, cities)[rows, col]
     cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)[rows, col]
     housing_gain = np.maximum(cost_now - cost_settled, 0.0)
-    return (
-        w.cny(beh.hukou_value_cny_per_month)
-        + school_gain
-        + housing_gain
-        - land.settling_loss_cny_per_month(w, idx)
-    )
+    money = school_gain + housing_gain - land.settling_loss_cny_per_month(w, idx)
+    return w.cny(beh.hukou_value_cny_per_month) + money / equivalent_persons(w, idx)

@@ -120,7 +120,8 @@ def fertility_per_couple_year(cfg: DemographyConfig) -> np.ndarray:
         first = int(FERTILITY_FIRST_AGE + 5 * i + HEAD_MINUS_MOTHER_AGE)
         schedule[first : first + 5] = rate
     schedule /= schedule.sum()
-    levels = np.array([[cfg.completed_fertility_rural], [cfg.completed_fertility_urban]])
+    urban = cfg.completed_fertility_urban
+    levels = np.array([[urban * cfg.rural_fertility_ratio], [urban]])
     return (levels * schedule[None, :]).astype(np.float32)
 
 
@@ -167,18 +168,21 @@ class DemographyConfig:
         "is frozen (only months in place accrue).",
     )
     completed_fertility_urban: float = lever(
-        1.3,
+        2.4,
         unit="children/couple",
         low=0,
         high=8,
-        doc="Children a couple living in a city or town has over the reproductive years.",
+        doc="Children a couple living in a city or town has over the reproductive years. "
+        "Higher than the census TFR (1.18 in 2010, under-reported) because in the model's "
+        "households many young adults are still single or at home; fitted to births.",
     )
-    completed_fertility_rural: float = lever(
-        1.8,
-        unit="children/couple",
+    rural_fertility_ratio: float = lever(
+        1.45,
+        unit="ratio",
         low=0,
-        high=8,
-        doc="Children a couple living in a village has over the reproductive years.",
+        high=5,
+        doc="Village couples' fertility relative to urban couples' (2010 census: village TFR "
+        "1.44 against about 1.0 in cities and towns).",
     )
     mortality_base_per_year: float = lever(
         0.0005,
@@ -209,14 +213,16 @@ class DemographyConfig:
         doc="Age difference between the head and the head's parents, and children.",
     )
     leave_home_per_year: float = lever(
-        0.15,
+        0.12,
         unit="probability/year",
         low=0,
         high=1,
-        doc="Chance per year that a grown child (15+) leaves to form a household of their own.",
+        doc="Chance per year that a grown child (15+) leaves to head a household of their own "
+        "(to work away or to marry; 0.12: at about 23 on average, close to the mean age at first "
+        "marriage, 24.9 in the 2010 census).",
     )
     partnering_per_year: float = lever(
-        0.25,
+        0.5,
         unit="probability/year",
         low=0,
         high=1,

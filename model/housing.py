@@ -191,6 +191,19 @@ def allocate_housing(w: World) -> None:
     w.flows.add("outlay_public_rental_cny", (t.occupied * t.cost_per_unit_month).sum() * months)
 
 
+REFERENCE_HOUSEHOLD_PERSONS = 3.0  # a city's configured rent is for a home of this many
+
+
+def rent_scale(w: World, idx: np.ndarray) -> np.ndarray:
+    """Rent of households ``idx`` relative to the city's rent: (persons / 3) ** elasticity.
+
+    A single worker shares a flat or rents a room; a family of five needs more than a couple.
+    """
+    persons = np.maximum(w.hh.size[idx], 1).astype(np.float32)
+    e = np.float32(w.cfg.economy.rent_size_elasticity)
+    return (persons / np.float32(REFERENCE_HOUSEHOLD_PERSONS)) ** e
+
+
 def housing_cost_cny_per_month(
     w: World, idx: np.ndarray, city_places: np.ndarray, assume_hukou: bool = False
 ) -> np.ndarray:
@@ -206,6 +219,7 @@ def housing_cost_cny_per_month(
     """
     hh, t, places = w.hh, w.places.housing, w.places
     rent = places.rent_cny_per_month[city_places][None, :].astype(np.float32)
+    rent = rent * rent_scale(w, idx)[:, None]
     own_hukou = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
     if assume_hukou:
         own_hukou = np.ones_like(own_hukou)

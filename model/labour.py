@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import pensions, skills
 from model.households import Employment
 from model.rationing import fill_capacity, keep_within
 
@@ -43,7 +42,14 @@ def grow_economy(w: World) -> None:
 
 
 def match_jobs(w: World) -> None:
-    """Phase: separations, job matching (trained and helped seekers first), wages, incomes."""
+    """Phase: separations, job matching (trained workers first where training runs), wages.
+
+    What programmes change in this market is data on the place table, set from the policies
+    when the places are built: the chance of informal work for those without a formal job
+    (``work_finding_share``, with employment services), the share of informal wages actually
+    paid (``informal_paid_share``, after arrears and their recovery) and whether trained
+    workers queue first (``trained_first``). This module calls no programme module.
+    """
     hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
     labour = places.labour
     in_city = places.is_city[hh.location]
@@ -63,11 +69,11 @@ def match_jobs(w: World) -> None:
     seekers = np.flatnonzero(in_city & (hh.employment != Employment.FORMAL))
     sloc = hh.location[seekers]
     vacancies = np.maximum(labour.formal_jobs - held, 0.0)
-    hired = fill_capacity(sloc, workers[seekers], vacancies, skills.job_queue_key(w, seekers), rng)
+    queue = -hh.trained[seekers].astype(np.float64) if labour.trained_first else None
+    hired = fill_capacity(sloc, workers[seekers], vacancies, queue, rng)
     hh.employment[seekers[hired]] = Employment.FORMAL
     rest = seekers[~hired]
-    informal_share = skills.work_finding_share(w, labour.informal_job_share[hh.location[rest]])
-    informal = rng.random(rest.size) < informal_share
+    informal = rng.random(rest.size) < labour.work_finding_share[hh.location[rest]]
     hh.employment[rest] = np.where(informal, Employment.INFORMAL, Employment.UNEMPLOYED)
 
     at_rural = places.is_rural[hh.location]
@@ -83,36 +89,22 @@ def match_jobs(w: World) -> None:
         labour.rural_wage_base * ratio ** (-labour.rural_wage_elasticity),
         0.0,
     )
-    labour.expected_urban_wage = expected_urban_wage(
-        labour.labor,
-        labour,
-        skills.work_finding_share(w, labour.informal_job_share),
-        skills.arrears_factor(w),
-    )
-    village_business = skills.entrepreneur_income_cny_per_month(w, slice(None))
-    hh.income_cny_per_month[:] = (
-        household_wage(w) * hh.adults
-        + village_business
-        + pensions.pension_income_cny_per_month(w)
-        + pensions.elderly_farm_income_cny_per_month(w, labour.rural_wage)
-    )
+    labour.expected_urban_wage = expected_urban_wage(labour.labor, labour)
 
 
-def expected_urban_wage(
-    labor: np.ndarray, labour: LabourTable, informal_share: np.ndarray, paid_share: float
-) -> np.ndarray:
+def expected_urban_wage(labor: np.ndarray, labour: LabourTable) -> np.ndarray:
     """Harris–Todaro expected wage per worker at each place (before the skill premium).
 
     ``(F * w_formal + U * share_informal * w_informal) / (F + U)`` with ``F`` the formal jobs
     filled and ``U`` the rest of the labour force; the formal wage where nobody works yet. For
-    the outside destination, the formal job chance is its configured share. ``informal_share``
-    is the chance of informal work without a formal job; ``paid_share`` the share of informal
-    wages actually paid (wage arrears).
+    the outside destination, the formal job chance is its configured share. The chance of
+    informal work without a formal job is ``work_finding_share``; informal wages count at the
+    share actually paid (wage arrears).
     """
     filled = np.minimum(labour.formal_jobs, labor)
     p_formal = np.where(labor > 0, filled / np.maximum(labor, 1e-12), 1.0)
     p_formal = np.where(labour.is_outside, labour.outside_formal_share, p_formal)
-    informal = informal_share * labour.informal_wage * paid_share
+    informal = labour.work_finding_share * labour.informal_wage * labour.informal_paid_share
     return p_formal * labour.formal_wage + (1 - p_formal) * informal
 
 
@@ -127,7 +119,7 @@ def household_wage(w: World) -> np.ndarray:
     by_employment = np.zeros((len(Employment), w.places.n), dtype=np.float32)
     by_employment[Employment.FARMING] = labour.rural_wage
     by_employment[Employment.FORMAL] = labour.formal_wage
-    by_employment[Employment.INFORMAL] = labour.informal_wage * skills.arrears_factor(w)
+    by_employment[Employment.INFORMAL] = labour.informal_wage * labour.informal_paid_share
     cell = hh.employment.astype(np.intp) * w.places.n + hh.location
     wage = by_employment.ravel()[cell]  # one gather instead of a select
     urban = (hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL)

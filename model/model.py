@@ -14,6 +14,7 @@ from model import (
     demography,
     formation,
     housing,
+    incomes,
     indicators,
     insurance,
     labour,
@@ -26,6 +27,7 @@ from model import (
     skills,
 )
 from model.config import RunConfig
+from model.households import add_months
 from model.places import Place, PlaceTable
 from model.population import initial_households, match_start
 from model.world import World
@@ -40,6 +42,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("economic_growth", labour.grow_economy),
     ("training", skills.train_workers),
     ("labour_market", labour.match_jobs),
+    ("incomes", incomes.sum_incomes),
     ("social_insurance", insurance.accrue_insurance),
     ("residence_permits", permits.issue_residence_permits),
     ("settlement_eligibility", settlement.mark_settlement_eligibility),
@@ -54,7 +57,8 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("loan_subsidies", skills.book_loan_subsidies),
 )
 # The phases run before the start to let jobs, permits, choices, settlement and services settle
-# on the start state (``spin_up_years``): no time passes, nobody ages, nothing grows, and the
+# on the start state (``spin_up_years``): months in place and insurance accrue, but the calendar
+# stands still, nobody ages, nothing grows, and the
 # persons at each place (by hukou) are restored afterwards, so the spin-up decides who lives
 # where, not how many.
 SPIN_UP_PHASES: tuple[tuple[str, Phase], ...] = tuple(
@@ -63,6 +67,8 @@ SPIN_UP_PHASES: tuple[tuple[str, Phase], ...] = tuple(
     if name
     in {
         "labour_market",
+        "incomes",
+        "social_insurance",
         "residence_permits",
         "settlement_eligibility",
         "decisions",
@@ -125,6 +131,7 @@ class SettlementModel(mesa.Model):
         if spin_up_steps:
             before = _persons_by_place_and_hukou(w)
             for _ in range(spin_up_steps):
+                add_months(w.hh.months_in_place, w.months_per_step)
                 for _name, phase in SPIN_UP_PHASES:
                     phase(w)
                 w.places.settlement.settled_this_year_persons[:] = 0.0
@@ -146,6 +153,7 @@ class SettlementModel(mesa.Model):
     def _allocate_initial_services(self) -> None:
         w = self.world
         labour.match_jobs(w)
+        incomes.sum_incomes(w)
         permits.issue_residence_permits(w)
         housing.allocate_housing(w)
         schooling.allocate_school_seats(w)

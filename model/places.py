@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from model import skills
 from model.housing import HousingPolicy, HousingTable
 from model.levers import lever, section
 from model.schooling import SchoolingPolicy, SchoolTable
@@ -181,6 +182,9 @@ class LabourTable:
     reference_rural_labor: np.ndarray
     is_outside: np.ndarray
     outside_formal_share: np.ndarray
+    work_finding_share: np.ndarray  # chance of informal work without a formal job (services in)
+    informal_paid_share: float  # share of informal wages actually paid (arrears, recovery)
+    trained_first: bool  # trained workers head the formal-job queue (training runs)
     labor: np.ndarray = field(default=None)  # workers living at each place
     formal_filled: np.ndarray = field(default=None)  # formal jobs held
     rural_wage: np.ndarray = field(default=None)  # current rural wage (rural places)
@@ -260,6 +264,7 @@ class PlaceTable:
                 values[out] = outside_get(cfg.outside)
             return values
 
+        informal_job_share = per_place(None, lambda c: c.informal_job_share, lambda o: 1.0)
         labour = LabourTable(
             formal_jobs=per_place(None, lambda c: c.formal_jobs, None),
             jobs_growth_per_year=per_place(
@@ -273,12 +278,15 @@ class PlaceTable:
                 lambda c: c.informal_wage_cny_per_month,
                 lambda o: o.informal_wage_cny_per_month,
             ),
-            informal_job_share=per_place(None, lambda c: c.informal_job_share, lambda o: 1.0),
+            informal_job_share=informal_job_share,
             rural_wage_base=per_place(lambda r: r.rural_wage_cny_per_month, None, None),
             rural_wage_elasticity=per_place(lambda r: r.rural_wage_elasticity, None, None),
             reference_rural_labor=per_place(lambda r: r.reference_rural_labor, None, None, 1.0),
             is_outside=kind == PlaceKind.OUTSIDE,
             outside_formal_share=per_place(None, None, lambda o: o.formal_job_share),
+            work_finding_share=skills.work_finding_share(cfg.skills, informal_job_share),
+            informal_paid_share=skills.informal_paid_share(cfg.skills),
+            trained_first=cfg.skills.training_places_per_year > 0,
         )
         town_of = np.full(n, -1, dtype=np.int16)
         for i, r in enumerate(rurals):

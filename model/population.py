@@ -75,7 +75,7 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
         if kind == "native":
             hh.origin[sl] = place
             hh.hukou_place[sl] = place
-            hh.hukou_urban[sl] = True
+            hh.hukou_urban[sl] = rng.random(count) >= traits.native_rural_hukou_share
             hh.family_followed[sl] = True
             owner = rng.random(count) < traits.native_homeowner_share
             hh.tenure[sl] = np.where(owner, Tenure.OWNED, Tenure.PRIVATE_RENTAL)
@@ -145,15 +145,15 @@ def draw_members(
     band = rng.choice(len(HEAD_AGE_BANDS), count, p=shares.normalized())
     low = np.array([b[0] for b in HEAD_AGE_BANDS])[band]
     high = np.array([b[1] for b in HEAD_AGE_BANDS])[band]
-    age = low + rng.random(count) * (high - low)
+    age = np.maximum(low + rng.random(count) * (high - low) + traits.head_age_shift_years, 15.0)
     couple_share = np.minimum(np.array(COUPLE_PROFILE) * traits.couple_share, 1.0)
     couple = 1 + (rng.random(count) < couple_share[band])
-    has_children = np.where(couple == 2, 1.0, 0.5)  # singles: widowed parents and the unmarried
+    has_children = np.where(couple == 2, 1.0, 0.3)  # singles: mostly unmarried, some widowed
     is_urban = np.full(count, urban)
 
-    def draw(first: int, last: int) -> np.ndarray:
+    def draw(first: int, last: int, ratio: float = 1.0) -> np.ndarray:
         expected = expected_children(demography, age, is_urban, first, last)
-        return np.minimum(rng.poisson(expected * has_children), 9)
+        return np.minimum(rng.poisson(expected * has_children * ratio), 9)
 
     at_home = np.exp(-demography.leave_home_per_year * np.arange(0, 31))
     grown = np.zeros(count)
@@ -168,7 +168,7 @@ def draw_members(
     hh.head_age_years[sl] = age
     hh.couple[sl] = couple
     hh.preschool[sl] = draw(0, 5)
-    hh.children[sl] = draw(6, 14)
+    hh.children[sl] = draw(6, 14, traits.school_age_cohort_fertility_ratio)
     hh.grown_children[sl] = np.minimum(rng.poisson(grown * has_children), 9)
     hh.parents[sl] = with_parents * (1 + (rng.random(count) < parents_alive))
     hh.skill[sl] = rng.standard_normal(count)
@@ -321,12 +321,28 @@ class HouseholdTraits:
     head_age_rural: HeadAgeShares = section(HeadAgeShares, "heads of rural households")
     head_age_migrant: HeadAgeShares = section(HeadAgeShares, "heads of migrant households")
     head_age_native: HeadAgeShares = section(HeadAgeShares, "heads of urban-native households")
+    head_age_shift_years: float = lever(
+        0.0,
+        unit="years",
+        low=-30,
+        high=30,
+        doc="Years added to every drawn head's age: a run starting k years before the year the "
+        "age shares describe uses -k (the same cohorts, younger).",
+    )
     couple_share: float = lever(
         0.92,
         unit="share 0-1",
         low=0,
         high=1,
         doc="Share of heads aged 35-54 living with a spouse (other ages follow a fixed profile).",
+    )
+    school_age_cohort_fertility_ratio: float = lever(
+        1.0,
+        unit="ratio",
+        low=0.2,
+        high=5,
+        doc="Fertility 6-14 years before the start relative to the current schedule (sets the "
+        "initial school-age children; fitted to the census share of children).",
     )
     past_fertility_ratio: float = lever(
         1.3,
@@ -349,6 +365,14 @@ class HouseholdTraits:
         low=0,
         high=1,
         doc="Share of urban-native working-age heads living with their surviving parents.",
+    )
+    native_rural_hukou_share: float = lever(
+        0.0,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of urban-native households holding a rural hukou: villagers of places "
+        "already reclassified as urban, non-hukou urban residents who never migrated.",
     )
     native_insured_share: float = lever(
         0.75,

@@ -117,10 +117,14 @@ class SkillsPolicy:
     )
 
 
-def arrears_factor(w: World) -> float:
+def informal_paid_share(policy: SkillsPolicy) -> float:
     """Share of an informal wage actually paid, after arrears and their recovery."""
-    policy = w.cfg.skills
     return 1.0 - policy.wage_arrears_share * (1.0 - policy.arrears_protection_share)
+
+
+def work_finding_share(policy: SkillsPolicy, informal_job_share: np.ndarray) -> np.ndarray:
+    """Chance that a worker without a formal job has informal work, with employment services."""
+    return informal_job_share + policy.employment_service_share * (1.0 - informal_job_share)
 
 
 def train_workers(w: World) -> None:
@@ -146,19 +150,6 @@ def train_workers(w: World) -> None:
     n_trained = (hh.adults[chosen] * hh.weight[chosen].astype(np.float64)).sum()
     w.flows.add("trainees", n_trained)
     w.flows.add("outlay_training_cny", n_trained * policy.training_cost_cny_per_trainee)
-
-
-def job_queue_key(w: World, seekers: np.ndarray) -> np.ndarray | None:
-    """Formal-job queue order of ``seekers`` (lower first): trained workers first."""
-    if w.cfg.skills.training_places_per_year <= 0:
-        return None  # a plain lottery
-    return -w.hh.trained[seekers].astype(np.float64)
-
-
-def work_finding_share(w: World, informal_job_share: np.ndarray) -> np.ndarray:
-    """Chance that a worker without a formal job has informal work, with employment services."""
-    served = w.cfg.skills.employment_service_share
-    return informal_job_share + served * (1.0 - informal_job_share)
 
 
 def start_returnee_businesses(w: World, returnees: np.ndarray) -> None:

@@ -162,9 +162,11 @@ def test_reclassification_draws_down_a_finite_stock():
     model.run_to_end()
     flow = model.timeseries()["reclassified_persons"].iloc[1:].to_numpy()
     assert flow[0] > 0
-    assert np.all(np.diff(flow[:6]) < 0)  # each year less than the last while the stock lasts
-    assert flow.sum() < 1.1 * stock  # births in the stock add a little, nothing more
-    assert flow[-1] < 0.2 * flow[0]
+    # returning migrants and new households at home refill the stock a little, so not every
+    # year is below the last, but the flow falls as the stock is used up
+    assert flow[3:6].mean() < 0.5 * flow[0]
+    assert flow[-3:].mean() < 0.25 * flow[0]
+    assert flow.sum() < 1.1 * stock  # births and returns in the stock add a little, no more
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -136,8 +136,8 @@ ROWS = {
         +1,
     ),
     "rural fertility": (
-        ["demography.completed_fertility_rural=0.8"],
-        ["demography.completed_fertility_rural=2.5"],
+        ["demography.rural_fertility_ratio=0.8"],
+        ["demography.rural_fertility_ratio=2.0"],
         "children_share_pct",
         "last",
         +1,

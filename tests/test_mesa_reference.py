@@ -43,7 +43,7 @@ def test_rates_and_gap_agree_every_year_within_replicate_noise(differences: np.n
 def test_the_comparison_detects_a_real_difference_in_the_rules() -> None:
     # The reference with a closed capital (no settlement there) must be told apart.
     closed = rate_differences(
-        N_HOUSEHOLDS, 2, SEEDS[:4], reference_overrides=("cities.capital.settlement.rule=closed",)
+        N_HOUSEHOLDS, 3, SEEDS, reference_overrides=("cities.capital.settlement.rule=closed",)
     )
     t = paired_t(closed)
     hukou = RATE_COLUMNS.index("hukou_urbanization_pct")

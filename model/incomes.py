@@ -1,0 +1,29 @@
+"""Household income: wages, a village business, pensions, farming in old age, family support.
+
+Income is what the means-tested programmes read (the dibao's income per person, the housing-need
+ceiling): the working adults' wages where they live and work (:mod:`model.labour`), a
+loan-financed village business (:mod:`model.skills`), and the old-age income of the elderly
+(:mod:`model.pensions`). It is summed once a step, after the labour market, so that every
+programme of the step sees the same figure.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model import pensions, skills
+from model.labour import household_wage
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+def sum_incomes(w: World) -> None:
+    """Phase: each household's income this step (CNY/month, before any dibao)."""
+    hh = w.hh
+    hh.income_cny_per_month[:] = (
+        household_wage(w) * hh.adults
+        + skills.entrepreneur_income_cny_per_month(w, slice(None))
+        + pensions.pension_income_cny_per_month(w)
+        + pensions.elderly_farm_income_cny_per_month(w, w.places.labour.rural_wage)
+    )
