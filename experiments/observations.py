@@ -43,13 +43,22 @@ class Observations:
     def load(cls, until: int, path: Path = DATA_FILE) -> Observations:
         """Read the data file, keeping only rows dated ``until`` or earlier."""
         data = pd.read_csv(path)
-        return cls(data[data["year"] <= until].reset_index(drop=True), until)
+        year = pd.to_numeric(data["year"], errors="coerce")  # periods such as 2010-2020 drop
+        data = data[year.notna() & (year <= until)].copy()
+        data["year"] = year[year.notna() & (year <= until)].astype(int)
+        return cls(data.reset_index(drop=True), until)
 
     def series(self, region: str, indicator: str, series: str | None = None) -> pd.Series:
-        """Values of one indicator by year (sorted), optionally of one named series."""
+        """Observed values of one indicator by year (sorted), optionally of one named series.
+
+        Targets and projections are not observations and are left out unless asked for.
+        """
         rows = self.table[(self.table["region"] == region) & (self.table["indicator"] == indicator)]
         if series is not None:
             rows = rows[rows["series"] == series]
+        else:
+            rows = rows[~rows["series"].isin(["target", "projection"])]
+        rows = rows[pd.to_numeric(rows["year"], errors="coerce").notna()]
         values = rows.groupby("year")["value"].mean()
         return values.astype(float).sort_index()
 

@@ -318,9 +318,16 @@ class HeadAgeShares:
 class HouseholdTraits:
     """How initial household traits are drawn (behavioural and demographic, not policy)."""
 
-    head_age_rural: HeadAgeShares = section(HeadAgeShares, "heads of rural households")
-    head_age_migrant: HeadAgeShares = section(HeadAgeShares, "heads of migrant households")
-    head_age_native: HeadAgeShares = section(HeadAgeShares, "heads of urban-native households")
+    # Defaults: China 2015 (see configs/scenario/national_2015.yaml for what they reproduce).
+    head_age_rural: HeadAgeShares = section(
+        lambda: HeadAgeShares(0.03, 0.13, 0.19, 0.25, 0.21, 0.12, 0.07), "rural heads"
+    )
+    head_age_migrant: HeadAgeShares = section(
+        lambda: HeadAgeShares(0.13, 0.29, 0.27, 0.21, 0.08, 0.015, 0.005), "migrant heads"
+    )
+    head_age_native: HeadAgeShares = section(
+        lambda: HeadAgeShares(0.04, 0.17, 0.22, 0.22, 0.17, 0.11, 0.07), "urban-native heads"
+    )
     head_age_shift_years: float = lever(
         0.0,
         unit="years",
@@ -337,7 +344,7 @@ class HouseholdTraits:
         doc="Share of heads aged 35-54 living with a spouse (other ages follow a fixed profile).",
     )
     school_age_cohort_fertility_ratio: float = lever(
-        1.0,
+        0.5,
         unit="ratio",
         low=0.2,
         high=5,
@@ -345,7 +352,7 @@ class HouseholdTraits:
         "initial school-age children; fitted to the census share of children).",
     )
     past_fertility_ratio: float = lever(
-        1.3,
+        1.6,
         unit="ratio",
         low=0.2,
         high=5,
@@ -353,14 +360,14 @@ class HouseholdTraits:
         "grown children of today's middle-aged heads were born when fertility was higher).",
     )
     coresident_parents_share_rural: float = lever(
-        0.25,
+        0.15,
         unit="share 0-1",
         low=0,
         high=1,
         doc="Share of rural working-age heads living with their surviving parents.",
     )
     coresident_parents_share_urban: float = lever(
-        0.12,
+        0.1,
         unit="share 0-1",
         low=0,
         high=1,
