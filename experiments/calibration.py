@@ -34,12 +34,21 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import yaml
 from scipy.optimize import least_squares
 from scipy.stats import qmc
 
 from experiments.design import replicate_seeds
+from experiments.fit_specs import (
+    FITS,
+    PRODUCTION_ORDER,
+    FitSpec,
+    Moment,
+    Parameter,
+    fit_spec,
+    moments_for,
+    simulated_moment,
+)
 from experiments.observations import REPO, Observations
 from model import SettlementModel, compose_config
 from model.config import CONFIG_DIR, RunConfig, summarize_config
@@ -49,259 +58,6 @@ from model.uncertainty import with_values
 
 FITS_DIR = REPO / "calibration" / "fits"
 BEHAVIOR_DIR = CONFIG_DIR / "behavior"
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """An estimated value: the config keys it sets (tied together) and its search bounds."""
-
-    keys: tuple[str, ...]
-    low: float
-    high: float
-    in_behavior_set: bool = True  # False: a value of the fit's own runs only (a start figure)
-
-
-@dataclass(frozen=True)
-class FitSpec:
-    """What a fit estimates, on which region's data, from which year to which."""
-
-    name: str
-    region: str  # region in the data file (CN, Sichuan, ...)
-    scenario: str
-    first_year: int
-    until: int
-    parameters: dict[str, Parameter]
-    parent: str | None = None
-    survey_moments: bool = False  # national migrant-worker survey moments
-    description: str = ""
-
-
-NATIONAL = {
-    "origin_attachment": Parameter(("behavior.origin_attachment_cny_per_month",), -1000.0, 3000.0),
-    "attachment_age_slope": Parameter(
-        ("behavior.attachment_per_year_of_age_cny_per_month",), 0.0, 250.0
-    ),
-    "attachment_lost_away": Parameter(
-        ("behavior.attachment_lost_per_year_away_cny_per_month",), 0.0, 300.0
-    ),
-    "hukou_value": Parameter(("behavior.hukou_value_cny_per_month",), -1000.0, 1500.0),
-    "review_prob": Parameter(("behavior.review_prob_per_month",), 0.001, 0.05),
-    "network_pull": Parameter(("behavior.network_pull_cny_per_month",), 0.0, 2500.0),
-    "left_behind_cost": Parameter(("behavior.left_behind_cost_cny_per_child_month",), 0.0, 3000.0),
-    "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
-    "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
-    "native_rural_hukou_share": Parameter(("households.native_rural_hukou_share",), 0.0, 0.3),
-    "start_hukou_rate_2011": Parameter(
-        ("start.hukou_urbanization_pct",), 30.0, 39.0, in_behavior_set=False
-    ),
-}
-
-
-def regional(hukou: bool, start_hukou: tuple[float, float] | None = None) -> dict[str, Parameter]:
-    """The region-specific parameters of a regional fit.
-
-    Args:
-        hukou: The region publishes hukou rates for the fit's years (else the value of a hukou
-            is not identified and keeps the national estimate).
-        start_hukou: Search bounds of the first year's hukou rate where it is not published.
-    """
-    params = {
-        "origin_attachment": Parameter(
-            ("behavior.origin_attachment_cny_per_month",), -2000.0, 4000.0
-        ),
-        "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
-        "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
-    }
-    if hukou:
-        params["hukou_value"] = Parameter(("behavior.hukou_value_cny_per_month",), -1500.0, 2000.0)
-    if start_hukou:
-        params["start_hukou_rate"] = Parameter(
-            ("start.hukou_urbanization_pct",), *start_hukou, in_behavior_set=False
-        )
-    return params
-
-
-def _national(until: int) -> FitSpec:
-    return FitSpec(
-        f"national_{until}",
-        "CN",
-        "national_2015",
-        2011,
-        until,
-        NATIONAL,
-        survey_moments=True,
-        description=f"China, behaviour shared by every region, data 2011-{until}",
-    )
-
-
-FITS: dict[str, FitSpec] = {
-    f.name: f
-    for f in (
-        _national(2019),
-        _national(2017),
-        _national(2016),
-        FitSpec(
-            "sichuan_2019",
-            "Sichuan",
-            "sichuan_2019",
-            2015,
-            2019,
-            regional(hukou=True, start_hukou=(28.0, 36.0)),
-            "national_2019",
-            description="Sichuan, data 2015-2019",
-        ),
-        FitSpec(
-            "sichuan_2023",
-            "Sichuan",
-            "sichuan_2023",
-            2020,
-            2022,
-            regional(hukou=True, start_hukou=(36.0, 40.0)),
-            "national_2019",
-            description="Sichuan, data 2020-2022 (the 2020-census basis)",
-        ),
-        FitSpec(
-            "nantong_2020",
-            "Nantong",
-            "nantong_2020",
-            2013,
-            2017,
-            regional(hukou=False),
-            "national_2017",
-            description="Nantong, data 2013-2017 (no hukou rate published)",
-        ),
-        FitSpec(
-            "baotou_2024",
-            "Baotou",
-            "baotou_2024",
-            2020,
-            2023,
-            regional(hukou=False),
-            "national_2019",
-            description="Baotou, data 2020-2023 (no hukou rate published)",
-        ),
-    )
-}
-PRODUCTION_ORDER = (
-    "national_2016",
-    "national_2017",
-    "national_2019",
-    "sichuan_2019",
-    "sichuan_2023",
-    "nantong_2020",
-    "baotou_2024",
-)  # Jiangmen publishes no rates before its 2017 start: no regional fit (national_2017 is used)
-
-
-@dataclass(frozen=True)
-class Moment:
-    """One observed statistic and the model indicator that reproduces it."""
-
-    name: str
-    indicator: str
-    year: int
-    observed: float
-    sigma: float  # the moment's error sd: its weight is 1 / sigma^2
-    since: int = 0  # if set: the change since this year (simulated and observed alike)
-
-
-def moments_for(spec: FitSpec, obs: Observations) -> list[Moment]:
-    """The moments of a fit: the region's rates after ``first_year``, and survey moments."""
-    years = range(spec.first_year + 1, spec.until + 1)
-    out = [
-        Moment(f"resident_rate_{y}", "resident_urbanization_pct", y, float(v), 0.3)
-        for y, v in obs.resident_rate(spec.region).items()
-        if y in years
-    ]
-    out += [
-        Moment(f"hukou_rate_{y}", "hukou_urbanization_pct", y, float(v), 0.3)
-        for y, v in obs.hukou_rate(spec.region).items()
-        if y in years
-    ]
-    if spec.survey_moments:
-        out += survey_moments(obs, spec.first_year, spec.until)
-    return out
-
-
-def survey_moments(obs: Observations, first_year: int, until: int) -> list[Moment]:
-    """National migrant-worker survey moments of ``first_year``..``until``."""
-    out: list[Moment] = []
-
-    def add(indicator: str, data_name: str, scale: float, rel: float | None, sd: float) -> None:
-        for y, v in obs.series("CN", data_name).items():
-            if first_year <= y <= until:
-                value = float(v) * scale
-                out.append(
-                    Moment(f"{data_name}_{y}", indicator, int(y), value, rel * value if rel else sd)
-                )
-
-    add("rural_labor_transfer_employment", "migrant_workers_outmigrating", 1e4, 0.03, 0)
-    add("migrant_workers_in_cities", "migrant_workers_urban_resident", 1e4, 0.03, 0)
-    add("migrant_monthly_income_cny", "migrant_monthly_income", 1.0, 0.03, 0)
-    for y, v in obs.series("CN", "births").items():  # a flow: the years after the first
-        if first_year < y <= until:
-            out.append(Moment(f"births_{y}", "births", int(y), float(v) * 1e4, 0.06 * v * 1e4))
-    # Ages: the survey covers local off-farm workers too, who are older than those away from
-    # their village (the model's migrants), so only the change since the first year is fitted.
-    for indicator, data_name, sd in (
-        ("migrant_worker_mean_age", "migrant_average_age", 0.4),
-        ("migrant_workers_over_50_pct", "migrant_share_age_over_50", 1.0),
-    ):
-        series = obs.series("CN", data_name)
-        if first_year in series.index:
-            for y, v in series.items():
-                if first_year < y <= until:
-                    change = float(v - series[first_year])
-                    out.append(
-                        Moment(f"{data_name}_change_{y}", indicator, int(y), change, sd, first_year)
-                    )
-    if until - first_year >= 4:
-        # Urban growth by source, China 1991-2010 (Chen Mingxing et al.; data file): about 31 %
-        # of the rise of the urban share came from places reclassified as urban.
-        share = obs.series("CN", "share_of_urbanization_gain_from_admin_reclassification")
-        if len(share):
-            out.append(
-                Moment(
-                    "reclassification_share_of_urban_growth",
-                    RECLASSIFICATION_SHARE,
-                    until,
-                    float(share.iloc[-1]) / 100,
-                    0.08,
-                    first_year,
-                )
-            )
-    public = pd.concat(
-        [
-            obs.series("CN", "migrant_children_primary_in_public_school"),
-            obs.series("CN", "migrant_children_junior_in_public_school"),
-        ]
-    )
-    for y, part in public.groupby(level=0):
-        if first_year <= y <= until:
-            out.append(
-                Moment(
-                    f"public_school_share_{y}",
-                    "migrant_children_public_school_pct",
-                    int(y),
-                    float(part.mean()),
-                    1.5,
-                )
-            )
-    return out
-
-
-RECLASSIFICATION_SHARE = "reclassification_share_of_urban_growth"
-
-
-def simulated_moment(ts: pd.DataFrame, m: Moment) -> float:
-    """A moment's simulated value from a run's yearly table (indexed by year)."""
-    if m.indicator == RECLASSIFICATION_SHARE:  # reclassified persons / rise of urban residents
-        years = (ts.index > m.since) & (ts.index <= m.year)
-        urban = ts["urban_resident_population"]
-        rise = urban.loc[m.year] - urban.loc[m.since]
-        return float(ts.loc[years, "reclassified_persons"].sum() / max(rise, 1.0))
-    value = ts.loc[m.year, m.indicator]
-    return float(value - (ts.loc[m.since, m.indicator] if m.since else 0.0))
 
 
 @dataclass
@@ -441,6 +197,8 @@ def estimate(
     max_evals: int = 400,
     start: dict[str, float] | None = None,
     global_points: int = 0,
+    candidates: list[dict[str, float]] | None = None,
+    local_searches: int = 1,
 ) -> dict[str, Any]:
     """Minimise the weighted squared distance; return the estimate and its covariance.
 
@@ -449,6 +207,10 @@ def estimate(
         global_points: Points of a Latin hypercube over the search bounds tried first; the
             local search starts from the best of them and ``start`` (the objective of a
             simulation is rough, and a local search alone can stall far from the optimum).
+        candidates: More starting points to try first (e.g. the estimates of a fit of the same
+            region on fewer years).
+        local_searches: How many of the best starting points are searched locally (the best
+            result is kept).
     """
     start = problem.current() if start is None else start
     u0 = np.clip(problem.to_unit(start), 0.02, 0.98)
@@ -463,23 +225,29 @@ def estimate(
             return np.full(len(problem.moments), 1e3)
 
     start_objective = float((residuals(u0) ** 2).sum())
+    tries = [np.clip(problem.to_unit(c), 0, 1) for c in candidates or []]
     if global_points:
         design = qmc.LatinHypercube(d=len(problem.parameters), seed=len(problem.moments))
-        best = start_objective
-        for u in design.random(global_points):
-            value = float((residuals(u) ** 2).sum())
-            if value < best:
-                best, u0 = value, np.clip(u, 0.02, 0.98)
-    result = least_squares(
-        residuals,
-        u0,
-        bounds=(0.0, 1.0),
-        diff_step=0.04,
-        x_scale=1.0,
-        max_nfev=max_evals,
-        xtol=1e-3,
-        ftol=1e-4,
+        tries += list(design.random(global_points))
+    scored = sorted(
+        [(start_objective, 0, u0)]
+        + [(float((residuals(u) ** 2).sum()), i + 1, u) for i, u in enumerate(tries)],
+        key=lambda t: (t[0], t[1]),
     )
+    result = None
+    for _value, _i, u in scored[:local_searches]:  # the best starts, each searched locally
+        found = least_squares(
+            residuals,
+            np.clip(u, 0.02, 0.98),
+            bounds=(0.0, 1.0),
+            diff_step=0.04,
+            x_scale=1.0,
+            max_nfev=max_evals,
+            xtol=1e-3,
+            ftol=1e-4,
+        )
+        if result is None or found.cost < result.cost:
+            result = found
     theta = problem.to_theta(result.x)
     spans = np.array([p.high - p.low for p in problem.parameters.values()])
     jacobian = result.jac / spans[None, :]  # d residual / d theta
@@ -528,6 +296,7 @@ def fit(
     max_evals: int = 400,
     until: int | None = None,
     global_points: int = 40,
+    local_searches: int = 3,
 ) -> dict[str, Any]:
     """Run one fit; write its record and its behaviour set; return the record.
 
@@ -538,7 +307,13 @@ def fit(
     spec = fit_spec(name, until)
     started = time.perf_counter()
     problem = Problem.build(spec, n_households, replicates)
-    result = estimate(problem, max_evals, global_points=global_points)
+    result = estimate(
+        problem,
+        max_evals,
+        global_points=global_points,
+        candidates=related_estimates(spec),
+        local_searches=local_searches,
+    )
     runtime = time.perf_counter() - started
     sd = np.sqrt(np.clip(np.diag(result["covariance"]), 0, None))
     record = {
@@ -584,34 +359,20 @@ def fit(
     return record
 
 
-LAST_NATIONAL_YEAR = 2019  # national figures stop here on purpose: 2020 on is a true test
-
-
-def fit_spec(name: str, until: int | None = None) -> FitSpec:
-    """The fit ``name``, with its last data year checked (and changed to ``until`` if given).
-
-    Raises:
-        ConfigError: An unknown fit, or data asked for after the scenario's start year.
-    """
-    if name not in FITS:
-        raise ConfigError(f"unknown fit '{name}'; allowed: {', '.join(FITS)}")
-    spec = FITS[name] if until is None else dataclasses.replace(FITS[name], until=until)
-    if spec.region == "CN":
-        limit, what = LAST_NATIONAL_YEAR, "the last national data year"
-    else:
-        limit = compose_config([f"scenario={spec.scenario}", "behavior=default"]).start_year
-        what = f"the start year of scenario {spec.scenario}"
-    if spec.until > limit:
-        raise ConfigError(
-            f"fit '{name}': --until {spec.until} would use data after {what} ({limit}); "
-            f"allowed: {spec.first_year + 1}-{limit}"
-        )
-    if spec.until <= spec.first_year:
-        raise ConfigError(
-            f"fit '{name}': --until {spec.until} leaves no year after the first "
-            f"({spec.first_year}); allowed: {spec.first_year + 1}-{limit}"
-        )
-    return spec
+def related_estimates(spec: FitSpec) -> list[dict[str, float]]:
+    """Estimates of the other fits of the same region and parameters that have records and
+    read no later data (a starting point fitted to later years would leak them)."""
+    out = []
+    for other in FITS.values():
+        path = FITS_DIR / f"{other.name}.json"
+        if other.name == spec.name or other.region != spec.region or not path.exists():
+            continue
+        if other.until > spec.until:
+            continue
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if set(record["parameters"]) == set(spec.parameters):
+            out.append({k: p["estimate"] for k, p in record["parameters"].items()})
+    return out
 
 
 def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:

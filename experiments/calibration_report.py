@@ -1,13 +1,10 @@
-"""Calibration report: fit against every moment, identification, noise, and a forecast.
+"""Calibration report: each fit against its data, the national projection with its bands, the
+seed scenarios against their later observations, and the out-of-sample validation.
 
-Written by ``python -m experiments.calibration report`` into ``calibration/report.html`` (self-
-contained) and ``calibration/report.md`` (figures in ``calibration/figures/``):
-
-- fitted against observed for every moment (table and plots);
-- the objective's profile around the optimum along each parameter (identification);
-- replicate noise: the moments' and the objective's spread across independent seeds;
-- ``national_2015`` with ``behavior=calibrated`` projected to 2035 with replicate bands, against a
-  linear-trend extrapolation of the same 2015-2019 data.
+Written by ``python -m experiments.calibration report`` into ``calibration/report.html``
+(self-contained) and ``calibration/report.md`` (figures in ``calibration/figures/``). It reads the
+fit records (``calibration/fits``) and the validation results (``calibration/validation.json``)
+and runs the scenarios it shows; it fits nothing.
 """
 
 from __future__ import annotations
@@ -17,198 +14,188 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from experiments.calibration import (
-    CALIBRATED_FILE,
-    DATA_FILE,
-    OUT_DIR,
-    SCENARIO,
-    Problem,
-    profile,
-)
-from experiments.design import replicate_seeds
+from experiments.calibration import FITS_DIR, load_record
+from experiments.fit_specs import PRODUCTION_ORDER
+from experiments.observations import REPO, Observations
 from experiments.report import Section, _figure_png, _plt, write_sections
 from model import run_scenario
 
-FORECAST_END = 2035
-NOISE_SEEDS = 8
+OUT_DIR = REPO / "calibration"
+SEED_SCENARIOS = {
+    "sichuan_2019": "Sichuan",
+    "sichuan_2023": "Sichuan",
+    "nantong_2020": "Nantong",
+    "jiangmen_2018": "Jiangmen",
+    "baotou_2024": "Baotou",
+}
+PROJECTION_END = 2035
 
 
-def load_fit() -> tuple[dict, dict[str, float]]:
-    """The fit record and the estimated parameters."""
-    record = json.loads((OUT_DIR / "fit.json").read_text(encoding="utf-8"))
-    calibrated = yaml.safe_load(CALIBRATED_FILE.read_text(encoding="utf-8"))
-    theta = {
-        k: float(calibrated[k.split(".", 1)[1]]) if k.startswith("behavior.") else v
-        for k, v in record["theta"].items()
-    }
-    return record, theta
-
-
-def fit_section(problem: Problem, theta: dict[str, float], record: dict) -> Section:
-    plt = _plt()
-    sims = problem.simulate(theta)
-    table = pd.DataFrame(
-        {
-            "moment": [m.name for m in problem.moments],
-            "observed": problem.observed(),
-            "fitted": sims.mean(axis=0),
-            "replicate sd": sims.std(axis=0, ddof=1) if len(sims) > 1 else np.nan,
-            "sigma (weight)": [m.sigma for m in problem.moments],
-        }
-    )
-    table["z"] = (table["fitted"] - table["observed"]) / table["sigma (weight)"]
-    sec = Section("Fitted against observed")
+def fit_section(name: str) -> Section:
+    """One fit: its parameters with standard errors, its moments fitted against observed."""
+    record = load_record(name)
+    sec = Section(f"Fit {name}")
     sec.text.append(
-        f"Method of simulated moments on <b>{SCENARIO}</b>, {len(problem.moments)} moments "
-        f"(2015-2019 only), {record['n_households']} households, {record['replicates']} "
-        f"replicates with common random numbers. Objective {record['start_objective']:.1f} at "
-        f"the default behaviour, {record['objective']:.1f} at the estimate, after "
-        f"{record['evaluations']} evaluations ({record['runtime_seconds']:.0f} s)."
+        f"{record['description'] or record['region']}: scenario {record['scenario']} run from "
+        f"{record['first_year']} to {record['until']} ({record['n_households']} households, "
+        f"{record['replicates']} replicates, common random numbers). Weighted squared distance "
+        f"{record['start_objective']:.1f} at the starting values, {record['objective']:.1f} at "
+        f"the estimate ({len(record['moments'])} moments, reduced chi-square "
+        f"{record['reduced_chi2']:.2f}), {record['evaluations']} evaluations, "
+        f"{record['runtime_seconds']:.0f} s. Shared behaviour from "
+        f"{record['parent'] or 'this fit'}."
     )
     sec.tables.append(
         pd.DataFrame(
-            {
-                "parameter": list(theta),
-                "estimate": list(theta.values()),
-                "bounds": [str(problem.parameters[k]) for k in theta],
-            }
+            [
+                {
+                    "parameter": pname,
+                    "estimate": p["estimate"],
+                    "sd": p["sd"],
+                    "bounds": f"[{p['low']:g}, {p['high']:g}]",
+                    "in the behaviour set": p["in_behavior_set"],
+                }
+                for pname, p in record["parameters"].items()
+            ]
         )
     )
-    sec.tables.append(table)
-    indicators = list(dict.fromkeys(m.indicator for m in problem.moments))
-    fig, axes = plt.subplots(1, len(indicators), figsize=(3.4 * len(indicators), 3.2))
-    for ax, ind in zip(np.atleast_1d(axes), indicators, strict=True):
-        idx = [i for i, m in enumerate(problem.moments) if m.indicator == ind]
-        years = [problem.moments[i].year for i in idx]
-        ax.plot(years, problem.observed()[idx], "ko", label="observed")
-        ax.plot(years, sims.mean(axis=0)[idx], "-", color="tab:blue", label="fitted")
-        ax.fill_between(years, sims.min(axis=0)[idx], sims.max(axis=0)[idx], alpha=0.2)
-        ax.set_title(ind, fontsize=8)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.grid(alpha=0.3)
-    np.atleast_1d(axes)[0].legend(fontsize=7)
-    sec.figures.append(("fit.png", _figure_png(fig)))
+    moments = pd.DataFrame(record["moments"])
+    moments["z"] = (moments["fitted"] - moments["observed"]) / moments["sigma"]
+    sec.tables.append(moments[["name", "year", "observed", "fitted", "sigma", "z"]])
     return sec
 
 
-def profile_section(problem: Problem, theta: dict[str, float]) -> Section:
+def projection_section(draws: int, n_households: int) -> Section:
+    """national_2015 to 2035 with bands, beside the plan target and published projections."""
     plt = _plt()
-    prof = profile(problem, theta)
-    keys = list(problem.parameters)
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.2 * len(keys), 3), squeeze=False)
-    for ax, key in zip(axes[0], keys, strict=True):
-        part = prof[prof["parameter"] == key]
-        ax.plot(part["value"], part["objective"], "o-")
-        ax.axvline(theta[key], color="tab:red", lw=0.8)
-        ax.set_title(key, fontsize=7)
-        ax.grid(alpha=0.3)
-    sec = Section("Identification: objective profiles")
-    sec.text.append(
-        "The objective along each parameter (others at the estimate), over +-15 % "
-        "of its bounds. A clear minimum at the estimate (red) means the moments "
-        "pin the parameter down; a flat profile means they do not."
-    )
-    sec.figures.append(("profiles.png", _figure_png(fig)))
-    return sec
-
-
-def noise_section(problem: Problem, theta: dict[str, float]) -> Section:
-    seeds = replicate_seeds(987654, NOISE_SEEDS)
-    sims = problem.simulate(theta, seeds)
-    weights, observed = problem.weights(), problem.observed()
-    # objective of each pair of seeds, as the fit sees it (mean of two replicates)
-    pair_objectives = [
-        float((weights * ((sims[i] + sims[i + 1]) / 2 - observed) ** 2).sum())
-        for i in range(0, NOISE_SEEDS - 1, 2)
-    ]
-    table = pd.DataFrame(
-        {
-            "moment": [m.name for m in problem.moments],
-            "mean": sims.mean(axis=0),
-            "sd across seeds": sims.std(axis=0, ddof=1),
-            "sd / sigma": sims.std(axis=0, ddof=1) / [m.sigma for m in problem.moments],
-        }
-    )
-    sec = Section("Replicate noise")
-    sec.text.append(
-        f"The estimate re-run with {NOISE_SEEDS} independent seeds. The objective of a "
-        f"two-replicate evaluation varies between {min(pair_objectives):.1f} and "
-        f"{max(pair_objectives):.1f} across seed pairs: differences below that are noise."
-    )
-    sec.tables.append(table)
-    return sec
-
-
-def forecast_section(replicates: int) -> Section:
-    plt = _plt()
-    runs = [
-        run_scenario(
-            SCENARIO, ["behavior=calibrated", f"end_year={FORECAST_END}", f"seed={s}"]
-        ).timeseries
-        for s in replicate_seeds(2035, replicates)
-    ]
-    stacked = pd.concat(runs)
-    data = pd.read_csv(DATA_FILE)
-    cn = data[(data["region"] == "CN") & (data["year"].between(2015, 2019))]
-    observed = {
-        "resident_urbanization_pct": cn[
-            (cn["indicator"] == "resident_urbanization")
-            & (cn["series"] == "revised_after_2020_census")
+    result = run_scenario(
+        "national_2015",
+        [
+            f"end_year={PROJECTION_END}",
+            f"uncertainty.draws={draws}",
+            f"n_households={n_households}",
         ],
-        "hukou_urbanization_pct": cn[cn["indicator"] == "hukou_urbanization"],
-    }
-    years = np.arange(2015, FORECAST_END + 1)
-    rows = []
+    )
+    ts, bands = result.timeseries.set_index("year"), result.bands
+    obs = Observations.load(2019)
+    un = obs.series("CN", "projection_resident_urbanization_un_wup2018", "projection")
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    for ind, color in (
-        ("resident_urbanization_pct", "tab:blue"),
-        ("hukou_urbanization_pct", "tab:orange"),
+    for ind, color, data in (
+        ("resident_urbanization_pct", "tab:blue", obs.resident_rate("CN")),
+        ("hukou_urbanization_pct", "tab:orange", obs.hukou_rate("CN")),
     ):
-        g = stacked.groupby("year")[ind]
-        ax.plot(g.mean().index, g.mean(), color=color, label=f"{ind} (model)")
-        ax.fill_between(g.mean().index, g.quantile(0.05), g.quantile(0.95), color=color, alpha=0.2)
-        obs = observed[ind]
-        slope, intercept = np.polyfit(obs["year"], obs["value"], 1)
-        ax.plot(years, intercept + slope * years, "--", color=color, label=f"{ind} (linear trend)")
-        ax.plot(obs["year"], obs["value"], "o", color=color)
-        for y in (2020, 2025, 2029, 2035):
-            rows.append(
-                {
-                    "indicator": ind,
-                    "year": y,
-                    "model mean": g.mean().loc[y],
-                    "model p05": g.quantile(0.05).loc[y],
-                    "model p95": g.quantile(0.95).loc[y],
-                    "linear trend": intercept + slope * y,
-                }
-            )
+        b = bands[bands["indicator"] == ind]
+        ax.fill_between(b["year"], b["p05"], b["p95"], color=color, alpha=0.2, lw=0)
+        ax.plot(ts.index, ts[ind], color=color, label=f"{ind} (model, 5-95 % band)")
+        ax.plot(data.index, data.to_numpy(), "o", color=color, ms=4, label=f"{ind} (observed)")
+    ax.plot(un.index, un.to_numpy(), "s--", color="grey", ms=3, label="UN WUP 2018 (urban %)")
+    ax.plot([2029], [70], "k*", ms=10, label="plan: close to 70 % by 2029")
     ax.set_xlabel("year")
-    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("%")
     ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
-    sec = Section("Forecast to 2035")
+    resident = ts["resident_urbanization_pct"]
+    rise = resident.diff()
+    early = rise.loc[2021:2025].mean()
+    late = rise.loc[2026:2030].mean()
+    b = bands[bands["indicator"] == "resident_urbanization_pct"].set_index("year")
+    sec = Section("National projection to 2035")
     sec.text.append(
-        f"{SCENARIO} with behavior=calibrated, {replicates} replicates (90 % band), against a "
-        "linear trend fitted to the same 2015-2019 observations (dots). Data after 2019 were not "
-        "used by the fit; compare with published figures as they appear (e.g. the 2029 target "
-        "of a resident rate close to 70 %)."
+        f"national_2015 with its fitted behaviour (national_2019: data 2011-2019; 2016-2019 of "
+        f"this run are in sample, 2020 on out of sample), {draws} runs drawing the fitted "
+        f"parameters and their own random streams. Mean yearly rise of the resident rate "
+        f"2020-2025: {early:.2f} points; 2025-2030: {late:.2f} points "
+        f"({'no acceleration' if late <= early else 'it accelerates'}). 2029: "
+        f"{resident.loc[2029]:.1f} % (band {b.loc[2029, 'p05']:.1f}-{b.loc[2029, 'p95']:.1f}) "
+        "against the plan's 'close to 70 %'."
     )
-    sec.figures.append(("forecast.png", _figure_png(fig)))
+    sec.figures.append(("projection.png", _figure_png(fig)))
+    rows = [
+        {
+            "year": y,
+            "resident (model)": resident.loc[y],
+            "p05": b.loc[y, "p05"],
+            "p95": b.loc[y, "p95"],
+            "hukou (model)": ts.loc[y, "hukou_urbanization_pct"],
+            "UN WUP 2018": un.get(y, np.nan),
+        }
+        for y in (2020, 2025, 2029, 2030, 2035)
+    ]
     sec.tables.append(pd.DataFrame(rows))
     return sec
 
 
-def write_report(forecast_replicates: int = 8) -> tuple[Path, Path]:
+def scenarios_section(n_households: int) -> Section:
+    """Each seed scenario: its first year against the observed trend; later observations."""
+    rows, later = [], []
+    for name, region in SEED_SCENARIOS.items():
+        result = run_scenario(name, [f"n_households={n_households}"])
+        ts = result.timeseries.set_index("year")
+        start = result.config.start_year
+        observed = Observations.load(start).resident_rate(region)
+        recent = observed[observed.index >= start - 3]
+        trend = np.polyfit(recent.index, recent.to_numpy(), 1)[0] if len(recent) > 1 else np.nan
+        rise = ts["resident_urbanization_pct"].iloc[1] - ts["resident_urbanization_pct"].iloc[0]
+        rows.append(
+            {
+                "scenario": name,
+                "behaviour": result.summary["behavior"]["status"],
+                "first-year rise": rise,
+                "observed trend before the start": trend,
+                "difference": rise - trend,
+            }
+        )
+        for key, t in result.summary["targets"].items():
+            if t["source"].startswith("observed"):
+                later.append(
+                    {
+                        "scenario": name,
+                        "target": key,
+                        "year": t["year"],
+                        "observed": t["target"],
+                        "model": t["achieved"],
+                        "miss": t["achieved"] - t["target"],
+                    }
+                )
+    sec = Section("Seed scenarios: the first year and the observations after the start")
+    sec.text.append(
+        "Each seed scenario with its own behaviour set (a regional fit on data up to its start "
+        "year; Jiangmen, with no data before its start, uses the national fit to 2017). The "
+        "observed trend is the least-squares slope of the region's consistent resident-rate "
+        "series over the start year and the three before. The later observations were read by "
+        "no fit."
+    )
+    sec.tables.append(pd.DataFrame(rows))
+    sec.tables.append(pd.DataFrame(later))
+    return sec
+
+
+def validation_section() -> Section:
+    """The out-of-sample table of ``experiments.validation``, as committed."""
+    sec = Section("Out-of-sample validation (fit to 2016, forecast 2017-2019)")
+    path = OUT_DIR / "validation.json"
+    if not path.exists():
+        sec.text.append("Not run yet: python -m experiments.validation")
+        return sec
+    results = json.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for name, case in results.items():
+        for key in ("resident", "hukou"):
+            if key in case:
+                mae = case[key]["mae"]
+                rows.append({"fit": name, "rate": key, **mae, "winner": min(mae, key=mae.get)})
+    sec.text.append(
+        "Mean absolute error (points) of the model's forecast and of two naive forecasts from "
+        "the same fitting years. See calibration/validation.md."
+    )
+    sec.tables.append(pd.DataFrame(rows))
+    return sec
+
+
+def write_report(draws: int = 20, n_households: int = 20000) -> list[Path]:
     """Write calibration/report.html and report.md; return their paths."""
-    record, theta = load_fit()
-    problem = Problem.build(record["n_households"], record["replicates"])
-    sections = [
-        fit_section(problem, theta, record),
-        profile_section(problem, theta),
-        noise_section(problem, theta),
-        forecast_section(forecast_replicates),
-    ]
-    return write_sections(OUT_DIR, "Calibration report", sections)
+    sections = [projection_section(draws, n_households), scenarios_section(n_households)]
+    sections.append(validation_section())
+    sections += [fit_section(n) for n in PRODUCTION_ORDER if (FITS_DIR / f"{n}.json").exists()]
+    return list(write_sections(OUT_DIR, "Calibration report", sections))

@@ -104,4 +104,24 @@ class Observations:
             f"start.registered_population={registered[year] * 1e4 if year in registered else 0}"
         )
         overrides.append(f"start.hukou_urbanization_pct={hukou.get(year, 0)}")
+        workers = self.migrant_workers_in_cities(region)
+        overrides.append(f"start.migrant_workers={workers[year] * 1e4 if year in workers else 0}")
         return overrides
+
+    def migrant_workers_in_cities(self, region: str) -> pd.Series:
+        """Migrant workers living in cities and towns (10k persons; China only).
+
+        NBS publishes them (进城农民工) from 2016; earlier years are the out-migrating migrant
+        workers times their 2016 share living in cities and towns (derived). A province's
+        migrant workers also work in other provinces (the model's outside), which its
+        figures do not separate, so regions have none.
+        """
+        if region != "CN":
+            return pd.Series(dtype=float)
+        in_cities = self.series(region, "migrant_workers_urban_resident")
+        outmigrating = self.series(region, "migrant_workers_outmigrating")
+        if 2016 not in in_cities or 2016 not in outmigrating:
+            return in_cities
+        derived = outmigrating[outmigrating.index < in_cities.index.min()]
+        derived = derived * in_cities[2016] / outmigrating[2016]
+        return pd.concat([derived, in_cities]).sort_index()

@@ -38,6 +38,16 @@ class StartData:
     hukou_urbanization_pct: float = lever(
         0.0, unit="%", low=0, high=100, doc="Hukou urbanization rate at the start."
     )
+    migrant_workers: float = lever(
+        0.0,
+        unit="persons",
+        low=0,
+        high=1e9,
+        doc="Working-age adults of village origin and hukou living in the region's cities and "
+        "towns at the start (NBS: out-migrating migrant workers, 外出农民工); 0 = not matched "
+        "(the split of urban residents without an urban hukou between migrants and natives "
+        "with a village hukou then follows households.native_rural_hukou_share).",
+    )
     source: str = lever("", unit="text", doc="Where the start figures come from.")
 
     @property

@@ -21,6 +21,12 @@ CASES = {
     "end before start": (["end_year=2000"], "end_year"),
     "step not dividing 12": (["months_per_step=5"], "months_per_step"),
     "unknown town": (["rural_areas.hills.town=atlantis"], "rural_areas.hills.town"),
+    "no draws": (["uncertainty.draws=0"], "uncertainty.draws"),
+    "fractional draws": (["uncertainty.draws=1.5"], "uncertainty.draws"),
+    "behaviour set of another region": (
+        ["scenario=nantong_2020", "behavior=sichuan_2019"],
+        "behavior.fitted_for",
+    ),
 }
 
 

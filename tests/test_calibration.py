@@ -13,14 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from experiments.calibration import (
-    BEHAVIOR_DIR,
-    FITS,
-    FITS_DIR,
-    PRODUCTION_ORDER,
-    Problem,
-    estimate,
-)
+from experiments.calibration import BEHAVIOR_DIR, FITS_DIR, Problem, estimate
+from experiments.fit_specs import FITS, PRODUCTION_ORDER
 from experiments.observations import DATA_FILE, Observations
 from model import ConfigError, compose_config
 

@@ -16,8 +16,8 @@ SMALL: dict[str, str] = {
     "01_quickstart": "N_HOUSEHOLDS = 2000",
     "02_seed_scenarios": "N_HOUSEHOLDS = 1500",
     "03_policy_sweep": 'REPLICATES = 2\nN_HOUSEHOLDS = 800\nLAUNCHER = "basic"',
-    "04_calibration": "N_HOUSEHOLDS = 1500\nREPLICATES = 1\nMAX_EVALS = 6\n"
-    "FORECAST_TO = 2025\nFORECAST_REPLICATES = 2",
+    "04_calibration": "N_HOUSEHOLDS = 1500\nMAX_EVALS = 4\nGLOBAL_POINTS = 1\nDRAWS = 2\n"
+    "FORECAST_TO = 2022",
 }
 
 

@@ -49,6 +49,8 @@ def test_starts_on_its_data(result):
         assert first["registered_population"] == pytest.approx(
             start.registered_population, rel=0.01
         )
+    if start.migrant_workers:
+        assert first["migrant_workers_in_cities"] == pytest.approx(start.migrant_workers, rel=0.01)
 
 
 def test_scores_every_declared_target(result):
@@ -77,3 +79,20 @@ def test_start_data_that_cannot_be_met_is_a_config_error():
     )
     with pytest.raises(ConfigError, match="start"):
         SettlementModel(cfg)
+
+
+def test_migrant_worker_figure_splits_the_gap_between_migrants_and_village_hukou_natives():
+    """More migrant workers at the same rates leave fewer natives holding a village hukou."""
+    from model import ConfigError, SettlementModel
+    from model.population import NATIVES_RURAL_HUKOU, person_accounts, segment_of
+
+    def village_hukou_natives(workers: float) -> float:
+        cfg = compose_config(
+            ["scenario=national_2015", "n_households=4000", f"start.migrant_workers={workers}"]
+        )
+        w = SettlementModel(cfg).world
+        return float(person_accounts(w).resident[segment_of(w) == NATIVES_RURAL_HUKOU].sum())
+
+    assert village_hukou_natives(150e6) < village_hukou_natives(120e6)
+    with pytest.raises(ConfigError, match="start"):  # more than the gap can hold
+        village_hukou_natives(400e6)

@@ -1,0 +1,64 @@
+"""Uncertainty bands: drawn parameters and streams, determinism, the files and the labels."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from conftest import run_cli
+from model import compose_config
+from model.uncertainty import child_seeds, fit_records, parameter_draws
+
+SMALL = ["scenario=sichuan_2019", "n_households=3000", "end_year=2022", "spin_up_years=1"]
+
+
+def test_draws_write_bands_beside_the_timeseries_and_name_the_behaviour(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli([*SMALL, "uncertainty.draws=5", f"hydra.run.dir={out}"])
+    assert proc.returncode == 0, proc.stderr
+    bands = pd.read_csv(out / "bands.csv")
+    assert list(bands.columns) == ["year", "indicator", "p05", "p50", "p95"]
+    rates = bands[bands["indicator"] == "resident_urbanization_pct"]
+    assert list(rates["year"]) == [2019, 2020, 2021, 2022]
+    assert np.all(rates["p05"] <= rates["p50"]) and np.all(rates["p50"] <= rates["p95"])
+    assert (rates["p95"] - rates["p05"]).iloc[-1] > 0  # drawn parameters and streams differ
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["behavior"]["name"] == "sichuan_2019"
+    assert summary["behavior"]["fitted_for_this_region"] is True
+    assert summary["uncertainty"] == {
+        "draws": 5,
+        "bands": "bands.csv",
+        "parameter_uncertainty": True,
+    }
+    again = tmp_path / "again"
+    assert run_cli([*SMALL, "uncertainty.draws=5", f"hydra.run.dir={again}"]).returncode == 0
+    assert (again / "bands.csv").read_bytes() == (out / "bands.csv").read_bytes()
+
+
+def test_a_single_run_writes_no_bands_and_default_behaviour_is_labelled(tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli([*SMALL, "behavior=default", f"hydra.run.dir={out}"])
+    assert proc.returncode == 0, proc.stderr
+    assert not (out / "bands.csv").exists()
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["behavior"]["fitted_for"] == ""
+    assert "uncalibrated" in summary["behavior"]["status"]
+
+
+def test_parameter_draws_follow_the_fit_and_stay_in_bounds():
+    cfg = compose_config(["scenario=sichuan_2019"])
+    draws = parameter_draws(cfg.behavior.fit_record, 400, np.random.default_rng(0))
+    values = pd.DataFrame(draws)
+    assert "behavior.origin_attachment_cny_per_month" in values  # the region's own
+    assert "behavior.review_prob_per_month" in values  # shared, from the national parent
+    assert values.std().gt(0).all()
+    checked: set[str] = set()
+    for record in fit_records(cfg.behavior.fit_record):  # the region's fit, then its parents
+        for p in record["parameters"].values():
+            for key in set(p["keys"]) - checked:
+                if key in values and p["in_behavior_set"]:
+                    assert values[key].between(p["low"], p["high"]).all(), key
+                    checked.add(key)
+    assert len(set(child_seeds(7, 50))) == 50
