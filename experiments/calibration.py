@@ -388,7 +388,7 @@ def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
         *path, last = key.split(".")
         for part in path:
             node = node.setdefault(part, {})
-        node[last] = round(float(value), 6)
+        node[last] = float(f"{float(value):.8g}")  # 8 significant digits
     estimated = {k.split(".", 1)[1] for k in values if k.startswith("behavior.")}
     tree["behavior"] = {
         **{k: v for k, v in behavior.items() if k not in estimated},

@@ -79,7 +79,10 @@ def projection_section(draws: int, n_households: int) -> Section:
     )
     ts, bands = result.timeseries.set_index("year"), result.bands
     obs = Observations.load(2019)
-    un = obs.series("CN", "projection_resident_urbanization_un_wup2018", "projection")
+    # A projection published in 2018 of later years: its rows are dated by the projected year.
+    un = Observations.load(PROJECTION_END).series(
+        "CN", "projection_resident_urbanization_un_wup2018", "projection"
+    )
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for ind, color, data in (
         ("resident_urbanization_pct", "tab:blue", obs.resident_rate("CN")),
@@ -104,8 +107,9 @@ def projection_section(draws: int, n_households: int) -> Section:
     sec.text.append(
         f"national_2015 with its fitted behaviour (national_2019: data 2011-2019; 2016-2019 of "
         f"this run are in sample, 2020 on out of sample), {draws} runs drawing the fitted "
-        f"parameters and their own random streams. Mean yearly rise of the resident rate "
-        f"2020-2025: {early:.2f} points; 2025-2030: {late:.2f} points "
+        f"parameters and their own random streams (the line: the estimate itself, with the "
+        f"scenario's seed; the band need not be centred on it). Mean yearly rise of the "
+        f"resident rate 2020-2025: {early:.2f} points; 2025-2030: {late:.2f} points "
         f"({'no acceleration' if late <= early else 'it accelerates'}). 2029: "
         f"{resident.loc[2029]:.1f} % (band {b.loc[2029, 'p05']:.1f}-{b.loc[2029, 'p95']:.1f}) "
         "against the plan's 'close to 70 %'."
@@ -116,6 +120,7 @@ def projection_section(draws: int, n_households: int) -> Section:
             "year": y,
             "resident (model)": resident.loc[y],
             "p05": b.loc[y, "p05"],
+            "p50": b.loc[y, "p50"],
             "p95": b.loc[y, "p95"],
             "hukou (model)": ts.loc[y, "hukou_urbanization_pct"],
             "UN WUP 2018": un.get(y, np.nan),

@@ -84,14 +84,17 @@ class Observations:
         population = self.series(region, "resident_population")
         if region == "CN":
             population = self.series(region, "total_population")
-        if year not in resident.index or year not in population.index:
+        # A population changes little in a year: a missing one is the last published figure
+        # of the two years before (never a later one, which the cut-off would not allow).
+        earlier = population[(population.index <= year) & (population.index >= year - 2)]
+        if year not in resident.index or earlier.empty:
             raise ConfigError(
                 f"region '{region}' has no resident rate or population for {year} in "
                 f"{DATA_FILE.name}; choose a year with both"
             )
         overrides = [
             f"start.resident_urbanization_pct={resident[year]}",
-            f"start.resident_population={population[year] * 1e4}",
+            f"start.resident_population={earlier.iloc[-1] * 1e4}",
             f"start.source='{DATA_FILE.name}, {region} {year}'",
         ]
         registered = self.series(region, "registered_population")

@@ -107,11 +107,12 @@ ROWS = {
         "last",
         +1,
     ),
-    "dibao review interval": (
+    "dibao review interval": (  # caseload summed over the years: the last year-end can fall
+        # just after a two-yearly review, when both arms have just dropped those above the line
         ["assistance.review_interval_months=3", "assistance.months_kept_after_exit=0"],
         ["assistance.review_interval_months=24", "assistance.months_kept_after_exit=0"],
         "dibao_recipients",
-        "last",
+        "sum",
         +1,
     ),
     "training cost": (
