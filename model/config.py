@@ -29,6 +29,7 @@ from omegaconf.errors import (
 )
 
 from model.assistance import AssistancePolicy
+from model.decisions import BehaviorConfig
 from model.demography import DemographyConfig
 from model.fiscal import FiscalPolicy
 from model.insurance import InsurancePolicy
@@ -44,127 +45,6 @@ from model.targets import StartData, Target
 from model.uncertainty import UncertaintyOptions
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
-
-
-@dataclass
-class BehaviorConfig:
-    """How households weigh their options (behaviour parameters, not policy).
-
-    Money values are in start-year CNY; the model scales them with the price level.
-    """
-
-    name: str = lever("default", unit="name", doc="Name of this behaviour set.")
-    fitted_for: str = lever(
-        "",
-        unit="region",
-        doc="Region whose data this set was fitted to ('' = not fitted: assumptions).",
-    )
-    fitted_data_until: int = lever(
-        0, unit="year", low=0, high=2200, doc="Last year of data the fit used (0 = not fitted)."
-    )
-    fit_record: str = lever(
-        "",
-        unit="path",
-        doc="Calibration record (estimate, covariance) of a fitted set, relative to the "
-        "project root; parameter draws for uncertainty bands come from it.",
-    )
-
-    logit_scale_cny_per_month: float = lever(
-        400.0,
-        unit="CNY/month",
-        low=1e-9,
-        high=1e7,
-        doc="Scale of the logit taste noise; small values make choice near-deterministic.",
-    )
-    equivalence_elasticity: float = lever(
-        0.5,
-        unit="elasticity",
-        low=0,
-        high=1,
-        doc="Money in choices counts per equivalent person, divided by persons^e (0.5: the "
-        "square-root scale; 0: per household; 1: per person).",
-    )
-    review_prob_per_month: float = lever(
-        0.02,
-        unit="probability/month",
-        low=0,
-        high=1,
-        doc="Chance per month that a household reconsiders where to live and whether to settle.",
-    )
-    moving_cost_cny: float = lever(
-        8000.0, unit="CNY", low=0, high=1e7, doc="One-off cost of moving to another place."
-    )
-    planning_horizon_months: float = lever(
-        60.0,
-        unit="months",
-        low=1,
-        high=600,
-        doc="Months over which one-off costs and payments are spread in choices.",
-    )
-    left_behind_cost_cny_per_child_month: float = lever(
-        800.0,
-        unit="CNY/child/month",
-        low=0,
-        high=1e6,
-        doc="Money-equivalent cost to a household of a child left behind in the origin.",
-    )
-    hukou_value_cny_per_month: float = lever(
-        150.0,
-        unit="CNY/household/month",
-        low=-1e6,
-        high=1e6,
-        doc="Value of an urban hukou beyond the services modelled (identity, other rights).",
-    )
-    network_pull_cny_per_month: float = lever(
-        500.0,
-        unit="CNY/household/month",
-        low=0,
-        high=1e6,
-        doc="Pull of a place, times the share of the origin's households already living there.",
-    )
-    origin_attachment_cny_per_month: float = lever(
-        400.0,
-        unit="CNY/household/month",
-        low=-1e6,
-        high=1e6,
-        doc="Value of living in the home village (family, community, own house).",
-    )
-    attachment_per_year_of_age_cny_per_month: float = lever(
-        40.0,
-        unit="CNY/household/month/year",
-        low=-1e4,
-        high=1e4,
-        doc="How much more the home village is worth per year of the head's age above 40 "
-        "(less below 40): the young leave, the old return.",
-    )
-    attachment_lost_per_year_away_cny_per_month: float = lever(
-        20.0,
-        unit="CNY/household/month/year",
-        low=0,
-        high=1e4,
-        doc="How much less the home village is worth per year a household has lived in its "
-        "current place away from home (up to 20 years): ties weaken, life is built elsewhere.",
-    )
-    homestead_value_cny_per_month: float = lever(
-        300.0,
-        unit="CNY/household/month",
-        low=0,
-        high=1e6,
-        doc="Value to a household of keeping its homestead (use and option to return).",
-    )
-    health_cover_value_cny_per_month: float = lever(
-        150.0,
-        unit="CNY/household/month",
-        low=0,
-        high=1e6,
-        doc="Value of medical insurance and public health services where a household has them.",
-    )
-    skill_wage_premium: float = lever(
-        0.15, unit="log wage/sd", low=0, high=2, doc="Urban log-wage gain per sd of skill."
-    )
-    separation_rate_per_month: float = lever(
-        0.01, unit="probability/month", low=0, high=1, doc="Monthly formal job loss rate."
-    )
 
 
 @dataclass

@@ -29,7 +29,8 @@ from model import (
 from model.config import RunConfig
 from model.households import add_months
 from model.places import Place, PlaceTable
-from model.population import initial_households, match_start
+from model.population import initial_households
+from model.start import match_start
 from model.world import World
 
 Phase = Callable[[World], None]

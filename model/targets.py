@@ -1,7 +1,7 @@
 """Start-year data a scenario reproduces, and the targets its documents set, scored per run.
 
 ``start`` holds official figures for the initial year: when given, the initial population is
-reweighted so that the model starts on them (see ``population.match_start``). ``targets`` are the
+reweighted so that the model starts on them (see ``start.match_start``). ``targets`` are the
 documents' own goals (Nantong: 1 million settled and a gap within 3 points by 2020, ...) or later
 observations to compare against; ``score`` says for each whether the run met it.
 """
