@@ -11,8 +11,8 @@ scipy's trust-region solver on parameters scaled to [0, 1]). It reads the data f
 :class:`~experiments.observations.Observations` cut at ``until``: nothing later can enter.
 The national fit estimates the behaviour every region shares; a regional fit takes those from
 its parent and estimates the few region-specific parameters (attachment to the village, the
-value of a hukou, the peri-urban stock and the pace at which towns absorb it) on that region's
-resident and hukou rates up to its scenario's start year.
+value of a hukou, the peri-urban stock, the pace at which towns absorb and renew it) on that
+region's resident and hukou rates up to its scenario's start year.
 
 Each fit writes ``calibration/fits/NAME.json`` (estimates, their covariance, every moment
 fitted against observed) and ``configs/behavior/NAME.yaml`` (the behaviour set a scenario
@@ -360,18 +360,27 @@ def fit(
 
 
 def related_estimates(spec: FitSpec) -> list[dict[str, float]]:
-    """Estimates of the other fits of the same region and parameters that have records and
-    read no later data (a starting point fitted to later years would leak them)."""
+    """Starting points from the records of this fit (an earlier run) and of the other fits of
+    the same region that read no later data (a start fitted to later years would leak them).
+
+    A record that lacks some of the fit's parameters is completed with the values the fit
+    inherits from its parent, so adding a parameter never starts a fit from worse than before.
+    """
+    inherited = parent_estimates(spec.parent) if spec.parent else {}
     out = []
     for other in FITS.values():
         path = FITS_DIR / f"{other.name}.json"
-        if other.name == spec.name or other.region != spec.region or not path.exists():
-            continue
-        if other.until > spec.until:
+        if other.region != spec.region or other.until > spec.until or not path.exists():
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
-        if set(record["parameters"]) == set(spec.parameters):
-            out.append({k: p["estimate"] for k, p in record["parameters"].items()})
+        if record["until"] > spec.until or not set(record["parameters"]) <= set(spec.parameters):
+            continue
+        start = {k: p["estimate"] for k, p in record["parameters"].items()}
+        for name, param in spec.parameters.items():
+            if name not in start and param.keys[0] in inherited:
+                start[name] = inherited[param.keys[0]]
+        if set(start) == set(spec.parameters):
+            out.append(start)
     return out
 
 

@@ -58,6 +58,7 @@ NATIONAL = {
     "left_behind_cost": Parameter(("behavior.left_behind_cost_cny_per_child_month",), 0.0, 3000.0),
     "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
     "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
+    "peri_urban_renewal": Parameter(("reclassification.peri_urban_renewal_per_year",), 0.0, 0.04),
     "start_hukou_rate_2011": Parameter(
         ("start.hukou_urbanization_pct",), 30.0, 39.0, in_behavior_set=False
     ),
@@ -78,6 +79,9 @@ def regional(hukou: bool, start_hukou: tuple[float, float] | None = None) -> dic
         ),
         "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
         "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
+        "peri_urban_renewal": Parameter(
+            ("reclassification.peri_urban_renewal_per_year",), 0.0, 0.04
+        ),
     }
     if hukou:
         params["hukou_value"] = Parameter(("behavior.hukou_value_cny_per_month",), -1500.0, 2000.0)

@@ -6,6 +6,9 @@ villages next to towns, inside the area they will grow into (``peri_urban`` hous
 of each rural area's households at the start, ``peri_urban_share``, estimated). Each year a
 share of the peri-urban households still living in their village is absorbed, so the flow
 shrinks as the stock is used up instead of growing with whatever rural population is left.
+As towns grow, the area they will grow into moves outward: each year a small share of the other
+village households at home becomes peri-urban (``peri_urban_renewal_per_year``, estimated), so
+the stock is renewed in proportion to the villages that remain rather than used up once.
 A configured share of the absorbed households (for example land-expropriated farmers) also
 receives an urban hukou. Absorbed households take the town as their home place, so they no
 longer choose among destinations; those left with a rural hukou stay non-hukou urban residents.
@@ -30,6 +33,7 @@ def reclassify_rural_places(w: World) -> None:
     policy, hh, places = w.cfg.reclassification, w.hh, w.places
     if policy.rate_per_year <= 0:
         return
+    _renew_peri_urban_stock(w)
     p = 1.0 - (1.0 - policy.rate_per_year) ** (w.months_per_step / 12)
     candidates = np.flatnonzero(hh.peri_urban)
     at_home = candidates[hh.location[candidates] == hh.origin[candidates]]
@@ -56,6 +60,17 @@ def reclassify_rural_places(w: World) -> None:
     )
 
 
+def _renew_peri_urban_stock(w: World) -> None:
+    """Village households at home near a town join the peri-urban stock as the town grows."""
+    policy, hh, places = w.cfg.reclassification, w.hh, w.places
+    if policy.peri_urban_renewal_per_year <= 0:
+        return
+    q = 1.0 - (1.0 - policy.peri_urban_renewal_per_year) ** (w.months_per_step / 12)
+    idx = np.flatnonzero(~hh.peri_urban & (hh.location == hh.origin))
+    idx = idx[places.is_rural[hh.location[idx]] & (places.town_of[hh.location[idx]] >= 0)]
+    hh.peri_urban[idx[w.rng.random(idx.size) < q]] = True
+
+
 @dataclass
 class ReclassificationPolicy:
     """In-situ urbanization: peri-urban villages reclassified as urban with nobody moving."""
@@ -77,6 +92,15 @@ class ReclassificationPolicy:
         doc="Share of each rural area's households (at the start) living in villages its town "
         "will absorb: the finite stock in-situ urbanization draws down (estimated in fitted "
         "behaviour sets; the default is an assumption).",
+    )
+    peri_urban_renewal_per_year: float = lever(
+        0.0,
+        unit="share/year",
+        low=0,
+        high=0.2,
+        doc="Share of the other village households at home near a town that joins the "
+        "peri-urban stock each year as towns grow (estimated in fitted behaviour sets; 0: the "
+        "stock is used up once).",
     )
     hukou_conversion_share: float = lever(
         0.0,

@@ -169,6 +169,24 @@ def test_reclassification_draws_down_a_finite_stock():
     assert flow.sum() < 1.1 * stock  # births and returns in the stock add a little, no more
 
 
+def test_towns_renew_the_peri_urban_stock_at_the_pace_of_the_villages_left():
+    """With renewal the flow keeps going after the first stock is used up, at about the renewal
+    rate times the village population (a quarter more at most: the stock carries over and new
+    households join it): it cannot run away."""
+    from conftest import small_model
+
+    base = ["n_households=8000", "end_year=2032", "seed=3", "reclassification.rate_per_year=0.3"]
+    late = {}
+    for renewal in (0.0, 0.03):
+        model = small_model([*base, f"reclassification.peri_urban_renewal_per_year={renewal}"])
+        model.run_to_end()
+        ts = model.timeseries()
+        village = (ts["resident_population"] - ts["urban_resident_population"]).iloc[-4:-1]
+        late[renewal] = (ts["reclassified_persons"].iloc[-3:].to_numpy(), village.to_numpy())
+    assert late[0.03][0].mean() > 2 * late[0.0][0].mean()
+    assert late[0.03][0].mean() <= 1.25 * 0.03 * late[0.03][1].mean()
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_easier_permits_mean_more_coverage_and_fewer_children_left_behind(seed):
     slow, fast = pair(

@@ -37,7 +37,6 @@ _JIANGMEN = (
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("jiangmen_2018", "fitted"): _JIANGMEN,
     ("jiangmen_2018", "city_growth"): _JIANGMEN,
-    ("jiangmen_2018", "resident_rise"): _JIANGMEN,
     ("jiangmen_2018", "later_observations"): _JIANGMEN,
 }
 
