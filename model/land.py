@@ -53,7 +53,7 @@ class LandPolicy:
         False,
         unit="flag",
         doc="Settled households may give up their homestead voluntarily for compensation.",
-        seeds="000 (十六); 001 二(二)3(3)",
+        seeds="000 (十六)",
     )
     homestead_compensation_cny: float = lever(
         0.0,
@@ -68,8 +68,8 @@ class LandPolicy:
         unit="CNY/mu/month",
         low=0,
         high=5000,
-        doc="Income from a mu of contracted land, farmed or transferred out (流转).",
-        seeds="003 二(三)1",
+        doc="Income from a mu of contracted land, farmed or transferred out (流转) "
+        "(assumption: no seed sets a rent).",
     )
 
 

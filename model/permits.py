@@ -37,8 +37,9 @@ class ResidencePermitPolicy:
         unit="months",
         low=0,
         high=120,
-        doc="Months of residence in a city before a migrant may apply for a residence permit.",
-        seeds="001 二(二)2(1); 002 (七)",
+        doc="Months of residence in a city before a migrant may apply for a residence permit "
+        "(001 二(二)2(1): six months; 002 (七) extends permits to all without setting a wait).",
+        seeds="001 二(二)2(1)",
     )
     require_stable_basis: bool = lever(
         True,

@@ -49,8 +49,10 @@ class SchoolingPolicy:
     poverty_registered_first: bool = lever(
         True,
         unit="flag",
-        doc="Children of poverty-registered households are placed first.",
-        seeds="000 (五); 001 二(一)2(1)",
+        doc="Children of poverty-registered households are placed first (a reading of 000's "
+        "preamble, poor migrants first for basic public services; 001 二(一)2(1) guarantees "
+        "their on-time school entry).",
+        seeds="000 preamble; 001 二(一)2(1)",
     )
     cost_cny_per_seat_month: float = lever(
         1000.0,

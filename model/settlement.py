@@ -54,8 +54,10 @@ class SettlementRule:
         unit="months",
         low=0,
         high=600,
-        doc="Months lived in the city before applying (conditions and points rules).",
-        seeds="002 (四)",
+        doc="Months lived in the city before applying (conditions and points rules). No seed "
+        "sets a positive value (assumptions); 002 (四) and 001 二(二)1(1) list no residence "
+        "period, which supports 0.",
+        seeds="002 (四); 001 二(二)1(1)",
     )
     min_insurance_months: int = lever(
         0,
@@ -117,8 +119,9 @@ class SettlementRule:
         unit="persons/year",
         low=0,
         high=1e9,
-        doc="Persons admitted per calendar year under the points rule, highest points first.",
-        seeds="000 (十四)",
+        doc="Persons admitted per calendar year under the points rule, highest points first "
+        "(assumption: no seed sets a yearly quota; 000 (十四) asks only for sensible points "
+        "standards).",
     )
 
 

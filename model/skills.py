@@ -2,8 +2,9 @@
 
 Seeds: 000 (一) (public employment services for poor migrants), 000 (二) and 004 (三) (subsidized
 vocational training; Sichuan 2023 aims at 100 thousand brand-skill trainees), 000 (三) and
-004 (四) (wage-arrears protection), 001 二(三)1-3 (training; subsidies to employers hiring those
-in difficulty; guaranteed loans for returnee entrepreneurs), 002 (九) (public employment and
+004 (四) (wage-arrears protection), 001 二(三)1 and 3 (training; guaranteed loans for returnee
+entrepreneurs; its 二(三)2, subsidies to employers hiring those in difficulty, is not modelled
+yet), 002 (九) (public employment and
 training services on equal terms), 003 二(三)2-3 (entrepreneurship loans, one-to-one job help),
 004 (一)-(二) (county jobs, returnee entrepreneurship).
 
@@ -44,8 +45,8 @@ class SkillsPolicy:
         unit="CNY/trainee",
         low=0,
         high=1e6,
-        doc="Fiscal cost of one training place (assumption).",
-        seeds="004 (三)",
+        doc="Fiscal cost of one training place (assumption: 000 (二) subsidizes training "
+        "without an amount; 004 (三) sets the number of trainees, not the cost).",
     )
     training_skill_gain_sd: float = lever(
         0.3,
