@@ -101,14 +101,13 @@ def match_start(w: World, start: StartData) -> None:
     if start.migrant_workers:
         rows.append(4)
         goals.append(start.migrant_workers)
-    present = by_segment.sum(axis=0) > 0
-    free = present.copy()
+    present = by_segment.sum(axis=0) > 0  # absent segments keep multiplier 1 (they add 0)
     a = by_segment[rows]
     goals_array = np.array(goals, dtype=np.float64)
     multiplier = np.ones(N_SEGMENTS)
-    multiplier[free] = _closest_positive(a[:, free], goals_array - a[:, ~free].sum(axis=1))
+    multiplier[present] = _closest_positive(a[:, present], goals_array)
     achieved = a @ multiplier
-    if np.any(multiplier[present] <= 0) or not np.allclose(achieved, goals_array, rtol=1e-5):
+    if not np.allclose(achieved, goals_array, rtol=1e-5):  # no positive solution
         raise ConfigError(
             f"config key 'start' ({start.source or 'start data'}) cannot be met by this "
             f"scenario's population segments (multipliers {np.round(multiplier, 3).tolist()}); "
