@@ -16,7 +16,7 @@ import numpy as np
 from model.households import NOT_WAITING, Tenure
 from model.levers import lever
 from model.permits import AccessBasis, has_access
-from model.rationing import fill_capacity, keep_within
+from model.rationing import coverage, fill_capacity, keep_within
 from model.tables import column_builder
 
 if TYPE_CHECKING:
@@ -57,6 +57,23 @@ class HousingPolicy:
         high=1e5,
         doc="Fiscal cost of one occupied public rental unit (assumption).",
     )
+    public_rental_lease_months: float = lever(
+        60.0,
+        unit="months",
+        low=1,
+        high=600,
+        doc="Mean length of a public rental lease; at its end a tenant no longer in need "
+        "leaves (national public rental rules of 2012: leases of up to five years, tenants "
+        "whose income rises above the ceiling leave).",
+    )
+    public_rental_move_on_share: float = lever(
+        0.3,
+        unit="share 0-1",
+        low=0,
+        high=1,
+        doc="Share of tenants still in need who leave at the end of a lease anyway (they buy "
+        "or move on; assumption).",
+    )
     poverty_registered_first: bool = lever(
         True,
         unit="flag",
@@ -88,7 +105,8 @@ class HousingPolicy:
         unit="CNY/household/month",
         low=0,
         high=1e7,
-        doc="Household income at or below which a household counts as in housing need.",
+        doc="Household income at or below which a household counts as in housing need "
+        "(start-year CNY, raised with the price level).",
         seeds="001 二(一)1(1)-(2) (住房困难)",
     )
 
@@ -100,6 +118,8 @@ class HousingTable:
     units: np.ndarray
     public_basis: np.ndarray  # int8 AccessBasis values
     rent_share: np.ndarray
+    lease_months: np.ndarray
+    move_on_share: np.ndarray
     cost_per_unit_month: np.ndarray
     poverty_first: np.ndarray
     key_first: np.ndarray
@@ -108,7 +128,7 @@ class HousingTable:
     income_ceiling: np.ndarray
     occupied: np.ndarray  # units occupied after the last allocation
     waiting: np.ndarray  # households on the waiting list after the last allocation
-    access_prob: np.ndarray  # chance an eligible newcomer gets a unit (for decisions)
+    access_prob: np.ndarray  # share of the eligible in need housed: a newcomer's expected chance
 
     @classmethod
     def build(
@@ -122,6 +142,8 @@ class HousingTable:
             units=arr(lambda p: p.public_rental_units, np.float64, 0),
             public_basis=arr(lambda p: p.public_rental_basis.value, np.int8, 0),
             rent_share=arr(lambda p: p.public_rental_rent_share, np.float32, 1),
+            lease_months=arr(lambda p: p.public_rental_lease_months, np.float64, 60),
+            move_on_share=arr(lambda p: p.public_rental_move_on_share, np.float64, 0),
             cost_per_unit_month=arr(
                 lambda p: p.public_rental_cost_cny_per_unit_month, np.float64, 0
             ),
@@ -137,11 +159,12 @@ class HousingTable:
 
 
 def allocate_housing(w: World) -> None:
-    """Phase: update the waiting lists, let free public rental units, pay rental subsidies."""
+    """Phase: leases end, waiting lists update, free public rental units are let, subsidies paid."""
     hh, t, places = w.hh, w.places.housing, w.places
+    end_leases(w)
     renters = np.flatnonzero(places.is_city[hh.location] & (hh.tenure == Tenure.PRIVATE_RENTAL))
     loc = hh.location[renters]
-    in_need = hh.income_cny_per_month[renters] <= t.income_ceiling[loc]
+    in_need = in_housing_need(w, renters)
 
     # Waiting list: eligible renters join (keeping their place if already on it); others leave.
     queue_ok = in_need & has_access(w, renters, t.public_basis[loc]) & (t.units[loc] > 0)
@@ -169,10 +192,10 @@ def allocate_housing(w: World) -> None:
     hh.waiting_since_month[new_tenants] = NOT_WAITING
 
     queued = np.bincount(qloc, weights=weight, minlength=places.n)
-    t.access_prob = np.where(queued > 0, np.minimum(free / np.maximum(queued, 1e-9), 1.0), 1.0)
-    t.access_prob[t.units <= 0] = 0.0
-    t.occupied = occupied + np.bincount(qloc[let], weights=weight[let], minlength=places.n)
-    t.waiting = queued - np.bincount(qloc[let], weights=weight[let], minlength=places.n)
+    newly_let = np.bincount(qloc[let], weights=weight[let], minlength=places.n)
+    t.occupied = occupied + newly_let
+    t.waiting = queued - newly_let
+    t.access_prob = coverage(t.units, t.occupied + t.waiting)
 
     # Rental subsidy: an entitlement for eligible private renters in housing need.
     hh.rental_subsidy[:] = False
@@ -189,6 +212,31 @@ def allocate_housing(w: World) -> None:
     paid = (hh.weight[renters[subsidized]] * t.subsidy_cny[loc[subsidized]]).sum(dtype=np.float64)
     w.flows.add("outlay_rental_subsidy_cny", paid * months)
     w.flows.add("outlay_public_rental_cny", (t.occupied * t.cost_per_unit_month).sum() * months)
+
+
+def end_leases(w: World) -> None:
+    """Public rental leases end at random (mean ``public_rental_lease_months``); who goes.
+
+    At the end of a lease a tenant no longer in housing need (income above the ceiling) must
+    leave, and a share of those still in need move on anyway (they buy, or leave the city's
+    scheme); the others renew. A leaver rents privately.
+    """
+    hh, t = w.hh, w.places.housing
+    tenants = np.flatnonzero(hh.tenure == Tenure.PUBLIC_RENTAL)
+    if tenants.size == 0:
+        return
+    loc = hh.location[tenants]
+    ends = w.rng.random(tenants.size) < np.minimum(w.months_per_step / t.lease_months[loc], 1.0)
+    moves_on = w.rng.random(tenants.size) < t.move_on_share[loc]
+    leaves = ends & (~in_housing_need(w, tenants) | moves_on)
+    hh.tenure[tenants[leaves]] = Tenure.PRIVATE_RENTAL
+    w.flows.add("public_rental_leavers", hh.weight[tenants[leaves]].sum(dtype=np.float64))
+
+
+def in_housing_need(w: World, idx: np.ndarray) -> np.ndarray:
+    """Whether households ``idx`` have incomes at or below their city's ceiling (price-scaled)."""
+    ceiling = w.places.housing.income_ceiling[w.hh.location[idx]] * np.float32(w.price_level)
+    return w.hh.income_cny_per_month[idx] <= ceiling
 
 
 REFERENCE_HOUSEHOLD_PERSONS = 3.0  # a city's configured rent is for a home of this many
@@ -209,10 +257,13 @@ def housing_cost_cny_per_month(
 ) -> np.ndarray:
     """Expected monthly housing cost of households ``idx`` in each city, net of support.
 
-    For the city a household lives in, its actual tenure and subsidy count; elsewhere it would
-    arrive as a renter without a permit, eligible only where it holds the hukou or access is open.
-    With ``assume_hukou``, every household is priced as a renter holding each city's hukou (what
-    settling would open).
+    Where a household lives, an owned home or a public rental unit costs what it costs. A
+    private renter there, like a newcomer elsewhere, expects the support a renter would get:
+    eligible where it holds the hukou, where access is open, or where a permit opens it (a
+    permit comes with residence, so that basis counts as reachable, as for schooling). Public
+    rental is worth the city's coverage (the share of the eligible in need it houses) times the
+    rent saved. With ``assume_hukou``, every household is priced as a renter holding each
+    city's hukou (what settling would open).
 
     Returns:
         Array of shape ``(len(idx), len(city_places))``.
@@ -223,9 +274,10 @@ def housing_cost_cny_per_month(
     own_hukou = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
     if assume_hukou:
         own_hukou = np.ones_like(own_hukou)
-    in_need = hh.income_cny_per_month[idx, None] <= t.income_ceiling[city_places][None, :]
-    sub_ok = own_hukou | (t.subsidy_basis[city_places] == AccessBasis.open.value)[None, :]
-    pub_ok = own_hukou | (t.public_basis[city_places] == AccessBasis.open.value)[None, :]
+    ceiling = t.income_ceiling[city_places] * np.float32(w.price_level)
+    in_need = hh.income_cny_per_month[idx, None] <= ceiling[None, :]
+    sub_ok = own_hukou | (t.subsidy_basis[city_places] != AccessBasis.hukou.value)[None, :]
+    pub_ok = own_hukou | (t.public_basis[city_places] != AccessBasis.hukou.value)[None, :]
     expected_public_saving = (
         pub_ok
         * t.access_prob[city_places][None, :]
@@ -249,4 +301,7 @@ def housing_cost_cny_per_month(
             rent - hh.rental_subsidy[idx, None] * t.subsidy_cny[city_places][None, :],
         ),
     )
-    return np.where(here, actual, cost).astype(np.float32)
+    housed = here & (tenure != Tenure.PRIVATE_RENTAL)
+    return np.where(housed, actual, np.where(here, np.minimum(actual, cost), cost)).astype(
+        np.float32
+    )

@@ -77,6 +77,16 @@ def fill_capacity(
     return admitted
 
 
+def coverage(capacity: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Share of the eligible need a capacity serves, per place (0 without capacity, at most 1).
+
+    What a household can expect of a rationed service over its horizon: with turnover, a
+    place that houses one in four eligible households in need gives each about that chance.
+    """
+    share = np.where(need > 0, capacity / np.maximum(need, 1e-9), 1.0)
+    return np.where(capacity > 0, np.minimum(share, 1.0), 0.0)
+
+
 def keep_within(
     place: np.ndarray, amount: np.ndarray, capacity_by_place: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:

@@ -58,6 +58,20 @@ ROWS = {
         "last",
         +1,
     ),
+    "public rental lease": (
+        every_city("housing.public_rental_lease_months", 120),
+        every_city("housing.public_rental_lease_months", 12),
+        "public_rental_leavers",
+        "sum",
+        +1,
+    ),
+    "public rental move-on share": (
+        every_city("housing.public_rental_move_on_share", 0),
+        every_city("housing.public_rental_move_on_share", 1),
+        "public_rental_leavers",
+        "sum",
+        +1,
+    ),
     "public rental cost": (
         every_city("housing.public_rental_cost_cny_per_unit_month", 400),
         every_city("housing.public_rental_cost_cny_per_unit_month", 1600),
@@ -232,6 +246,25 @@ def test_cheaper_public_rental_lowers_a_tenants_housing_cost():
         return float(cost[here].mean())
 
     assert tenant_cost(0.2) < tenant_cost(0.8)
+
+
+def test_more_public_rental_lowers_the_housing_cost_a_newcomer_expects():
+    """Where permits open public rental, a newcomer expects the city's coverage of the need."""
+    from model.housing import housing_cost_cny_per_month
+
+    def newcomer_cost(units: float) -> float:
+        model = small_model(
+            [
+                "n_households=4000",
+                *every_city("housing.public_rental_basis", "permit"),
+                *every_city("housing.public_rental_units", units),
+            ]
+        )
+        w = model.world
+        rural = np.flatnonzero(w.places.is_rural[w.hh.location])
+        return float(housing_cost_cny_per_month(w, rural, w.places.city_places).mean())
+
+    assert newcomer_cost(20000) < newcomer_cost(500)
 
 
 def test_public_health_after_fewer_months_reaches_more_migrants():
