@@ -29,6 +29,7 @@ from omegaconf.errors import (
 )
 
 from model.assistance import AssistancePolicy
+from model.capacity import CapacityPolicy
 from model.decisions import BehaviorConfig
 from model.demography import DemographyConfig
 from model.fiscal import FiscalPolicy
@@ -152,6 +153,7 @@ class RunConfig:
     insurance: InsurancePolicy = section(InsurancePolicy, "social insurance")
     pensions: PensionPolicy = section(PensionPolicy, "basic pensions")
     fiscal: FiscalPolicy = section(FiscalPolicy, "transfers and land tied to settlement")
+    capacity: CapacityPolicy = section(CapacityPolicy, "public rental units and school seats added")
     demography: DemographyConfig = section(DemographyConfig, "demographic rates")
     reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
     behavior: BehaviorConfig = section(BehaviorConfig, "behaviour")

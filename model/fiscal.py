@@ -7,7 +7,7 @@ land tied to the number settled), 004 (六) (transfers tied to settlement of the
 population).
 
 Each lever's outlay is booked by its own module (``outlay_*`` flows); this module books what the
-settling cities receive.
+settling cities receive and hands it to ``capacity``, which turns it into units and seats.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import capacity
 from model.levers import lever
 
 if TYPE_CHECKING:
@@ -57,13 +58,13 @@ class FiscalPolicy:
 def book_settlement(w: World, city: np.ndarray, persons: np.ndarray) -> None:
     """Transfers and land quota earned by ``city`` for ``persons`` just settled there."""
     policy = w.cfg.fiscal
-    w.flows.add("transfers_received_cny", persons.sum() * policy.transfer_per_settled_person_cny)
-    w.flows.add_by_place(
-        "transfers_received_cny", city, persons * policy.transfer_per_settled_person_cny
-    )
+    transfers = persons * policy.transfer_per_settled_person_cny
+    w.flows.add("transfers_received_cny", transfers.sum())
+    w.flows.add_by_place("transfers_received_cny", city, transfers)
     land_m2 = persons * policy.construction_land_m2_per_settled_person
     w.flows.add("construction_land_quota_m2", land_m2.sum())
     w.flows.add_by_place("construction_land_quota_m2", city, land_m2)
+    capacity.receive(w, city, transfers, land_m2)
 
 
 def book_homestead_reclamation(w: World, city: np.ndarray, homesteads: np.ndarray) -> None:
@@ -72,3 +73,4 @@ def book_homestead_reclamation(w: World, city: np.ndarray, homesteads: np.ndarra
     w.flows.add("homestead_reclamation_quota_m2", m2.sum())
     w.flows.add("construction_land_quota_m2", m2.sum())
     w.flows.add_by_place("construction_land_quota_m2", city, m2)
+    capacity.receive(w, city, np.zeros_like(m2), m2)

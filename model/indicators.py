@@ -50,6 +50,8 @@ INDICATORS: dict[str, str] = {
     "public_rental_occupied": "public rental units occupied",
     "public_rental_waiting": "households on public rental waiting lists",
     "public_rental_leavers": "public rental tenants who left at the end of a lease in the year",
+    "public_rental_units_built": "public rental units added in the year (plan and fiscal links)",
+    "school_seats_built": "migrant school seats added in the year (plan and fiscal links)",
     "rental_subsidy_households": "households receiving the rental subsidy",
     "residence_permit_households": "households holding a residence permit",
     "homesteads_withdrawn": "homesteads withdrawn for compensation in the year",
@@ -100,6 +102,7 @@ OUTLAY_ITEMS: dict[str, str] = {
     "outlay_training_cny": "training places",
     "outlay_loan_interest_cny": "interest subsidies on returnee loans",
     "outlay_pension_premiums_cny": "resident pension premiums paid for the poor",
+    "outlay_capacity_construction_cny": "public rental units and school seats built",
 }
 INDICATORS.update(OUTLAY_ITEMS)
 
@@ -202,6 +205,8 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         "public_rental_occupied": weight[hh.tenure == Tenure.PUBLIC_RENTAL].sum(),
         "public_rental_waiting": places.housing.waiting[cities].sum(),
         "public_rental_leavers": flows.get("public_rental_leavers", 0.0),
+        "public_rental_units_built": flows.get("public_rental_units_built", 0.0),
+        "school_seats_built": flows.get("school_seats_built", 0.0),
         "rental_subsidy_households": weight[hh.rental_subsidy].sum(),
         "residence_permit_households": weight[hh.has_permit].sum(),
         "homesteads_withdrawn": flows.get("homesteads_withdrawn", 0.0),

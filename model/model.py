@@ -10,6 +10,7 @@ import pandas as pd
 
 from model import (
     assistance,
+    capacity,
     decisions,
     demography,
     formation,
@@ -49,6 +50,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("settlement_eligibility", settlement.mark_settlement_eligibility),
     ("decisions", decisions.choose_locations),
     ("settlement_admission", settlement.admit_settlers),
+    ("capacity", capacity.grow_capacity),
     ("housing_allocation", housing.allocate_housing),
     ("school_allocation", schooling.allocate_school_seats),
     ("social_assistance", assistance.administer_assistance),

@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from model import skills
+from model.capacity import CapacityFunds
 from model.housing import HousingPolicy, HousingTable
 from model.levers import lever, section
 from model.schooling import SchoolingPolicy, SchoolTable
@@ -205,6 +206,7 @@ class PlaceTable:
     settlement: SettlementTable
     housing: HousingTable
     schooling: SchoolTable
+    funds: CapacityFunds  # transfers and land quota earned, not yet built
 
     @property
     def n(self) -> int:
@@ -307,6 +309,7 @@ class PlaceTable:
             settlement=SettlementTable.build(n, city_slots, [c.settlement for c in cities]),
             housing=HousingTable.build(n, city_slots, [c.housing for c in cities]),
             schooling=SchoolTable.build(n, city_slots, [c.schooling for c in cities]),
+            funds=CapacityFunds.empty(n),
         )
 
 

@@ -132,6 +132,66 @@ def test_fiscal_links_pay_and_grant_land_per_settler(seed):
     assert np.allclose(ts["homestead_reclamation_quota_m2"], 200 * ts["homesteads_withdrawn"])
 
 
+@pytest.mark.parametrize("seed", SEEDS[:1])
+def test_transfers_per_settler_are_spent_on_units_and_seats(seed):
+    """人钱挂钩: what settling cities receive builds units and seats, at their building costs."""
+    no_land = [
+        "fiscal.construction_land_m2_per_settled_person=0",
+        "fiscal.homestead_reclaimed_m2=0",
+    ]
+    booked_only, spent = pair(
+        [
+            *no_land,
+            "fiscal.transfer_per_settled_person_cny=50000",
+            "capacity.transfer_spent_share=0",
+        ],
+        [
+            *no_land,
+            "fiscal.transfer_per_settled_person_cny=50000",
+            "capacity.transfer_spent_share=1",
+        ],
+        seed,
+    )
+    assert booked_only["public_rental_units_built"].sum() == 0
+    assert np.allclose(spent["outlay_capacity_construction_cny"], spent["transfers_received_cny"])
+    units = spent["public_rental_units"]
+    assert units.iloc[-1] - units.iloc[0] == pytest.approx(
+        spent["public_rental_units_built"].iloc[1:].sum()
+    )
+    assert spent["migrant_school_seats"].iloc[-1] > booked_only["migrant_school_seats"].iloc[-1]
+    assert spent["public_rental_occupied"].iloc[-1] > booked_only["public_rental_occupied"].iloc[-1]
+
+
+def test_planned_growth_compounds_the_stock_of_units_and_seats():
+    ts = run(
+        [
+            "fiscal.transfer_per_settled_person_cny=0",
+            "capacity.land_quota_public_rental_share=0",
+            "capacity.public_rental_growth_pct_per_year=10",
+            "capacity.school_seats_growth_pct_per_year=5",
+        ],
+        0,
+    ).timeseries
+    years = ts["year"] - ts["year"].iloc[0]
+    units, seats = ts["public_rental_units"], ts["migrant_school_seats"]
+    assert np.allclose(units, units.iloc[0] * 1.10**years)
+    assert np.allclose(seats, seats.iloc[0] * 1.05**years)
+
+
+def test_land_quota_zoned_for_public_rental_builds_units():
+    """人地挂钩: quota earned by settling, a share zoned for public rental at m2 per unit."""
+    ts = run(
+        [
+            "fiscal.transfer_per_settled_person_cny=0",
+            "fiscal.construction_land_m2_per_settled_person=100",
+            "capacity.land_quota_public_rental_share=0.1",
+            "capacity.land_m2_per_unit=50",
+        ],
+        0,
+    ).timeseries.iloc[1:]
+    assert np.allclose(ts["public_rental_units_built"], ts["construction_land_quota_m2"] * 0.1 / 50)
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_reclassification_raises_the_resident_rate_and_conversion_the_hukou_rate(seed):
     none, fast = pair(
