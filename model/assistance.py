@@ -202,25 +202,7 @@ def administer_assistance(w: World) -> None:
     if review_due:
         hh.dibao[above & (hh.dibao_grace_months <= 0)] = False
     hh.dibao[~can_claim] = False  # moved away from where they could claim
-    _book_dibao(w, place, standard)
 
-
-def start_caseload(w: World) -> None:
-    """Put the start state at the rule's own steady state: every household below the line
-    claims (a claim chance each step lets nearly all in within a year) and nobody above stays,
-    so a run does not open with a caseload its first reviews undo."""
-    hh = w.hh
-    if no_dibao(w):
-        hh.dibao[:] = False
-        return
-    place = claim_place(w)
-    standard = standard_cny_per_person_month(w, np.maximum(place, 0))
-    hh.dibao[:] = (place >= 0) & (income_per_person(w, slice(None)) < standard)
-
-
-def _book_dibao(w: World, place: np.ndarray, standard: np.ndarray) -> None:
-    """Book the dibao paid this step: the top-up share of the standard for each recipient."""
-    hh, policy, months = w.hh, w.cfg.assistance, w.months_per_step
     recipients = np.flatnonzero(hh.dibao)
     at = place[recipients]
     top_up = np.where(w.places.is_rural[at], policy.rural_top_up_share, policy.urban_top_up_share)

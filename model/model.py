@@ -161,7 +161,6 @@ class SettlementModel(mesa.Model):
         housing.allocate_housing(w)
         schooling.allocate_school_seats(w)
         assistance.administer_assistance(w)
-        assistance.start_caseload(w)
 
     def step(self) -> None:
         """Advance ``months_per_step`` months: run every phase in order; close a finished year."""
