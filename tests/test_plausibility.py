@@ -35,6 +35,8 @@ _JIANGMEN = (
     "assumed start and the national behaviour move it far too fast:"
 )
 KNOWN_MISSES: dict[tuple[str, str], str] = {
+    ("nantong_2020", "first_year"): "Nantong's fit predates public rental turnover and capacity "
+    "growth; its first year now rises 1.12 points against the observed 1.73 (refit due):",
     ("jiangmen_2018", "fitted"): _JIANGMEN,
     ("jiangmen_2018", "city_growth"): _JIANGMEN,
     ("jiangmen_2018", "later_observations"): _JIANGMEN,
