@@ -40,6 +40,7 @@ from model.pensions import PensionPolicy
 from model.permits import ResidencePermitPolicy
 from model.places import CityConfig, OutsideConfig, RuralAreaConfig
 from model.population import HouseholdTraits
+from model.provident_fund import ProvidentFundPolicy
 from model.reclassification import ReclassificationPolicy
 from model.skills import SkillsPolicy
 from model.targets import StartData, Target
@@ -154,6 +155,7 @@ class RunConfig:
     pensions: PensionPolicy = section(PensionPolicy, "basic pensions")
     fiscal: FiscalPolicy = section(FiscalPolicy, "transfers and land tied to settlement")
     capacity: CapacityPolicy = section(CapacityPolicy, "public rental units and school seats added")
+    provident_fund: ProvidentFundPolicy = section(ProvidentFundPolicy, "housing provident fund")
     demography: DemographyConfig = section(DemographyConfig, "demographic rates")
     reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
     behavior: BehaviorConfig = section(BehaviorConfig, "behaviour")

@@ -8,6 +8,7 @@ its origin village, every city of the region and the outside, with a utility in 
     - housing cost net of subsidy and expected public rental
     - children left behind x their cost x (1 - chance of a school seat)
     + health cover (medical insurance, public health) where the household would have it
+    + employers' housing provident fund contributions where it would be covered
     + network pull x share of the origin's households already there
     + amenity (origin: attachment by age and years away, and the homestead's value)
     - moving cost spread over the planning horizon (any place but the current one)
@@ -22,8 +23,8 @@ heads bring no wage to a city, so older migrants return; but the pull weakens wi
 spent away (up to twenty), so those long settled in a town tend to stay and grow old there.
 
 A reviewing migrant who stays in a city it may settle in then applies to settle with the logit
-probability of the settling gain: hukou value, the schooling and housing it would open, less the
-land income it would give up.
+probability of the settling gain: hukou value, the schooling, housing and provident-fund cover it
+would open, less the land income it would give up.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month, rent_scale
 from model.labour import skill_multiplier
 from model.levers import lever
+from model.provident_fund import provident_fund_value_cny_per_month
 from model.schooling import school_access_prob, schooling_cost_cny_per_month
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     city_cols = slice(1, 1 + n_city)
     utility[:, city_cols] -= housing_cost_cny_per_month(w, idx, cities)
     utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
+    utility[:, city_cols] += provident_fund_value_cny_per_month(w, idx, cities)
     utility[:, city_cols] -= schooling_cost_cny_per_month(
         w, idx, cities, w.cny(beh.left_behind_cost_cny_per_child_month)
     )
@@ -216,7 +219,14 @@ def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     cost_now = housing_cost_cny_per_month(w, idx, cities)[rows, col]
     cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)[rows, col]
     housing_gain = np.maximum(cost_now - cost_settled, 0.0)
-    money = school_gain + housing_gain - land.settling_loss_cny_per_month(w, idx)
+    fund_now = provident_fund_value_cny_per_month(w, idx, cities)[rows, col]
+    fund_settled = provident_fund_value_cny_per_month(w, idx, cities, assume_hukou=True)[rows, col]
+    money = (
+        school_gain
+        + housing_gain
+        + (fund_settled - fund_now)
+        - land.settling_loss_cny_per_month(w, idx)
+    )
     return w.cny(beh.hukou_value_cny_per_month) + money / equivalent_persons(w, idx)
 
 

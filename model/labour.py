@@ -101,11 +101,17 @@ def expected_urban_wage(labor: np.ndarray, labour: LabourTable) -> np.ndarray:
     informal work without a formal job is ``work_finding_share``; informal wages count at the
     share actually paid (wage arrears).
     """
-    filled = np.minimum(labour.formal_jobs, labor)
-    p_formal = np.where(labor > 0, filled / np.maximum(labor, 1e-12), 1.0)
-    p_formal = np.where(labour.is_outside, labour.outside_formal_share, p_formal)
+    p_formal = formal_job_chance(labor, labour)
     informal = labour.work_finding_share * labour.informal_wage * labour.informal_paid_share
     return p_formal * labour.formal_wage + (1 - p_formal) * informal
+
+
+def formal_job_chance(labor: np.ndarray, labour: LabourTable) -> np.ndarray:
+    """Chance of a formal job at each place: jobs filled per worker (1 where nobody works yet);
+    the configured share outside the region."""
+    filled = np.minimum(labour.formal_jobs, labor)
+    p_formal = np.where(labor > 0, filled / np.maximum(labor, 1e-12), 1.0)
+    return np.where(labour.is_outside, labour.outside_formal_share, p_formal)
 
 
 def skill_multiplier(w: World, idx: np.ndarray | slice) -> np.ndarray:

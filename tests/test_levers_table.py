@@ -10,7 +10,7 @@ import pytest
 
 from conftest import small_model
 from model import run_scenario
-from model.households import Tenure
+from model.households import Employment, Tenure
 
 BASE = ["n_households=15000", "end_year=2024"]
 CITIES = ("capital", "prefecture", "county_town")
@@ -69,6 +69,13 @@ ROWS = {
         every_city("housing.public_rental_move_on_share", 0),
         every_city("housing.public_rental_move_on_share", 1),
         "public_rental_leavers",
+        "sum",
+        +1,
+    ),
+    "provident fund rate": (
+        ["provident_fund.contribution_rate_pct=0"],
+        ["provident_fund.contribution_rate_pct=12"],
+        "settled_persons",
         "sum",
         +1,
     ),
@@ -265,6 +272,29 @@ def test_more_public_rental_lowers_the_housing_cost_a_newcomer_expects():
         return float(housing_cost_cny_per_month(w, rural, w.places.city_places).mean())
 
     assert newcomer_cost(20000) < newcomer_cost(500)
+
+
+def test_provident_fund_on_the_staff_standard_leaves_less_to_gain_by_settling():
+    """001 二(一)1(3): with migrants covered like hukou holders, settling adds no fund cover."""
+    from model.decisions import settling_gain_cny_per_month
+
+    def mean_gain(migrant_share: float) -> float:
+        model = small_model(
+            [
+                "n_households=4000",
+                "provident_fund.hukou_employee_coverage_share=0.8",
+                f"provident_fund.migrant_employee_coverage_share={migrant_share}",
+            ]
+        )
+        w = model.world
+        formal = np.flatnonzero(
+            w.places.is_city[w.hh.location]
+            & ~w.hh.hukou_urban
+            & (w.hh.employment == Employment.FORMAL)
+        )
+        return float(settling_gain_cny_per_month(w, formal).mean())
+
+    assert mean_gain(0.8) < mean_gain(0.0)
 
 
 def test_public_health_after_fewer_months_reaches_more_migrants():
