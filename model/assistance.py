@@ -66,6 +66,14 @@ class AssistancePolicy:
         "(never above the urban standard).",
         seeds="001 二(一)3(3); 003 一(二)",
     )
+    standard_growth_years: float = lever(
+        100.0,
+        unit="years",
+        low=0,
+        high=100,
+        doc="Years from the start during which the stated growth rates apply; afterwards both "
+        "standards rise with wages (a projection assumption beyond the observed years).",
+    )
     unified_standard: bool = lever(
         False,
         unit="flag",
@@ -141,16 +149,21 @@ def no_dibao(w: World) -> bool:
 
 
 def current_standards(w: World) -> tuple[float, float]:
-    """(urban, rural) dibao standards now: the start values raised by their yearly growth."""
+    """(urban, rural) dibao standards now: the start values raised by their yearly growth for
+    ``standard_growth_years``, then with wages."""
     policy = w.cfg.assistance
     years = w.month / 12
+    stated = min(years, policy.standard_growth_years)
+    with_wages = (1 + w.cfg.economy.wage_growth_pct_per_year / 100) ** (years - stated)
     urban = (
         policy.urban_standard_cny_per_person_month
-        * (1 + policy.urban_standard_growth_pct_per_year / 100) ** years
+        * (1 + policy.urban_standard_growth_pct_per_year / 100) ** stated
+        * with_wages
     )
     rural = (
         policy.rural_standard_cny_per_person_month
-        * (1 + policy.rural_standard_growth_pct_per_year / 100) ** years
+        * (1 + policy.rural_standard_growth_pct_per_year / 100) ** stated
+        * with_wages
     )
     return urban, (urban if policy.unified_standard else min(rural, urban))
 
@@ -196,8 +209,8 @@ def administer_assistance(w: World) -> None:
     hh.dibao_grace_months[hh.dibao & below] = policy.months_kept_after_exit
     above = hh.dibao & ~below  # income rose: the grace months run down
     hh.dibao_grace_months[above] = np.maximum(hh.dibao_grace_months[above] - months, 0)
-    review_due = (w.month // policy.review_interval_months) != (
-        (w.month + months) // policy.review_interval_months
+    review_due = (w.months_run // policy.review_interval_months) != (
+        (w.months_run + months) // policy.review_interval_months
     )
     if review_due:
         hh.dibao[above & (hh.dibao_grace_months <= 0)] = False

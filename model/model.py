@@ -78,6 +78,7 @@ SPIN_UP_PHASES: tuple[tuple[str, Phase], ...] = tuple(
         "settlement_admission",
         "housing_allocation",
         "school_allocation",
+        "social_assistance",
     }
 )
 
@@ -137,6 +138,7 @@ class SettlementModel(mesa.Model):
                 add_months(w.hh.months_in_place, w.months_per_step)
                 for _name, phase in SPIN_UP_PHASES:
                     phase(w)
+                w.months_run += w.months_per_step
                 w.places.settlement.settled_this_year_persons[:] = 0.0
             after = _persons_by_place_and_hukou(w)
             restore = np.where((before > 0) & (after > 0), before / np.maximum(after, 1e-12), 1.0)
@@ -160,7 +162,11 @@ class SettlementModel(mesa.Model):
         permits.issue_residence_permits(w)
         housing.allocate_housing(w)
         schooling.allocate_school_seats(w)
-        assistance.administer_assistance(w)
+        if not self.cfg.spin_up_years:
+            # With a spin-up the dibao list is built by its own rule (claims each step, reviews
+            # every half year), so the start caseload is the one the reviews keep, not one that
+            # each matching pass inflates with fresh claims.
+            assistance.administer_assistance(w)
 
     def step(self) -> None:
         """Advance ``months_per_step`` months: run every phase in order; close a finished year."""
@@ -168,6 +174,7 @@ class SettlementModel(mesa.Model):
         for _name, phase in PHASES:
             phase(w)
         w.month += self.cfg.months_per_step
+        w.months_run += self.cfg.months_per_step
         if w.month % 12 == 0:
             self._collect()
             w.flows.reset()

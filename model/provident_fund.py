@@ -2,10 +2,11 @@
 
 An employer with the fund pays a share of the wage into the worker's account, matched by the
 worker; the account pays rent or a home purchase. The employer's part is money the household
-gains, and that is what enters its choices: in the city where it works, for formal jobs, at the
-coverage that applies to it. Urban-hukou employees are covered more often than migrants; a
-seed that puts migrants on the staff standard (001 二(一)1(3)) closes that gap, so the fund
-draws migrants to town and no longer counts as a reason to settle.
+gains, and that is what enters its location choices: in the city where it works, for formal jobs,
+at the coverage that applies to it. Urban-hukou employees are covered more often than migrants
+(mostly through the jobs they hold); a seed that puts migrants on the staff standard (001
+二(一)1(3)) closes that gap, so the fund draws migrants to town and keeps them there. It is not a
+reason to settle: taking the hukou does not change who employs the household.
 
 The voluntary scheme for flexible workers in 001 二(一)1(3) is not modelled: a flexible worker
 pays both parts himself, and its gain (housing loans at the fund's rate) has no figure here.
@@ -27,13 +28,13 @@ if TYPE_CHECKING:
 
 
 def provident_fund_value_cny_per_month(
-    w: World, idx: np.ndarray, city_places: np.ndarray, assume_hukou: bool = False
+    w: World, idx: np.ndarray, city_places: np.ndarray
 ) -> np.ndarray:
     """Employers' expected provident-fund contributions for households ``idx`` in each city.
 
     Where a household works, its formal job counts as it is; elsewhere its adults expect the
     city's chance of a formal job. Coverage is the hukou holders' where the household holds the
-    city's hukou (or with ``assume_hukou``), the migrants' otherwise.
+    city's hukou, the migrants' otherwise.
 
     Returns:
         Array of shape ``(len(idx), len(city_places))``, CNY/month.
@@ -46,8 +47,6 @@ def provident_fund_value_cny_per_month(
     here = hh.location[idx, None] == city_places[None, :]
     formal = np.where(here, hh.employment[idx, None] == Employment.FORMAL, p_formal)
     local = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
-    if assume_hukou:
-        local = np.ones_like(local)
     coverage = np.where(
         local, policy.hukou_employee_coverage_share, policy.migrant_employee_coverage_share
     )

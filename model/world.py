@@ -45,6 +45,7 @@ class World:
     cfg: RunConfig
     rng: np.random.Generator
     month: int = 0  # months simulated since the initial state
+    months_run: int = 0  # months simulated including the spin-up: the clock of periodic reviews
     flows: YearFlows = None  # type: ignore[assignment]
     price_level: float = 1.0  # wages and market prices relative to the start year
 

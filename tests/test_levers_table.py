@@ -72,11 +72,14 @@ ROWS = {
         "sum",
         +1,
     ),
-    "provident fund rate": (
-        ["provident_fund.contribution_rate_pct=0"],
-        ["provident_fund.contribution_rate_pct=12"],
-        "settled_persons",
-        "sum",
+    "provident fund for migrants": (
+        ["provident_fund.migrant_employee_coverage_share=0"],
+        [
+            "provident_fund.migrant_employee_coverage_share=0.6",
+            "provident_fund.contribution_rate_pct=12",
+        ],
+        "resident_urbanization_pct",
+        "last",
         +1,
     ),
     "public rental cost": (
@@ -274,11 +277,16 @@ def test_more_public_rental_lowers_the_housing_cost_a_newcomer_expects():
     assert newcomer_cost(20000) < newcomer_cost(500)
 
 
-def test_provident_fund_on_the_staff_standard_leaves_less_to_gain_by_settling():
-    """001 二(一)1(3): with migrants covered like hukou holders, settling adds no fund cover."""
-    from model.decisions import settling_gain_cny_per_month
+def test_provident_fund_on_the_staff_standard_raises_the_pull_of_the_city():
+    """001 二(一)1(3): migrants covered like hukou holders value the city where they work more,
+    and settling gains nothing from it (a hukou does not change the employer)."""
+    from model.decisions import (
+        alternative_places,
+        location_utilities,
+        settling_gain_cny_per_month,
+    )
 
-    def mean_gain(migrant_share: float) -> float:
+    def gains(migrant_share: float) -> tuple[float, float]:
         model = small_model(
             [
                 "n_households=4000",
@@ -292,9 +300,14 @@ def test_provident_fund_on_the_staff_standard_leaves_less_to_gain_by_settling():
             & ~w.hh.hukou_urban
             & (w.hh.employment == Employment.FORMAL)
         )
-        return float(settling_gain_cny_per_month(w, formal).mean())
+        alternatives = alternative_places(w, formal)
+        utility = location_utilities(w, formal, alternatives)
+        here = utility[alternatives == w.hh.location[formal, None]]
+        return float(here.mean()), float(settling_gain_cny_per_month(w, formal).mean())
 
-    assert mean_gain(0.8) < mean_gain(0.0)
+    (pull_low, settle_low), (pull_high, settle_high) = gains(0.0), gains(0.8)
+    assert pull_high > pull_low
+    assert settle_high == pytest.approx(settle_low)
 
 
 def test_public_health_after_fewer_months_reaches_more_migrants():
