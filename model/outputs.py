@@ -127,6 +127,9 @@ def format_targets(scored: dict[str, dict[str, Any]]) -> str:
     for name, t in scored.items():
         achieved = "n/a" if t["achieved"] is None else f"{t['achieved']:,.2f}"
         verdict = {True: "met", False: "MISSED", None: "not scored"}[t["met"]]
+        if t["met"] is not None and "first_year_met" in t:
+            first = t["first_year_met"]
+            verdict += f" (first met {first})" if first else f" (not by {t['last_year']})"
         total = "cumulative " if t["cumulative"] else ""
         lines.append(
             f"  {name}: {total}{t['indicator']} {t['year']} {symbol[t['comparison']]} "

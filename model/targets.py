@@ -87,7 +87,8 @@ class Target:
 def score(targets: dict[str, Target], timeseries: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Score each target against a run's yearly table.
 
-    A target whose year lies outside the simulated years is reported with ``met`` None.
+    A target whose year lies outside the simulated years is reported with ``met`` None. A goal
+    (at most / at least) also reports the first simulated year it is met in, or None.
     """
     out: dict[str, dict[str, Any]] = {}
     years = timeseries["year"]
@@ -105,17 +106,32 @@ def score(targets: dict[str, Target], timeseries: pd.DataFrame) -> dict[str, dic
             row.update(achieved=None, met=None, note="target year not simulated")
             out[name] = row
             continue
-        series = timeseries[t.indicator]
-        if t.cumulative:  # flows of the simulated years after the initial state
-            achieved = float(series[(years > years.iloc[0]) & (years <= t.year)].sum())
-        else:
-            achieved = float(series[years == t.year].iloc[0])
-        if t.comparison is Comparison.at_most:
-            met = achieved <= t.value
-        elif t.comparison is Comparison.at_least:
-            met = achieved >= t.value
-        else:
-            met = abs(achieved - t.value) <= t.tolerance
-        row.update(achieved=achieved, met=bool(met))
+        path = achieved_path(t, timeseries)
+        met_each_year = meets(t, path)
+        achieved = float(path[years == t.year].iloc[0])
+        first = years[met_each_year & (years > years.iloc[0])]
+        row.update(achieved=achieved, met=bool(meets(t, achieved)))
+        if t.comparison is not Comparison.near:  # a goal: when is it reached?
+            row["first_year_met"] = int(first.iloc[0]) if len(first) else None
+            row["last_year"] = int(years.iloc[-1])
         out[name] = row
     return out
+
+
+def achieved_path(t: Target, timeseries: pd.DataFrame) -> pd.Series:
+    """The target's indicator year by year: the value, or for a cumulative target the flow
+    summed over the simulated years after the initial state up to each year."""
+    series = timeseries[t.indicator]
+    if not t.cumulative:
+        return series
+    years = timeseries["year"]
+    return series.where(years > years.iloc[0], 0.0).cumsum()
+
+
+def meets(t: Target, achieved: Any) -> Any:
+    """Whether ``achieved`` (a number or a series) meets the target's comparison."""
+    if t.comparison is Comparison.at_most:
+        return achieved <= t.value
+    if t.comparison is Comparison.at_least:
+        return achieved >= t.value
+    return abs(achieved - t.value) <= t.tolerance

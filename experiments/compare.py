@@ -1,0 +1,304 @@
+"""A policy against doing nothing: replicate pairs on common random numbers, with costs.
+
+    ./dev compare scenario=nantong_2020 --policy cities.main_urban.settlement.min_residence_months=0
+    ./dev compare scenario=sichuan_2019 n_households=30000 --policy KEY=VALUE [KEY=VALUE ...] \
+        --replicates 10 --jobs 2 --out outputs/compare/my_package
+
+Each replicate runs the baseline and the policy with the same seed (an independent stream per
+replicate, spawned from the scenario's seed) and, when the behaviour set was fitted, the same
+draw of the fitted parameters, so a difference is the policy's and its spread carries both
+replicate noise and parameter uncertainty. Overrides outside ``--policy`` apply to both sides.
+
+Written to the output directory (``compare.json`` last, so its presence marks a complete result):
+``compare.csv`` (year, indicator, baseline and policy means, mean difference and its 90 %
+interval), ``compare.md`` and ``compare.html`` (report with plots) and ``compare.json`` (the
+headline: cumulative gross and net outlay, extra persons settled, gap points closed, cost per
+extra settled person and per point of gap, targets met and by which year).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+
+from model.config import RunConfig, compose_config
+from model.levers import ConfigError
+from model.model import SettlementModel
+from model.outputs import write_json, write_timeseries
+from model.targets import score
+from model.uncertainty import child_seeds, parameter_draws, with_values
+
+PROJECT = Path(__file__).resolve().parent.parent
+OUTPUT_ROOT = PROJECT / "outputs" / "compare"
+# Value of a square metre of construction-land quota earned by settling (人地挂钩), CNY: the
+# State Council's price for surplus linked quotas moved across provinces, 300,000 CNY per mu of
+# reclaimed ordinary farmland (国办发〔2018〕16号), i.e. 300,000 / 666.7 m2.
+LAND_QUOTA_CNY_PER_M2 = 450.0
+INDICATORS = (
+    "resident_urbanization_pct",
+    "hukou_urbanization_pct",
+    "gap_pp",
+    "settled_persons",
+    "fiscal_outlay_cny",
+    "transfers_received_cny",
+    "construction_land_quota_m2",
+    "public_rental_units_built",
+    "school_seats_built",
+    "dibao_recipients",
+)
+LOW, HIGH = 5, 95  # percentiles of the reported interval
+
+
+@dataclass
+class PolicyComparison:
+    """Baseline and policy runs of one scenario, paired by replicate."""
+
+    scenario: str
+    policy: list[str]
+    overrides: list[str]
+    baseline: list[pd.DataFrame]  # one yearly table per replicate
+    with_policy: list[pd.DataFrame]
+    targets: dict[str, Any] = field(default_factory=dict)
+    land_quota_cny_per_m2: float = LAND_QUOTA_CNY_PER_M2
+
+    @property
+    def replicates(self) -> int:
+        return len(self.baseline)
+
+    def table(self) -> pd.DataFrame:
+        """Long table: year, indicator, baseline and policy means, diff mean, p05 and p95."""
+        columns = [
+            c for c in self.baseline[0].columns if c in INDICATORS or c.startswith("outlay_")
+        ]
+        base = np.stack([t[columns].to_numpy(float) for t in self.baseline])
+        pol = np.stack([t[columns].to_numpy(float) for t in self.with_policy])
+        diff = pol - base
+        years = self.baseline[0]["year"].to_numpy()
+        rows = []
+        for j, name in enumerate(columns):
+            lo, hi = np.percentile(diff[:, :, j], [LOW, HIGH], axis=0)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "year": years,
+                        "indicator": name,
+                        "baseline_mean": base[:, :, j].mean(axis=0),
+                        "policy_mean": pol[:, :, j].mean(axis=0),
+                        "diff_mean": diff[:, :, j].mean(axis=0),
+                        "diff_p05": lo,
+                        "diff_p95": hi,
+                    }
+                )
+            )
+        return pd.concat(rows, ignore_index=True)
+
+    def headline(self) -> dict[str, Any]:
+        """End-year and cumulative effects with 90 % intervals over the replicates."""
+        per_rep = [
+            _effects(b, p, self.land_quota_cny_per_m2)
+            for b, p in zip(self.baseline, self.with_policy, strict=True)
+        ]
+        frame = pd.DataFrame(per_rep)
+        out = {name: interval(frame[name]) for name in frame.columns}
+        for ratio, (cost, effect) in RATIOS.items():
+            if not out[effect]["measurable"]:
+                out[ratio] = {"verdict": f"not computed: no measurable effect on {effect}"}
+            elif out[effect]["mean"] < 0:
+                out[ratio] = {"verdict": f"not computed: the policy lowers {effect}"}
+            else:
+                out[ratio] = interval(frame[cost] / frame[effect])
+        return out
+
+
+# Costs per unit of effect, computed only where the effect's interval lies above zero.
+NET = "cumulative_net_outlay_cny"
+RATIOS = {
+    "net_outlay_per_extra_settled_person_cny": (NET, "extra_persons_settled"),
+    "net_outlay_per_gap_point_closed_cny": (NET, "gap_points_closed"),
+}
+
+
+def _effects(base: pd.DataFrame, pol: pd.DataFrame, land_cny_per_m2: float) -> dict[str, float]:
+    """One replicate's differences: cumulative over the simulated years, and at the end year."""
+    later = base["year"] > base["year"].iloc[0]  # flows of the years after the initial state
+
+    def total(column: str) -> float:
+        return float((pol[column] - base[column])[later].sum())
+
+    gross = total("fiscal_outlay_cny")
+    earned = total("transfers_received_cny") + land_cny_per_m2 * total("construction_land_quota_m2")
+    return {
+        "cumulative_gross_outlay_cny": gross,
+        "cumulative_net_outlay_cny": gross - earned,
+        "extra_persons_settled": total("settled_persons"),
+        "gap_points_closed": float(base["gap_pp"].iloc[-1] - pol["gap_pp"].iloc[-1]),
+        "hukou_rate_change_pp": float(
+            pol["hukou_urbanization_pct"].iloc[-1] - base["hukou_urbanization_pct"].iloc[-1]
+        ),
+        "resident_rate_change_pp": float(
+            pol["resident_urbanization_pct"].iloc[-1] - base["resident_urbanization_pct"].iloc[-1]
+        ),
+    }
+
+
+def interval(values: pd.Series) -> dict[str, Any]:
+    """Mean and 90 % interval over replicates; ``measurable`` when the interval excludes zero."""
+    lo, hi = np.percentile(values, [LOW, HIGH])
+    return {
+        "mean": float(values.mean()),
+        "p05": float(lo),
+        "p95": float(hi),
+        "measurable": bool(lo > 0 or hi < 0),
+    }
+
+
+def paired_configs(
+    scenario: str, policy: list[str], overrides: list[str], replicates: int
+) -> list[tuple[RunConfig, RunConfig]]:
+    """(baseline, policy) configs per replicate: same seed, same parameter draw.
+
+    Raises:
+        ConfigError: an unknown key, a value out of range, or fewer than 2 replicates.
+    """
+    if replicates < 2:
+        raise ConfigError(f"--replicates = {replicates}: need at least 2 (allowed: 2-10000)")
+    if not policy:
+        raise ConfigError("--policy: give at least one KEY=VALUE that differs from the baseline")
+    base = compose_config([f"scenario={scenario}", *overrides])
+    pol = compose_config([f"scenario={scenario}", *overrides, *policy])
+    fitted = base.behavior.fit_record
+    rng = np.random.default_rng(np.random.SeedSequence([base.seed, 0xC0DE]))
+    draws = parameter_draws(fitted, replicates, rng) if fitted else [{}] * replicates
+    return [
+        (
+            with_values(dataclasses.replace(base, seed=seed), drawn),
+            with_values(dataclasses.replace(pol, seed=seed), drawn),
+        )
+        for seed, drawn in zip(child_seeds(base.seed, replicates), draws, strict=True)
+    ]
+
+
+def yearly_table(cfg: RunConfig) -> pd.DataFrame:
+    """Run one config to its end year; its yearly indicators."""
+    model = SettlementModel(cfg)
+    model.run_to_end()
+    return model.timeseries()
+
+
+def compare(
+    scenario: str,
+    policy: list[str],
+    overrides: list[str] | None = None,
+    replicates: int = 10,
+    jobs: int = 1,
+) -> PolicyComparison:
+    """Run baseline and policy paired by replicate (the result is the same for any ``jobs``)."""
+    overrides = list(overrides or [])
+    pairs = paired_configs(scenario, policy, overrides, replicates)
+    configs = [cfg for pair in pairs for cfg in pair]
+    tables = Parallel(n_jobs=jobs)(delayed(yearly_table)(cfg) for cfg in configs)
+    baseline, with_policy = tables[0::2], tables[1::2]
+    targets = {
+        name: {
+            "baseline_met_share": _share_met(pairs[0][0], baseline, name),
+            "policy_met_share": _share_met(pairs[0][1], with_policy, name),
+            "baseline_first_year": _first_years(pairs[0][0], baseline, name),
+            "policy_first_year": _first_years(pairs[0][1], with_policy, name),
+        }
+        for name, target in pairs[0][0].targets.items()
+        if target.comparison.name != "near"  # observations are scored by validation
+    }
+    return PolicyComparison(scenario, list(policy), overrides, baseline, with_policy, targets)
+
+
+def _share_met(cfg: RunConfig, tables: list[pd.DataFrame], name: str) -> float | None:
+    met = [score({name: cfg.targets[name]}, t)[name]["met"] for t in tables]
+    return None if met[0] is None else float(np.mean(met))
+
+
+def _first_years(cfg: RunConfig, tables: list[pd.DataFrame], name: str) -> dict[str, Any]:
+    """Median first year the goal is met over replicates, and the share meeting it at all."""
+    firsts = [score({name: cfg.targets[name]}, t)[name].get("first_year_met") for t in tables]
+    reached = [y for y in firsts if y is not None]
+    last = int(tables[0]["year"].iloc[-1])
+    return {
+        "median": int(np.median(reached)) if len(reached) * 2 > len(firsts) else None,
+        "share_reaching_by_end": len(reached) / len(firsts),
+        "verdict": f"by {int(np.median(reached))}"
+        if len(reached) * 2 > len(firsts)
+        else f"not by {last}",
+    }
+
+
+def default_out_dir(
+    scenario: str, policy: list[str], overrides: list[str], replicates: int
+) -> Path:
+    """A directory named by what was compared, so the same comparison lands in the same place."""
+    key = hashlib.sha1(repr((policy, overrides, replicates)).encode()).hexdigest()[:10]
+    return OUTPUT_ROOT / f"{scenario}_{key}"
+
+
+def write(result: PolicyComparison, out_dir: Path) -> dict[str, Any]:
+    """Write compare.csv, compare.md, compare.html, then compare.json (which marks completion)."""
+    from experiments.compare_report import write_reports
+
+    table = result.table()
+    document = {
+        "scenario": result.scenario,
+        "policy": result.policy,
+        "overrides": result.overrides,
+        "replicates": result.replicates,
+        "interval": f"{LOW}th-{HIGH}th percentile over replicates (seed and fitted parameters)",
+        "land_quota_valuation": {
+            "cny_per_m2": result.land_quota_cny_per_m2,
+            "source": "国办发〔2018〕16号: 300,000 CNY per mu of reclaimed farmland, "
+            "cross-province transfer of surplus linked quota",
+        },
+        "headline": result.headline(),
+        "targets": result.targets,
+    }
+    write_timeseries(table, out_dir / "compare.csv")
+    write_reports(document, table, out_dir)
+    write_json(document, out_dir / "compare.json")
+    return document
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line: ``scenario=S [KEY=VALUE ...] --policy KEY=VALUE ...``."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("overrides", nargs="*", help="scenario=NAME and overrides for both sides")
+    parser.add_argument("--policy", nargs="+", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--replicates", type=int, default=10)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    scenario = next((o.split("=", 1)[1] for o in args.overrides if o.startswith("scenario=")), "")
+    overrides = [o for o in args.overrides if not o.startswith("scenario=")]
+    try:
+        if not scenario:
+            raise ConfigError("scenario=NAME is required (e.g. scenario=nantong_2020)")
+        out_dir = args.out or default_out_dir(scenario, args.policy, overrides, args.replicates)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise ConfigError(f"--out {out_dir}: exists and is not a directory")
+        result = compare(scenario, args.policy, overrides, args.replicates, args.jobs)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    document = write(result, out_dir)
+    from experiments.compare_report import headline_text
+
+    print(headline_text(document))
+    print(f"outputs: {out_dir}")
+
+
+if __name__ == "__main__":
+    main()

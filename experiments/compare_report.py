@@ -1,0 +1,175 @@
+"""Reports of a policy comparison (:mod:`experiments.compare`): text, Markdown and HTML.
+
+Every effect is signed and shown with its 90 % interval; where the interval covers zero the
+text says "no measurable effect" instead of quoting a number or dividing by it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.outputs import atomic_write
+
+LABELS = {
+    "extra_persons_settled": ("extra persons settled (cumulative)", "persons"),
+    "gap_points_closed": ("gap closed at the end year", "points"),
+    "hukou_rate_change_pp": ("hukou rate change at the end year", "points"),
+    "resident_rate_change_pp": ("resident rate change at the end year", "points"),
+    "cumulative_gross_outlay_cny": ("cumulative gross outlay", "CNY"),
+    "cumulative_net_outlay_cny": ("cumulative net outlay (after transfers and land quota)", "CNY"),
+    "net_outlay_per_extra_settled_person_cny": ("net outlay per extra settled person", "CNY"),
+    "net_outlay_per_gap_point_closed_cny": ("net outlay per point of gap closed", "CNY"),
+}
+
+
+def _scaled(x: float, unit: str) -> tuple[float, str, str]:
+    """(scaled value, unit text, format) for one quantity's figures."""
+    if unit == "CNY":
+        return x / 1e8, "亿元 (100 million CNY)", "{:+,.2f}"
+    if unit == "points":
+        return x, "points", "{:+.2f}"
+    return x, unit, "{:+,.0f}"
+
+
+def effect_text(stat: dict[str, Any], unit: str) -> str:
+    """'+1.23 points (90 %: +0.80 to +1.70)' or 'no measurable effect (90 %: ...)'."""
+    if "verdict" in stat:
+        return stat["verdict"]
+    _, label, fmt = _scaled(0.0, unit)
+    lo, hi, mean = (fmt.format(_scaled(stat[k], unit)[0]) for k in ("p05", "p95", "mean"))
+    span = f"90 %: {lo} to {hi}"
+    if not stat["measurable"]:
+        return f"no measurable effect ({span} {label})"
+    return f"{mean} {label} ({span})"
+
+
+def headline_rows(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) for each headline quantity, in a fixed order."""
+    head = document["headline"]
+    return [(label, effect_text(head[key], unit)) for key, (label, unit) in LABELS.items()]
+
+
+def target_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(target, baseline, policy): share of replicates meeting it, and by which year."""
+    rows = []
+    for name, t in document["targets"].items():
+        if t["baseline_met_share"] is None:
+            continue
+
+        def side(share: float, first: dict[str, Any]) -> str:
+            return f"met in {share:.0%} of replicates; reached {first['verdict']}"
+
+        rows.append(
+            (
+                name,
+                side(t["baseline_met_share"], t["baseline_first_year"]),
+                side(t["policy_met_share"], t["policy_first_year"]),
+            )
+        )
+    return rows
+
+
+def headline_text(document: dict[str, Any]) -> str:
+    """Plain-text headline for the terminal."""
+    lines = [
+        f"{document['scenario']}: policy {' '.join(document['policy'])} against the baseline, "
+        f"{document['replicates']} replicates"
+    ]
+    lines += [f"  {label}: {text}" for label, text in headline_rows(document)]
+    for name, base, pol in target_rows(document):
+        lines.append(f"  target {name}: baseline {base}; policy {pol}")
+    return "\n".join(lines)
+
+
+def markdown(document: dict[str, Any], table: pd.DataFrame) -> str:
+    """The comparison as a Markdown report."""
+    land = document["land_quota_valuation"]
+    lines = [
+        f"# {document['scenario']}: policy against baseline",
+        "",
+        f"Policy: `{' '.join(document['policy'])}`; both sides: "
+        f"`{' '.join(document['overrides']) or '(scenario as configured)'}`; "
+        f"{document['replicates']} replicate pairs; intervals: {document['interval']}.",
+        f"Net outlay subtracts the transfers received per settled person and the construction-"
+        f"land quota earned, valued at {land['cny_per_m2']:.0f} CNY/m² ({land['source']}).",
+        "",
+        "| quantity | effect of the policy |",
+        "|---|---|",
+        *[f"| {label} | {text} |" for label, text in headline_rows(document)],
+    ]
+    rows = target_rows(document)
+    if rows:
+        lines += ["", "| target | baseline | policy |", "|---|---|---|"]
+        lines += [f"| {name} | {base} | {pol} |" for name, base, pol in rows]
+    end = table[table["year"] == table["year"].max()]
+    lines += [
+        "",
+        f"End year {int(end['year'].iloc[0])}, every indicator (means; difference with 90 % "
+        "interval):",
+        "",
+        "| indicator | baseline | policy | difference | 90 % interval |",
+        "|---|---|---|---|---|",
+    ]
+    for r in end.itertuples():
+        lines.append(
+            f"| {r.indicator} | {r.baseline_mean:,.2f} | {r.policy_mean:,.2f} | "
+            f"{r.diff_mean:+,.2f} | {r.diff_p05:+,.2f} to {r.diff_p95:+,.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def figure_png(table: pd.DataFrame) -> bytes:
+    """Rates (baseline dashed, policy solid) and the gap difference with its interval."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (rates, diff) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
+    for name, color, label in (
+        ("resident_urbanization_pct", "tab:blue", "resident rate"),
+        ("hukou_urbanization_pct", "tab:orange", "hukou rate"),
+    ):
+        t = table[table["indicator"] == name]
+        rates.plot(t["year"], t["baseline_mean"], ls="--", color=color, label=f"{label}, baseline")
+        rates.plot(t["year"], t["policy_mean"], color=color, label=f"{label}, policy")
+    rates.set_ylabel("urbanization rate (%)")
+    rates.legend(fontsize=8)
+    rates.grid(alpha=0.3)
+    for name, color, label in (
+        ("gap_pp", "tab:red", "gap"),
+        ("hukou_urbanization_pct", "tab:orange", "hukou rate"),
+    ):
+        t = table[table["indicator"] == name]
+        diff.fill_between(t["year"], t["diff_p05"], t["diff_p95"], color=color, alpha=0.2, lw=0)
+        diff.plot(t["year"], t["diff_mean"], color=color, label=f"{label}: policy - baseline")
+    diff.axhline(0, color="black", lw=0.8)
+    diff.set_ylabel("difference (points), 90 % band")
+    diff.set_xlabel("year (year-end)")
+    diff.legend(fontsize=8)
+    diff.grid(alpha=0.3)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_reports(document: dict[str, Any], table: pd.DataFrame, out_dir: Path) -> None:
+    """Write compare.md and a self-contained compare.html (the figure embedded)."""
+    text = markdown(document, table)
+    atomic_write(out_dir / "compare.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    image = base64.b64encode(figure_png(table)).decode("ascii")
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(document['scenario'])}: policy against baseline</title></head>"
+        f"<body><pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
+        f"<img alt='rates and differences' src='data:image/png;base64,{image}'></body></html>"
+    )
+    atomic_write(out_dir / "compare.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))

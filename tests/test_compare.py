@@ -1,0 +1,88 @@
+"""Policy against baseline (experiments.compare): paired replicates, intervals, costs, outputs."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from experiments.compare import compare, main, write
+
+SMALL = ["n_households=20000"]
+STRICT = [
+    "cities.main_urban.settlement.min_residence_months=36",
+    "cities.county_cities.settlement.min_residence_months=36",
+]
+
+
+@pytest.fixture(scope="module")
+def strict():
+    return compare("nantong_2020", STRICT, SMALL, replicates=4)
+
+
+def test_a_stricter_rule_settles_fewer_and_widens_the_gap(strict):
+    head = strict.headline()
+    assert head["extra_persons_settled"]["measurable"]
+    assert head["extra_persons_settled"]["mean"] < 0
+    assert head["gap_points_closed"]["p95"] < 0  # the gap widens, interval excludes zero
+    # fewer settled persons earn fewer transfers and less land quota: the net saving is smaller
+    assert head["cumulative_net_outlay_cny"]["mean"] > head["cumulative_gross_outlay_cny"]["mean"]
+    assert "lowers" in head["net_outlay_per_extra_settled_person_cny"]["verdict"]
+
+
+def test_a_lever_already_at_its_value_has_no_measurable_effect():
+    # Nantong's main urban area already asks for no minimum stay (002 (四)).
+    same = compare(
+        "nantong_2020", ["cities.main_urban.settlement.min_residence_months=0"], SMALL, 2
+    ).headline()
+    assert not same["gap_points_closed"]["measurable"]
+    assert same["gap_points_closed"]["p05"] == same["gap_points_closed"]["p95"] == 0
+    assert same["net_outlay_per_extra_settled_person_cny"]["verdict"].startswith("not computed")
+
+
+def test_outputs_are_complete_and_the_same_whatever_the_number_of_jobs(strict, tmp_path):
+    document = write(strict, tmp_path)
+    table = pd.read_csv(tmp_path / "compare.csv")
+    assert list(table.columns) == [
+        "year",
+        "indicator",
+        "baseline_mean",
+        "policy_mean",
+        "diff_mean",
+        "diff_p05",
+        "diff_p95",
+    ]
+    assert {"gap_pp", "settled_persons", "outlay_dibao_cny"} <= set(table["indicator"])
+    assert json.loads((tmp_path / "compare.json").read_text()) == json.loads(json.dumps(document))
+    assert "data:image/png;base64," in (tmp_path / "compare.html").read_text()
+    assert "| extra persons settled (cumulative) | -" in (tmp_path / "compare.md").read_text()
+    two = compare("nantong_2020", STRICT, SMALL, replicates=4, jobs=2)
+    pd.testing.assert_frame_equal(two.table(), strict.table())
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["scenario=nantong_2020", "--policy", "cities.main_urban.nope=1"], "nope"),
+        (["scenario=nantong_2020", "--policy", "assistance.take_up_share=2"], "take_up_share"),
+        (["scenario=nantong_2020", "--policy", "seed=1", "--replicates", "1"], "--replicates"),
+        (["scenario=nantong_2020"], "--policy"),
+        (["--policy", "seed=1"], "scenario="),
+    ],
+)
+def test_bad_input_gets_one_line_and_exit_2(args, says, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*args, "--out", str(tmp_path / "out")])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and says in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path, capsys):
+    file = tmp_path / "taken"
+    file.write_text("x")
+    with pytest.raises(SystemExit):
+        main(["scenario=nantong_2020", "--policy", "seed=1", "--out", str(file)])
+    assert "not a directory" in capsys.readouterr().err
