@@ -2,7 +2,7 @@
 
     ./dev compare scenario=nantong_2020 --policy cities.main_urban.settlement.min_residence_months=0
     ./dev compare scenario=sichuan_2019 n_households=30000 --policy KEY=VALUE [KEY=VALUE ...] \
-        --replicates 10 --jobs 2 --out outputs/compare/my_package
+        [--baseline KEY=VALUE ...] --replicates 10 --jobs 2 --out outputs/compare/my_package
 
 Each replicate runs the baseline and the policy with the same seed (an independent stream per
 replicate, spawned from the scenario's seed) and, when the behaviour set was fitted, the same
@@ -68,6 +68,7 @@ class PolicyComparison:
     baseline: list[pd.DataFrame]  # one yearly table per replicate
     with_policy: list[pd.DataFrame]
     targets: dict[str, Any] = field(default_factory=dict)
+    baseline_overrides: list[str] = field(default_factory=list)  # baseline side only
     land_quota_cny_per_m2: float = LAND_QUOTA_CNY_PER_M2
 
     @property
@@ -162,18 +163,24 @@ def interval(values: pd.Series) -> dict[str, Any]:
 
 
 def paired_configs(
-    scenario: str, policy: list[str], overrides: list[str], replicates: int
+    scenario: str,
+    policy: list[str],
+    overrides: list[str],
+    replicates: int,
+    baseline: list[str] | None = None,
 ) -> list[tuple[RunConfig, RunConfig]]:
     """(baseline, policy) configs per replicate: same seed, same parameter draw.
+
+    ``baseline`` overrides apply to the baseline side only (default: the scenario as it is).
 
     Raises:
         ConfigError: an unknown key, a value out of range, or fewer than 2 replicates.
     """
-    if replicates < 2:
-        raise ConfigError(f"--replicates = {replicates}: need at least 2 (allowed: 2-10000)")
+    if not 2 <= replicates <= 10000:
+        raise ConfigError(f"--replicates = {replicates}: outside the allowed range 2-10000")
     if not policy:
         raise ConfigError("--policy: give at least one KEY=VALUE that differs from the baseline")
-    base = compose_config([f"scenario={scenario}", *overrides])
+    base = compose_config([f"scenario={scenario}", *overrides, *(baseline or [])])
     pol = compose_config([f"scenario={scenario}", *overrides, *policy])
     fitted = base.behavior.fit_record
     rng = np.random.default_rng(np.random.SeedSequence([base.seed, 0xC0DE]))
@@ -194,18 +201,41 @@ def yearly_table(cfg: RunConfig) -> pd.DataFrame:
     return model.timeseries()
 
 
+def yearly_tables(configs: list[RunConfig], jobs: int) -> list[pd.DataFrame]:
+    """The yearly tables of many configs, each distinct config run once (in parallel)."""
+    distinct: dict[str, int] = {}
+    for cfg in configs:
+        distinct.setdefault(repr(cfg), len(distinct))
+    unique = list({repr(cfg): cfg for cfg in configs}.values())
+    tables = Parallel(n_jobs=jobs)(delayed(yearly_table)(cfg) for cfg in unique)
+    return [tables[distinct[repr(cfg)]] for cfg in configs]
+
+
 def compare(
     scenario: str,
     policy: list[str],
     overrides: list[str] | None = None,
     replicates: int = 10,
     jobs: int = 1,
+    baseline: list[str] | None = None,
 ) -> PolicyComparison:
     """Run baseline and policy paired by replicate (the result is the same for any ``jobs``)."""
     overrides = list(overrides or [])
-    pairs = paired_configs(scenario, policy, overrides, replicates)
-    configs = [cfg for pair in pairs for cfg in pair]
-    tables = Parallel(n_jobs=jobs)(delayed(yearly_table)(cfg) for cfg in configs)
+    pairs = paired_configs(scenario, policy, overrides, replicates, baseline)
+    tables = yearly_tables([cfg for pair in pairs for cfg in pair], jobs)
+    result = comparison_of(scenario, policy, overrides, pairs, tables)
+    result.baseline_overrides = list(baseline or [])
+    return result
+
+
+def comparison_of(
+    scenario: str,
+    policy: list[str],
+    overrides: list[str],
+    pairs: list[tuple[RunConfig, RunConfig]],
+    tables: list[pd.DataFrame],
+) -> PolicyComparison:
+    """Assemble a comparison from the paired configs and their tables (baseline, policy, ...)."""
     baseline, with_policy = tables[0::2], tables[1::2]
     targets = {
         name: {
@@ -255,6 +285,7 @@ def write(result: PolicyComparison, out_dir: Path) -> dict[str, Any]:
     document = {
         "scenario": result.scenario,
         "policy": result.policy,
+        "baseline": result.baseline_overrides,
         "overrides": result.overrides,
         "replicates": result.replicates,
         "interval": f"{LOW}th-{HIGH}th percentile over replicates (seed and fitted parameters)",
@@ -277,6 +308,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("overrides", nargs="*", help="scenario=NAME and overrides for both sides")
     parser.add_argument("--policy", nargs="+", default=[], metavar="KEY=VALUE")
+    parser.add_argument(
+        "--baseline", nargs="+", default=[], metavar="KEY=VALUE", help="baseline side only"
+    )
     parser.add_argument("--replicates", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None)
@@ -286,10 +320,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if not scenario:
             raise ConfigError("scenario=NAME is required (e.g. scenario=nantong_2020)")
-        out_dir = args.out or default_out_dir(scenario, args.policy, overrides, args.replicates)
+        key = [*args.policy, "--baseline", *args.baseline]
+        out_dir = args.out or default_out_dir(scenario, key, overrides, args.replicates)
         if out_dir.exists() and not out_dir.is_dir():
             raise ConfigError(f"--out {out_dir}: exists and is not a directory")
-        result = compare(scenario, args.policy, overrides, args.replicates, args.jobs)
+        result = compare(
+            scenario, args.policy, overrides, args.replicates, args.jobs, args.baseline
+        )
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -93,7 +93,8 @@ def markdown(document: dict[str, Any], table: pd.DataFrame) -> str:
     lines = [
         f"# {document['scenario']}: policy against baseline",
         "",
-        f"Policy: `{' '.join(document['policy'])}`; both sides: "
+        f"Policy: `{' '.join(document['policy'])}`; baseline: "
+        f"`{' '.join(document['baseline']) or '(scenario as configured)'}`; both sides: "
         f"`{' '.join(document['overrides']) or '(scenario as configured)'}`; "
         f"{document['replicates']} replicate pairs; intervals: {document['interval']}.",
         f"Net outlay subtracts the transfers received per settled person and the construction-"
