@@ -8,6 +8,8 @@ Each replicate runs the baseline and the policy with the same seed (an independe
 replicate, spawned from the scenario's seed) and, when the behaviour set was fitted, the same
 draw of the fitted parameters, so a difference is the policy's and its spread carries both
 replicate noise and parameter uncertainty. Overrides outside ``--policy`` apply to both sides.
+Both sides spin up and match the start figures under the scenario as it is; the policy takes
+effect in the start year (:mod:`model.policy_start`).
 
 Written to the output directory (``compare.json`` last, so its presence marks a complete result):
 ``compare.csv`` (year, indicator, baseline and policy means, mean difference and its 90 %
@@ -34,6 +36,7 @@ from model.config import RunConfig, compose_config
 from model.levers import ConfigError
 from model.model import SettlementModel
 from model.outputs import write_json, write_timeseries
+from model.policy_start import check_policy
 from model.targets import score
 from model.uncertainty import child_seeds, parameter_draws, with_values
 
@@ -162,53 +165,64 @@ def interval(values: pd.Series) -> dict[str, Any]:
     }
 
 
+Side = tuple[RunConfig, RunConfig]  # (config of the spin-up and start, config from the start)
+Pair = tuple[Side, Side]  # (baseline, policy)
+
+
 def paired_configs(
     scenario: str,
     policy: list[str],
     overrides: list[str],
     replicates: int,
     baseline: list[str] | None = None,
-) -> list[tuple[RunConfig, RunConfig]]:
-    """(baseline, policy) configs per replicate: same seed, same parameter draw.
+) -> list[Pair]:
+    """Baseline and policy sides per replicate: same seed, same parameter draw.
 
-    ``baseline`` overrides apply to the baseline side only (default: the scenario as it is).
+    Both sides spin up and start under the scenario with ``overrides``; from the start year the
+    baseline side runs with ``baseline`` overrides (default: none) and the policy side with
+    ``policy`` (see :mod:`model.policy_start`).
 
     Raises:
-        ConfigError: an unknown key, a value out of range, or fewer than 2 replicates.
+        ConfigError: an unknown key, a value out of range, a key a policy may not change, or
+            fewer than 2 replicates.
     """
     if not 2 <= replicates <= 10000:
         raise ConfigError(f"--replicates = {replicates}: outside the allowed range 2-10000")
     if not policy:
         raise ConfigError("--policy: give at least one KEY=VALUE that differs from the baseline")
+    start = compose_config([f"scenario={scenario}", *overrides])
     base = compose_config([f"scenario={scenario}", *overrides, *(baseline or [])])
     pol = compose_config([f"scenario={scenario}", *overrides, *policy])
-    fitted = base.behavior.fit_record
-    rng = np.random.default_rng(np.random.SeedSequence([base.seed, 0xC0DE]))
+    check_policy(start, base)
+    check_policy(start, pol)
+    fitted = start.behavior.fit_record
+    rng = np.random.default_rng(np.random.SeedSequence([start.seed, 0xC0DE]))
     draws = parameter_draws(fitted, replicates, rng) if fitted else [{}] * replicates
-    return [
-        (
-            with_values(dataclasses.replace(base, seed=seed), drawn),
-            with_values(dataclasses.replace(pol, seed=seed), drawn),
+    pairs = []
+    for seed, drawn in zip(child_seeds(start.seed, replicates), draws, strict=True):
+        first, *sides = (
+            with_values(dataclasses.replace(c, seed=seed), drawn) for c in (start, base, pol)
         )
-        for seed, drawn in zip(child_seeds(base.seed, replicates), draws, strict=True)
-    ]
+        pairs.append(((first, sides[0]), (first, sides[1])))
+    return pairs
 
 
-def yearly_table(cfg: RunConfig) -> pd.DataFrame:
-    """Run one config to its end year; its yearly indicators."""
-    model = SettlementModel(cfg)
+def yearly_table(side: Side) -> pd.DataFrame:
+    """Run one side to its end year; its yearly indicators."""
+    start, from_start = side
+    model = SettlementModel(start, policy=None if from_start == start else from_start)
     model.run_to_end()
     return model.timeseries()
 
 
-def yearly_tables(configs: list[RunConfig], jobs: int) -> list[pd.DataFrame]:
-    """The yearly tables of many configs, each distinct config run once (in parallel)."""
+def yearly_tables(sides: list[Side], jobs: int) -> list[pd.DataFrame]:
+    """The yearly tables of many sides, each distinct side run once (in parallel)."""
     distinct: dict[str, int] = {}
-    for cfg in configs:
-        distinct.setdefault(repr(cfg), len(distinct))
-    unique = list({repr(cfg): cfg for cfg in configs}.values())
-    tables = Parallel(n_jobs=jobs)(delayed(yearly_table)(cfg) for cfg in unique)
-    return [tables[distinct[repr(cfg)]] for cfg in configs]
+    for side in sides:
+        distinct.setdefault(repr(side), len(distinct))
+    unique = list({repr(side): side for side in sides}.values())
+    tables = Parallel(n_jobs=jobs)(delayed(yearly_table)(side) for side in unique)
+    return [tables[distinct[repr(side)]] for side in sides]
 
 
 def compare(
@@ -232,19 +246,19 @@ def comparison_of(
     scenario: str,
     policy: list[str],
     overrides: list[str],
-    pairs: list[tuple[RunConfig, RunConfig]],
+    pairs: list[Pair],
     tables: list[pd.DataFrame],
 ) -> PolicyComparison:
     """Assemble a comparison from the paired configs and their tables (baseline, policy, ...)."""
     baseline, with_policy = tables[0::2], tables[1::2]
     targets = {
         name: {
-            "baseline_met_share": _share_met(pairs[0][0], baseline, name),
-            "policy_met_share": _share_met(pairs[0][1], with_policy, name),
-            "baseline_first_year": _first_years(pairs[0][0], baseline, name),
-            "policy_first_year": _first_years(pairs[0][1], with_policy, name),
+            "baseline_met_share": _share_met(pairs[0][0][1], baseline, name),
+            "policy_met_share": _share_met(pairs[0][1][1], with_policy, name),
+            "baseline_first_year": _first_years(pairs[0][0][1], baseline, name),
+            "policy_first_year": _first_years(pairs[0][1][1], with_policy, name),
         }
-        for name, target in pairs[0][0].targets.items()
+        for name, target in pairs[0][0][1].targets.items()
         if target.comparison.name != "near"  # observations are scored by validation
     }
     return PolicyComparison(scenario, list(policy), overrides, baseline, with_policy, targets)

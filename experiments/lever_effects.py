@@ -181,9 +181,8 @@ def markdown(rows: list[dict[str, str]], scenario: str, n: int, replicates: int)
         "all else as the scenario is. Changes are high minus low at the end year (rates, gap "
         "closed) or summed over the projected years (settled persons, net outlay after the "
         "transfers and land quota that settling earns), with the 5-95 % range over replicates; "
-        "bold where that range excludes zero. The policy is in force during the spin-up too, "
-        "and both sides start on the same observed figures: read a row as 'had the lever "
-        "been set so from the start'.",
+        "bold where that range excludes zero. Both sides spin up under the scenario as it is "
+        "and take their probe value in the start year.",
         "",
         "| lever | probe | " + " | ".join(h for h, _ in OUTCOMES.values()) + " | verdict |",
         "|---|---|---|---|---|---|---|---|",

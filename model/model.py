@@ -30,6 +30,7 @@ from model import (
 from model.config import RunConfig
 from model.households import add_months
 from model.places import Place, PlaceTable
+from model.policy_start import adopt_policy
 from model.population import initial_households
 from model.start import match_start
 from model.world import World
@@ -89,13 +90,20 @@ class SettlementModel(mesa.Model):
     Args:
         cfg: A validated run configuration (see :func:`model.config.compose_config`).
         rng: Seed or generator; defaults to ``cfg.seed``. All randomness uses ``self.rng``.
+        policy: A config whose levers take effect in the start year, after the spin-up and the
+            start matching under ``cfg`` (see :mod:`model.policy_start`).
 
     Attributes:
         world: Household arrays, place table, config and clock that the phases work on.
         datacollector: Year-end indicators, one row per year from ``cfg.start_year``.
     """
 
-    def __init__(self, cfg: RunConfig, rng: int | np.random.Generator | None = None) -> None:
+    def __init__(
+        self,
+        cfg: RunConfig,
+        rng: int | np.random.Generator | None = None,
+        policy: RunConfig | None = None,
+    ) -> None:
         super().__init__(rng=cfg.seed if rng is None else rng)
         self.cfg = cfg
         places = PlaceTable.from_config(cfg)
@@ -109,6 +117,9 @@ class SettlementModel(mesa.Model):
             tables={"cities": ["year", "city", *indicators.CITY_COLUMNS]},
         )
         self._settle_initial_state()
+        if policy is not None:  # takes effect in the start year (see model.policy_start)
+            adopt_policy(self.world, policy)
+            self.cfg = policy
         self._collect()
 
     @property
