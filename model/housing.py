@@ -15,7 +15,7 @@ import numpy as np
 
 from model.households import NOT_WAITING, Tenure
 from model.levers import lever
-from model.permits import AccessBasis, has_access
+from model.permits import AccessBasis, has_access, reachable
 from model.rationing import coverage, fill_capacity, keep_within
 from model.tables import column_builder
 
@@ -40,7 +40,9 @@ class HousingPolicy:
     public_rental_basis: AccessBasis = lever(
         AccessBasis.hukou,
         unit="choice",
-        doc="Who may queue for public rental: hukou | permit (also permit holders) | open.",
+        doc="Who may queue for public rental: hukou (the city's urban hukou) | region_hukou "
+        "(any hukou of the region, rural included: 本市户籍) | permit (also permit holders) "
+        "| open.",
         seeds="001 二(一)1(1); 004 (六)",
     )
     public_rental_rent_share: float = lever(
@@ -97,7 +99,7 @@ class HousingPolicy:
     rental_subsidy_basis: AccessBasis = lever(
         AccessBasis.hukou,
         unit="choice",
-        doc="Who may receive the rental subsidy: hukou | permit | open.",
+        doc="Who may receive the rental subsidy: hukou | region_hukou | permit | open.",
         seeds="001 二(一)1(2); 004 (六)",
     )
     income_ceiling_cny_per_month: float = lever(
@@ -259,8 +261,8 @@ def housing_cost_cny_per_month(
 
     Where a household lives, an owned home or a public rental unit costs what it costs. A
     private renter there, like a newcomer elsewhere, expects the support a renter would get:
-    eligible where it holds the hukou, where access is open, or where a permit opens it (a
-    permit comes with residence, so that basis counts as reachable, as for schooling). Public
+    eligible where it holds the hukou or the basis is reachable without settling
+    (:func:`model.permits.reachable`: open, a permit, or a hukou of the region). Public
     rental is worth the city's coverage (the share of the eligible in need it houses) times the
     rent saved. With ``assume_hukou``, every household is priced as a renter holding each
     city's hukou (what settling would open).
@@ -276,8 +278,8 @@ def housing_cost_cny_per_month(
         own_hukou = np.ones_like(own_hukou)
     ceiling = t.income_ceiling[city_places] * np.float32(w.price_level)
     in_need = hh.income_cny_per_month[idx, None] <= ceiling[None, :]
-    sub_ok = own_hukou | (t.subsidy_basis[city_places] != AccessBasis.hukou.value)[None, :]
-    pub_ok = own_hukou | (t.public_basis[city_places] != AccessBasis.hukou.value)[None, :]
+    sub_ok = own_hukou | reachable(w, idx, t.subsidy_basis[city_places])
+    pub_ok = own_hukou | reachable(w, idx, t.public_basis[city_places])
     expected_public_saving = (
         pub_ok
         * t.access_prob[city_places][None, :]

@@ -21,11 +21,16 @@ if TYPE_CHECKING:
 
 
 class AccessBasis(Enum):
-    """Who may use a city service: hukou holders only, also permit holders, or every resident."""
+    """Who may use a city service: its urban-hukou holders only; also holders of any hukou of
+    the region, urban or rural (本市户籍 where the municipality includes its counties); also
+    permit holders; or every resident. Households come from the region's own villages, so
+    today ``region_hukou`` differs from ``open`` only for a scenario with households
+    registered outside it."""
 
     hukou = 0
     permit = 1
     open = 2
+    region_hukou = 3
 
 
 @dataclass
@@ -78,7 +83,24 @@ def has_access(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
         (basis_code == AccessBasis.open.value)
         | local
         | ((basis_code == AccessBasis.permit.value) & w.hh.has_permit[idx])
+        | ((basis_code == AccessBasis.region_hukou.value) & registered_in_region(w, idx))
     )
+
+
+def registered_in_region(w: World, idx: np.ndarray) -> np.ndarray:
+    """Whether households ``idx`` hold any hukou of the region (urban or rural)."""
+    return ~w.places.is_outside[w.hh.hukou_place[idx]]
+
+
+def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
+    """Whether a newcomer among ``idx`` could use a service of each city without settling there.
+
+    A permit comes with residence, so the permit basis counts as reachable; the region-hukou
+    basis for those registered in the region. Shape ``(len(idx), len(basis_code))``.
+    """
+    code = basis_code[None, :]
+    by_region = (code == AccessBasis.region_hukou.value) & registered_in_region(w, idx)[:, None]
+    return (code == AccessBasis.open.value) | (code == AccessBasis.permit.value) | by_region
 
 
 def issue_residence_permits(w: World) -> None:

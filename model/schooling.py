@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.levers import lever
-from model.permits import AccessBasis, has_access, hukou_here
+from model.permits import AccessBasis, has_access, hukou_here, reachable
 from model.rationing import fill_capacity, keep_within
 from model.tables import column_builder
 
@@ -34,8 +34,9 @@ class SchoolingPolicy:
     enrolment_basis: AccessBasis = lever(
         AccessBasis.permit,
         unit="choice",
-        doc="Who may enrol: hukou (children holding the city's hukou only) | permit "
-        "(residence-permit holders) | open (every resident child).",
+        doc="Who may enrol: hukou (children holding the city's hukou only) | region_hukou "
+        "(any hukou of the region) | permit (residence-permit holders) | open (every "
+        "resident child).",
         seeds="000 (四); 001 二(一)2(1); 002 (八); 004 (六)",
     )
     migrant_school_seats: float = lever(
@@ -224,6 +225,5 @@ def school_access_prob(w: World, idx: np.ndarray, city_places: np.ndarray) -> np
         hh.hukou_place[idx, None] == city_places[None, :]
     )
     seat_here = hh.school_seat[idx, None] & (hh.location[idx, None] == city_places[None, :])
-    basis_ok = t.basis[city_places] != AccessBasis.hukou.value
-    newcomer = basis_ok[None, :] * t.access_prob[city_places][None, :]
+    newcomer = reachable(w, idx, t.basis[city_places]) * t.access_prob[city_places][None, :]
     return np.where(hukou_family | seat_here, 1.0, newcomer).astype(np.float32)

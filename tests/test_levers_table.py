@@ -242,6 +242,23 @@ def test_public_rental_basis_decides_who_may_be_a_tenant():
     assert tenants_without_local_hukou("open") > 0
 
 
+def test_region_hukou_basis_opens_public_rental_to_the_region_rural_hukou_only():
+    """001 二(一)1(1): 本市户籍 includes the region's rural hukou holders."""
+    model = small_model(
+        [
+            "n_households=15000",
+            "end_year=2023",
+            *every_city("housing.public_rental_basis", "region_hukou"),
+        ]
+    )
+    model.run_to_end()
+    w = model.world
+    hh = w.hh
+    tenants = hh.tenure == Tenure.PUBLIC_RENTAL
+    rural_hukou_of_region = ~hh.hukou_urban & ~w.places.is_outside[hh.hukou_place]
+    assert hh.weight[tenants & rural_hukou_of_region].sum() > 0
+
+
 def test_cheaper_public_rental_lowers_a_tenants_housing_cost():
     from model.housing import housing_cost_cny_per_month
 
