@@ -87,7 +87,8 @@ INDICATORS: dict[str, str] = {
     "migrant_monthly_income_cny": "mean monthly wage of employed migrant workers in cities",
     "urban_labor": "workers living in cities",
     "urban_share": "urban labour / labour force (incl. outside)",
-    "urban_unemployment_rate": "urban workers without a formal job / urban labour",
+    "urban_without_formal_job_share": "urban workers without a formal job / urban labour (the "
+    "unemployment of the Harris-Todaro model: informal work included; see urban_jobless_rate)",
     "urban_jobless_rate": "urban workers with no work at all / urban labour",
     "fiscal_outlay_cny": "all outlays in the year (the sum of the outlay_ columns)",
 }
@@ -245,7 +246,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         "migrant_monthly_income_cny": migrant_income(w, migrant_city),
         "urban_labor": urban_labor,
         "urban_share": urban_labor / max(workers.sum(), 1e-12),
-        "urban_unemployment_rate": workers[no_formal].sum() / max(urban_labor, 1e-12),
+        "urban_without_formal_job_share": workers[no_formal].sum() / max(urban_labor, 1e-12),
         "urban_jobless_rate": workers[jobless].sum() / max(urban_labor, 1e-12),
         "fiscal_outlay_cny": outlay,
         **{item: flows.get(item, 0.0) for item in OUTLAY_ITEMS},
@@ -343,7 +344,7 @@ CITY_COLUMNS: dict[str, str] = {
     "labor": "workers living in the city",
     "formal_jobs": "formal jobs",
     "formal_jobs_filled": "formal jobs held",
-    "unemployment_rate": "workers without a formal job / workers",
+    "without_formal_job_share": "workers without a formal job / workers (informal work included)",
     "transfers_received_cny": "transfers received in the year for persons settled here",
     "construction_land_quota_m2": "construction-land quota earned in the year",
 }
@@ -386,7 +387,9 @@ def by_city(w: World, acc: PersonAccounts | None = None) -> list[dict[str, float
                 "labor": labor,
                 "formal_jobs": labour.formal_jobs[c],
                 "formal_jobs_filled": labour.formal_filled[c],
-                "unemployment_rate": 1 - labour.formal_filled[c] / labor if labor > 0 else 0.0,
+                "without_formal_job_share": (
+                    1 - labour.formal_filled[c] / labor if labor > 0 else 0.0
+                ),
                 "transfers_received_cny": transfers[c],
                 "construction_land_quota_m2": land_quota[c],
             }

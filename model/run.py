@@ -138,7 +138,7 @@ def build_summary(cfg: RunConfig, timeseries: pd.DataFrame, runtime_s: float) ->
         "start": {name: float(first[name]) for name in INDICATORS},
         "final": {name: float(last[name]) for name in INDICATORS},
         "urban_share": float(last["urban_share"]),
-        "urban_unemployment_rate": float(last["urban_unemployment_rate"]),
+        "urban_without_formal_job_share": float(last["urban_without_formal_job_share"]),
         "start_data": start_check(cfg, first),
         "targets": score(cfg.targets, timeseries),
         "runtime_seconds": round(runtime_s, 3),
