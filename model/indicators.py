@@ -331,9 +331,25 @@ def low_income_incidence_pct(w: World) -> float:
     return 100.0 * persons[low].sum() / max(persons.sum(), 1e-12)
 
 
+# Counts of persons, households, units and seats: whole numbers in the files people read.
+CITY_COUNT_COLUMNS = (
+    "residents",
+    "non_hukou_residents",
+    "settled_persons",
+    "migrant_school_seats",
+    "migrant_children_in_school",
+    "public_rental_units",
+    "public_rental_occupied",
+    "public_rental_waiting",
+    "residence_permit_households",
+    "labor",
+    "formal_jobs",
+    "formal_jobs_filled",
+)
 CITY_COLUMNS: dict[str, str] = {
     "residents": "persons living in the city (children behind excluded)",
     "non_hukou_residents": "residents without an urban hukou of the region",
+    "hukou_share_of_residents_pct": "residents holding an urban hukou of the region (%)",
     "settled_persons": "persons who took the city's hukou in the year",
     "migrant_school_seats": "school seats open to migrant children",
     "migrant_children_in_school": "seats occupied",
@@ -377,6 +393,9 @@ def by_city(w: World, acc: PersonAccounts | None = None) -> list[dict[str, float
                 "city": places.names[c],
                 "residents": residents[c],
                 "non_hukou_residents": non_hukou[c],
+                "hukou_share_of_residents_pct": (
+                    100 * (1 - non_hukou[c] / residents[c]) if residents[c] > 0 else 0.0
+                ),
                 "settled_persons": settled[c],
                 "migrant_school_seats": places.schooling.seats[c],
                 "migrant_children_in_school": places.schooling.used[c],

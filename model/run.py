@@ -29,7 +29,7 @@ import pandas as pd
 from omegaconf import DictConfig
 
 from model.config import RunConfig, compose_config, run_key, summarize_config, to_run_config
-from model.indicators import INDICATORS
+from model.indicators import CITY_COUNT_COLUMNS, INDICATORS
 from model.levers import ConfigError
 from model.memory import reuse_freed_memory
 from model.model import SettlementModel
@@ -170,7 +170,9 @@ def write_outputs(result: RunResult, out_dir: Path) -> None:
     if result.bands is not None:
         write_timeseries(result.bands, out_dir / BANDS_FILE)
     if options.cities_table:
-        write_timeseries(result.cities, out_dir / CITIES_FILE)
+        counts = [c for c in CITY_COUNT_COLUMNS if c in result.cities]
+        cities = result.cities.astype({c: "float64" for c in counts}).round({c: 0 for c in counts})
+        write_timeseries(cities.astype({c: "int64" for c in counts}), out_dir / CITIES_FILE)
     if options.plot:
         cfg = result.config
         title = f"{cfg.scenario_name} (seed {cfg.seed}; behaviour: {cfg.behavior.name})"
