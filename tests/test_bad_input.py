@@ -104,3 +104,19 @@ def test_every_declared_range_is_enforced(key, value):
         compose_config([f"{key}={value}"])
     message = str(err.value)
     assert key in message and "\n" not in message
+
+
+def test_an_output_directory_that_is_a_file_gets_one_line(tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("not a directory")
+    proc = run_cli(["n_households=500", f"hydra.run.dir={taken}"])
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"error: hydra.run.dir = '{taken}': is a file, not a directory"
+    ]
+
+
+def test_a_run_too_small_to_mean_much_says_so(tmp_path):
+    proc = run_cli(["n_households=50", "end_year=2021", f"hydra.run.dir={tmp_path / 'out'}"])
+    assert proc.returncode == 0
+    assert "warning: n_households = 50" in proc.stderr and "points" in proc.stderr
