@@ -148,12 +148,13 @@ def watch_progress(proc: subprocess.Popen, sweep_dir: Path, total: int, enabled:
     from tqdm import tqdm
 
     stop = threading.Event()
-    start = completed(sweep_dir)
-    with tqdm(total=total, initial=start, unit="run", desc=sweep_dir.name) as bar:
+    done_before = completed(sweep_dir)  # a resumed sweep counts only what is left
+    desc = sweep_dir.name + (f" ({done_before} done before)" if done_before else "")
+    with tqdm(total=total - done_before, unit="run", desc=desc) as bar:
 
         def poll() -> None:
             while not stop.is_set():
-                bar.n = completed(sweep_dir)
+                bar.n = completed(sweep_dir) - done_before
                 bar.refresh()
                 time.sleep(0.5)
 
@@ -162,7 +163,7 @@ def watch_progress(proc: subprocess.Popen, sweep_dir: Path, total: int, enabled:
         proc.wait()
         stop.set()
         thread.join()
-        bar.n = completed(sweep_dir)
+        bar.n = completed(sweep_dir) - done_before
         bar.refresh()
 
 
