@@ -1,13 +1,14 @@
 """The model as an EMA Workbench model, and PRIM scenario discovery.
 
-    python -m experiments.ema --scenario demo --experiments 60 --target-gap 22
+    python -m experiments.ema --scenario nantong_2020 --experiments 60 --target-gap 12
 
 ``hukou_model`` wraps ``run_scenario`` as an ``ema_workbench.ReplicatorModel``: levers and
 uncertainties are parameters whose ranges default to the declared ranges (``model/levers.py``),
 replications run with independent seeds (``SeedSequence``), and the outcomes are the mean over
 replications of the final gap, the final hukou rate and the total fiscal outlay. The command
 samples lever settings and uncertainties (Latin hypercube), runs them, and asks PRIM which
-lever ranges keep the final gap under a target.
+lever ranges keep the final gap under a target. The levers are three of the scenario's largest
+city; the samples with their outcomes and the PRIM box go to ``outputs/ema/<scenario>/``.
 
 Note: EMA Workbench 3.0's ``PrimBox.inspect(style="data")`` fails under pandas 3 with restricted
 categoricals; this module reads the box limits and statistics directly.
@@ -17,12 +18,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from experiments.design import declared_range, replicate_seeds
 from model import run_scenario
+from model.config import compose_config
+from model.levers import ConfigError
+from model.outputs import write_timeseries
 
 OUTCOMES = ("final_gap_pp", "final_hukou_urbanization_pct", "total_fiscal_outlay_cny")
 
@@ -136,15 +142,22 @@ def discover(
     return pd.DataFrame(rows)
 
 
-EXAMPLE_LEVERS = {
-    "cities.capital.settlement.annual_quota_persons": (0.0, 60000.0),
-    "cities.capital.schooling.migrant_school_seats": (10000.0, 90000.0),
-    "cities.prefecture.housing.rental_subsidy_cny_per_month": (0.0, 1500.0),
-}
 EXAMPLE_UNCERTAINTIES = {
     "behavior.hukou_value_cny_per_month": (0.0, 400.0),
     "behavior.origin_attachment_cny_per_month": (1500.0, 3500.0),
 }
+
+
+def example_levers(scenario: str) -> dict[str, tuple[float, float]]:
+    """Three levers on the scenario's own largest city (by configured formal jobs)."""
+    cfg = compose_config([f"scenario={scenario}"])
+    name, city = max(cfg.cities.items(), key=lambda item: item[1].formal_jobs)
+    seats = city.schooling.migrant_school_seats or 10000.0
+    return {
+        f"cities.{name}.settlement.min_residence_months": (0.0, 36.0),
+        f"cities.{name}.schooling.migrant_school_seats": (0.5 * seats, 2.0 * seats),
+        f"cities.{name}.housing.rental_subsidy_cny_per_month": (0.0, 1500.0),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -155,12 +168,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--experiments", type=int, default=60, help="lever x uncertainty samples")
     parser.add_argument("--replications", type=int, default=2)
     parser.add_argument("--target-gap", type=float, default=22.0, help="final gap target (pp)")
-    parser.add_argument("--set", nargs="+", default=["n_households=5000", "end_year=2026"])
+    parser.add_argument("--set", nargs="+", default=["n_households=5000"])
+    parser.add_argument("--out", type=Path, default=None, help="default: outputs/ema/SCENARIO")
     args = parser.parse_args(argv)
     logging.getLogger("MESA").setLevel(logging.WARNING)
+    try:
+        levers = example_levers(args.scenario)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
     model = hukou_model(
         args.scenario,
-        EXAMPLE_LEVERS,
+        levers,
         EXAMPLE_UNCERTAINTIES,
         args.set,
         replications=args.replications,
@@ -173,11 +192,20 @@ def main(argv: list[str] | None = None) -> None:
             evaluator=evaluator,
             combine="sample",
         )
-    columns = [to_name(k) for k in [*EXAMPLE_LEVERS, *EXAMPLE_UNCERTAINTIES]]
+    columns = [to_name(k) for k in [*levers, *EXAMPLE_UNCERTAINTIES]]
     box = discover(experiments, outcomes, columns, args.target_gap)
     met = float(np.mean(np.asarray(outcomes["final_gap_pp"]) < args.target_gap))
+    out = args.out or Path("outputs") / "ema" / args.scenario
+    table = (
+        experiments[columns]
+        .rename(columns=to_key)
+        .assign(**{name: np.asarray(values) for name, values in outcomes.items()})
+    )
+    write_timeseries(table, out / "experiments.csv")
+    write_timeseries(box, out / "prim_box.csv")
     print(f"{len(experiments)} experiments; final gap under {args.target_gap} pp in {met:.0%}")
     print(box.to_string(index=False) if len(box) else "no box found")
+    print(f"outputs: {out}")
 
 
 if __name__ == "__main__":

@@ -257,3 +257,27 @@ def test_ema_workbench_adapter_and_prim():
         target_gap_pp=float(np.median(gap)),
     )
     assert {"key", "low", "high", "coverage", "density"} <= set(box.columns)
+
+
+def test_ema_command_works_for_a_seed_scenario_and_saves_its_results(tmp_path):
+    from experiments import ema
+
+    ema.main(
+        [
+            "--scenario",
+            "nantong_2020",
+            "--experiments",
+            "4",
+            "--replications",
+            "2",
+            "--set",
+            "n_households=2000",
+            "end_year=2019",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    table = pd.read_csv(tmp_path / "experiments.csv")
+    assert len(table) == 4 and "final_gap_pp" in table
+    assert any(c.startswith("cities.main_urban.") for c in table.columns)
+    assert (tmp_path / "prim_box.csv").exists()
