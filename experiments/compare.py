@@ -291,7 +291,7 @@ def default_out_dir(
     return OUTPUT_ROOT / f"{scenario}_{key}"
 
 
-def write(result: PolicyComparison, out_dir: Path) -> dict[str, Any]:
+def write(result: PolicyComparison, out_dir: Path, lang: str = "en") -> dict[str, Any]:
     """Write compare.csv, compare.md, compare.html, then compare.json (which marks completion)."""
     from experiments.compare_report import write_reports
 
@@ -312,7 +312,7 @@ def write(result: PolicyComparison, out_dir: Path) -> dict[str, Any]:
         "targets": result.targets,
     }
     write_timeseries(table, out_dir / "compare.csv")
-    write_reports(document, table, out_dir)
+    write_reports(document, table, out_dir, lang)
     write_json(document, out_dir / "compare.json")
     return document
 
@@ -328,6 +328,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--replicates", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="figure labels")
     args = parser.parse_args(argv)
     scenario = next((o.split("=", 1)[1] for o in args.overrides if o.startswith("scenario=")), "")
     overrides = [o for o in args.overrides if not o.startswith("scenario=")]
@@ -344,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    document = write(result, out_dir)
+    document = write(result, out_dir, args.lang)
     from experiments.compare_report import headline_text
 
     print(headline_text(document))

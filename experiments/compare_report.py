@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from model.labels import text, use_cjk_font
 from model.outputs import atomic_write
 
 LABELS = {
@@ -125,34 +126,39 @@ def markdown(document: dict[str, Any], table: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def figure_png(table: pd.DataFrame) -> bytes:
+def figure_png(table: pd.DataFrame, lang: str = "en") -> bytes:
     """Rates (baseline dashed, policy solid) and the gap difference with its interval."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    if lang == "zh":
+        use_cjk_font()
+    base, pol = text("baseline", lang), text("policy", lang)
     fig, (rates, diff) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-    for name, color, label in (
-        ("resident_urbanization_pct", "tab:blue", "resident rate"),
-        ("hukou_urbanization_pct", "tab:orange", "hukou rate"),
+    for name, color in (
+        ("resident_urbanization_pct", "tab:blue"),
+        ("hukou_urbanization_pct", "tab:orange"),
     ):
-        t = table[table["indicator"] == name]
-        rates.plot(t["year"], t["baseline_mean"], ls="--", color=color, label=f"{label}, baseline")
-        rates.plot(t["year"], t["policy_mean"], color=color, label=f"{label}, policy")
-    rates.set_ylabel("urbanization rate (%)")
+        t, label = table[table["indicator"] == name], text(name, lang)
+        rates.plot(t["year"], t["baseline_mean"], ls="--", color=color, label=f"{label}, {base}")
+        rates.plot(t["year"], t["policy_mean"], color=color, label=f"{label}, {pol}")
+    rates.set_ylabel(text("rate_axis", lang))
     rates.legend(fontsize=8)
     rates.grid(alpha=0.3)
-    for name, color, label in (
-        ("gap_pp", "tab:red", "gap"),
-        ("hukou_urbanization_pct", "tab:orange", "hukou rate"),
-    ):
-        t = table[table["indicator"] == name]
+    for name, color in (("gap_pp", "tab:red"), ("hukou_urbanization_pct", "tab:orange")):
+        t, label = table[table["indicator"] == name], text(name, lang)
         diff.fill_between(t["year"], t["diff_p05"], t["diff_p95"], color=color, alpha=0.2, lw=0)
-        diff.plot(t["year"], t["diff_mean"], color=color, label=f"{label}: policy - baseline")
+        diff.plot(
+            t["year"],
+            t["diff_mean"],
+            color=color,
+            label=f"{label}: {text('policy_minus_baseline', lang)}",
+        )
     diff.axhline(0, color="black", lw=0.8)
-    diff.set_ylabel("difference (points), 90 % band")
-    diff.set_xlabel("year (year-end)")
+    diff.set_ylabel(text("difference_axis", lang))
+    diff.set_xlabel(text("year_axis", lang))
     diff.legend(fontsize=8)
     diff.grid(alpha=0.3)
     fig.tight_layout()
@@ -162,15 +168,17 @@ def figure_png(table: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def write_reports(document: dict[str, Any], table: pd.DataFrame, out_dir: Path) -> None:
+def write_reports(
+    document: dict[str, Any], table: pd.DataFrame, out_dir: Path, lang: str = "en"
+) -> None:
     """Write compare.md and a self-contained compare.html (the figure embedded)."""
-    text = markdown(document, table)
-    atomic_write(out_dir / "compare.md", lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    image = base64.b64encode(figure_png(table)).decode("ascii")
+    report = markdown(document, table)
+    atomic_write(out_dir / "compare.md", lambda tmp: tmp.write_text(report, encoding="utf-8"))
+    image = base64.b64encode(figure_png(table, lang)).decode("ascii")
     page = (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>{html.escape(document['scenario'])}: policy against baseline</title></head>"
-        f"<body><pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
+        f"<body><pre style='white-space:pre-wrap'>{html.escape(report)}</pre>"
         f"<img alt='rates and differences' src='data:image/png;base64,{image}'></body></html>"
     )
     atomic_write(out_dir / "compare.html", lambda tmp: tmp.write_text(page, encoding="utf-8"))

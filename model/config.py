@@ -34,6 +34,7 @@ from model.decisions import BehaviorConfig
 from model.demography import DemographyConfig
 from model.fiscal import FiscalPolicy
 from model.insurance import InsurancePolicy
+from model.labels import Language
 from model.land import LandPolicy
 from model.levers import ConfigError, lever, section, validate
 from model.pensions import PensionPolicy
@@ -99,6 +100,11 @@ class OutputOptions:
 
     plot: bool = lever(True, unit="flag", doc="Write urbanization.png (sweeps turn it off).")
     cities_table: bool = lever(True, unit="flag", doc="Write cities.csv.")
+    lang: Language = lever(
+        Language.en,
+        unit="choice",
+        doc="Language of figure labels: en | zh (Chinese, official terms; a bundled CJK font).",
+    )
 
 
 @dataclass

@@ -16,11 +16,14 @@ from typing import Any
 
 import pandas as pd
 
+from model.labels import Language, text, use_cjk_font
+
 TIMESERIES_FILE = "timeseries.csv"
 CITIES_FILE = "cities.csv"
 SUMMARY_FILE = "summary.json"
 BANDS_FILE = "bands.csv"
 PLOT_FILE = "urbanization.png"
+RESIDENT, HUKOU = "resident_urbanization_pct", "hukou_urbanization_pct"
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
@@ -58,16 +61,24 @@ def write_json(data: dict[str, Any], path: Path) -> None:
 
 
 def plot_urbanization(
-    df: pd.DataFrame, path: Path, title: str, bands: pd.DataFrame | None = None
+    df: pd.DataFrame,
+    path: Path,
+    title: str,
+    bands: pd.DataFrame | None = None,
+    lang: Language = Language.en,
 ) -> None:
     """Plot the resident and hukou urbanization rates and their gap, by year.
 
     With ``bands`` (see :mod:`model.uncertainty`), the 5-95 % band is shaded behind each line.
+    With ``lang`` zh the labels are Chinese, drawn with the bundled CJK font.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    if lang is Language.zh:
+        use_cjk_font()
 
     fig, (rates, gap) = plt.subplots(
         2, 1, figsize=(7, 6), sharex=True, gridspec_kw={"height_ratios": [2, 1]}
@@ -82,15 +93,16 @@ def plot_urbanization(
     band(rates, "resident_urbanization_pct", "tab:blue")
     band(rates, "hukou_urbanization_pct", "tab:orange")
     band(gap, "gap_pp", "tab:red")
-    rates.plot(df["year"], df["resident_urbanization_pct"], marker="o", label="resident")
-    rates.plot(df["year"], df["hukou_urbanization_pct"], marker="s", label="hukou")
-    rates.set_ylabel("urbanization rate (%)" + ("; 5-95 % band" if bands is not None else ""))
+    rates.plot(df["year"], df["resident_urbanization_pct"], marker="o", label=text(RESIDENT, lang))
+    rates.plot(df["year"], df["hukou_urbanization_pct"], marker="s", label=text(HUKOU, lang))
+    band_note = f"; {text('band', lang)}" if bands is not None else ""
+    rates.set_ylabel(text("rate_axis", lang) + band_note)
     rates.set_title(title)
     rates.legend()
     rates.grid(alpha=0.3)
     gap.plot(df["year"], df["gap_pp"], color="tab:red", marker="o")
-    gap.set_ylabel("gap (pp)")
-    gap.set_xlabel("year (year-end)")
+    gap.set_ylabel(text("gap_axis", lang))
+    gap.set_xlabel(text("year_axis", lang))
     gap.grid(alpha=0.3)
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))

@@ -176,7 +176,7 @@ def write_outputs(result: RunResult, out_dir: Path) -> None:
     if options.plot:
         cfg = result.config
         title = f"{cfg.scenario_name} (seed {cfg.seed}; behaviour: {cfg.behavior.name})"
-        plot_urbanization(result.timeseries, out_dir / PLOT_FILE, title, result.bands)
+        plot_urbanization(result.timeseries, out_dir / PLOT_FILE, title, result.bands, options.lang)
     write_json(result.summary, out_dir / SUMMARY_FILE)
 
 

@@ -1,0 +1,64 @@
+"""Labels for figures and reports in English or Chinese, and a CJK font to draw them.
+
+The Chinese terms are the statistical bureau's and the documents' own (常住人口城镇化率 for the
+resident urbanization rate, 户籍人口城镇化率 for the hukou rate, 农业转移人口 for the rural
+population moving to towns, 落户 for settling). The font is Noto Sans CJK SC, shipped by the
+``mplfonts`` package (SIL Open Font License), so that no system font is needed.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+
+class Language(Enum):
+    """Language of figure and report labels."""
+
+    en = 0
+    zh = 1
+
+
+CJK_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+CJK_FAMILY = "Noto Sans CJK SC"
+
+TEXT: dict[str, dict[str, str]] = {
+    "resident_urbanization_pct": {"en": "resident rate", "zh": "常住人口城镇化率"},
+    "hukou_urbanization_pct": {"en": "hukou rate", "zh": "户籍人口城镇化率"},
+    "gap_pp": {"en": "gap", "zh": "两率差距"},
+    "settled_persons": {"en": "persons settled", "zh": "落户人数"},
+    "fiscal_outlay_cny": {"en": "fiscal outlay", "zh": "财政支出"},
+    "rate_axis": {"en": "urbanization rate (%)", "zh": "城镇化率（%）"},
+    "gap_axis": {"en": "gap (pp)", "zh": "两率差距（百分点）"},
+    "year_axis": {"en": "year (year-end)", "zh": "年份（年末）"},
+    "band": {"en": "5-95 % band", "zh": "5%–95% 区间"},
+    "baseline": {"en": "baseline", "zh": "基准情景"},
+    "policy": {"en": "policy", "zh": "政策情景"},
+    "difference_axis": {"en": "difference (points), 90 % band", "zh": "差值（百分点），90% 区间"},
+    "policy_minus_baseline": {"en": "policy - baseline", "zh": "政策减基准"},
+}
+
+
+def text(key: str, lang: str | Language = "en") -> str:
+    """The label ``key`` in ``lang`` (English when a Chinese label is missing)."""
+    entry = TEXT[key]
+    return entry.get(lang.name if isinstance(lang, Language) else lang) or entry["en"]
+
+
+def use_cjk_font() -> str:
+    """Register the bundled CJK font with matplotlib and make it the first sans-serif family.
+
+    Returns:
+        The font family name.
+    """
+    import matplotlib as mpl
+    import mplfonts
+    from matplotlib import font_manager
+
+    path = Path(mplfonts.__file__).parent / "fonts" / CJK_FONT_FILE
+    if CJK_FAMILY not in {f.name for f in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(path))
+    mpl.rcParams["font.sans-serif"] = [CJK_FAMILY, *mpl.rcParams["font.sans-serif"]]
+    mpl.rcParams["font.family"] = "sans-serif"
+    mpl.rcParams["axes.unicode_minus"] = False  # the CJK font has no U+2212 minus glyph
+    return CJK_FAMILY
