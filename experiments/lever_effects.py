@@ -42,49 +42,202 @@ class Probe:
 
 P = Probe
 PROBES: tuple[Probe, ...] = (
-    P("cities.*.settlement.min_residence_months", "36", "0"),
-    P("cities.*.settlement.min_insurance_months", "36", "0"),
-    P("cities.*.settlement.rental_counts_as_stable_housing", "false", "true"),
+    P(
+        "cities.*.settlement.min_residence_months",
+        "36",
+        "0",
+        why="in Sichuan only Chengdu's points rule applies it; not traced further",
+    ),
+    P(
+        "cities.*.settlement.min_insurance_months",
+        "36",
+        "0",
+        why="in Sichuan only Chengdu's points rule applies it; not traced further",
+    ),
+    P(
+        "cities.*.settlement.rental_counts_as_stable_housing",
+        "false",
+        "true",
+        why="used only by the conditions rule, which no city of sichuan_2019 has",
+    ),
     P("cities.*.settlement.family_follows", "false", "true"),
     P("cities.*.housing.public_rental_units", "x1", "x4"),
-    P("cities.*.housing.public_rental_basis", "hukou", "permit"),
-    P("cities.*.housing.income_ceiling_cny_per_month", "x0.5", "x2"),
-    P("cities.*.housing.public_rental_lease_months", "120", "24"),
-    P("cities.*.housing.rental_subsidy_cny_per_month", "0", "600"),
+    P(
+        "cities.*.housing.public_rental_basis",
+        "hukou",
+        "permit",
+        why=(
+            "units are full under either basis and serve only households under the income ceiling, "
+            "which most migrant households exceed"
+        ),
+    ),
+    P(
+        "cities.*.housing.income_ceiling_cny_per_month",
+        "x0.5",
+        "x2",
+        why=(
+            "more households qualify and more is paid; units stay full and the subsidy is for hukou"
+            " holders"
+        ),
+    ),
+    P(
+        "cities.*.housing.public_rental_lease_months",
+        "120",
+        "24",
+        why="not traced: faster turnover re-lets the same units to a long queue",
+    ),
+    P(
+        "cities.*.housing.rental_subsidy_cny_per_month",
+        "0",
+        "600",
+        why=(
+            "for hukou holders only in Sichuan: it reaches settled renters and adds to the settling"
+            " gain of those under the ceiling, too few to move settling measurably"
+        ),
+    ),
     P("cities.*.housing.rental_subsidy_basis", "hukou", "permit"),
     P("cities.*.schooling.enrolment_basis", "hukou", "permit"),
     P("cities.*.schooling.migrant_school_seats", "x1", "x3"),
     P("capacity.public_rental_growth_pct_per_year", "0", "10"),
     P("capacity.school_seats_growth_pct_per_year", "0", "10"),
     P("fiscal.transfer_per_settled_person_cny", "0", "50000"),
-    P("fiscal.construction_land_m2_per_settled_person", "0", "100"),
-    P("capacity.land_quota_public_rental_share", "0", "0.2"),
-    P("residence_permit.months_required", "24", "0"),
-    P("land.contract_land_kept_share", "0", "1"),
-    P("land.collective_income_kept_share", "0", "1"),
-    P("land.homestead_kept_share", "0", "1"),
-    P("land.homestead_compensation_cny", "0", "100000"),
-    P("assistance.urban_standard_cny_per_person_month", "x1", "x1.5"),
-    P("assistance.unified_standard", "false", "true"),
-    P("assistance.months_residence_where_not_registered", "36", "0"),
-    P("assistance.months_kept_after_exit", "0", "12"),
+    P(
+        "fiscal.construction_land_m2_per_settled_person",
+        "0",
+        "100",
+        why=(
+            "by design: the quota earned is booked (and valued in the net outlay); it builds units "
+            "only with capacity.land_quota_public_rental_share above 0"
+        ),
+    ),
+    P(
+        "capacity.land_quota_public_rental_share",
+        "0",
+        "0.2",
+        why="builds units, which here raise the resident rate within noise (as more units do)",
+    ),
+    P(
+        "residence_permit.months_required",
+        "24",
+        "0",
+        why="permits come sooner and open services sooner (outlay); not traced further",
+    ),
+    P(
+        "land.contract_land_kept_share",
+        "0",
+        "1",
+        why=(
+            "settled persons rise (interval touches zero); settling earns transfers and quota, so "
+            "the net outlay falls"
+        ),
+    ),
+    P(
+        "land.collective_income_kept_share",
+        "0",
+        "1",
+        why="as above, with a smaller income at stake",
+    ),
+    P(
+        "land.homestead_kept_share",
+        "0",
+        "1",
+        why="settled persons rise (interval touches zero); net outlay falls as above",
+    ),
+    P(
+        "land.homestead_compensation_cny",
+        "0",
+        "100000",
+        why="acts on withdrawals by settled households (not a column here), not on settling",
+    ),
+    P(
+        "assistance.urban_standard_cny_per_person_month",
+        "x1",
+        "x1.5",
+        why=(
+            "more recipients and larger benefits; the expected dibao enters location choices but "
+            "moves no rate measurably"
+        ),
+    ),
+    P(
+        "assistance.unified_standard",
+        "false",
+        "true",
+        why="as above, for rural recipients",
+    ),
+    P(
+        "assistance.months_residence_where_not_registered",
+        "36",
+        "0",
+        why="migrants claim sooner where they live; moves no rate measurably",
+    ),
+    P(
+        "assistance.months_kept_after_exit",
+        "0",
+        "12",
+        why=(
+            "recipients keep the benefit longer; not in any choice (a claim's length is not "
+            "expected)"
+        ),
+    ),
     P(
         "assistance.temporary_relief_cny",
         "0",
         "2000",
-        why="outlay only by design: paid after a job loss, not expected in any choice",
+        why="by design: paid after a job loss, not expected in any choice",
     ),
     P("skills.training_places_per_year", "x0", "x4"),
     P("skills.employment_service_share", "0", "0.5"),
     P("skills.arrears_protection_share", "0", "1"),
     P("skills.returnee_loan_cny", "0", "100000"),
-    P("skills.loan_interest_subsidy_share", "0", "1"),
-    P("insurance.flexible_enrolment_per_month", "0", "0.05"),
+    P(
+        "skills.loan_interest_subsidy_share",
+        "0",
+        "1",
+        why=(
+            "sichuan_2019 makes no returnee loans (skills.returnee_loan_cny = 0): nothing to "
+            "subsidize"
+        ),
+    ),
+    P(
+        "insurance.flexible_enrolment_per_month",
+        "0",
+        "0.05",
+        why=(
+            "not traced: enrolled informal workers accrue insurance months, which only Chengdu's "
+            "points rule counts"
+        ),
+    ),
     P("insurance.portability_share", "0", "1"),
-    P("insurance.medical_without_hukou", "false", "true"),
-    P("pensions.resident_pension_cny_per_month", "x1", "x3"),
-    P("pensions.premiums_paid_for_poor", "false", "true"),
-    P("provident_fund.contribution_rate_pct", "5", "12"),
+    P(
+        "insurance.medical_without_hukou",
+        "false",
+        "true",
+        why="health cover enters location choices; moves no rate measurably here",
+    ),
+    P(
+        "pensions.resident_pension_cny_per_month",
+        "x1",
+        "x3",
+        why=(
+            "raises old-age income at home and in town alike; the net outlay falls because pensions"
+            " are booked as income, not outlay, while fewer need the dibao"
+        ),
+    ),
+    P(
+        "pensions.premiums_paid_for_poor",
+        "false",
+        "true",
+        why="by design: premiums paid for the poor enter no choice",
+    ),
+    P(
+        "provident_fund.contribution_rate_pct",
+        "5",
+        "12",
+        why=(
+            "at migrants' default coverage (0.15) the contribution is too small to move moving or "
+            "staying measurably"
+        ),
+    ),
     P("provident_fund.migrant_employee_coverage_share", "0", "0.6"),
 )
 
@@ -137,9 +290,7 @@ def effect_rows(
                 "lever": probe.key,
                 "probe": f"{probe.low} → {probe.high}",
                 **{k: cell(head[k], scale) for k, (_, scale) in OUTCOMES.items()},
-                "verdict": "moves " + ", ".join(SHORT[k] for k in moved)
-                if moved
-                else "**no measurable effect**" + (f": {probe.why}" if probe.why else ""),
+                "verdict": verdict(moved, probe.why),
             }
         )
     return rows
@@ -160,6 +311,16 @@ SHORT = {
     "extra_persons_settled": "settled persons",
     "cumulative_net_outlay_cny": "net outlay",
 }
+
+
+def verdict(moved: list[str], why: str) -> str:
+    """What a lever moves; 'outlay only' or 'no measurable effect' with the reason if known."""
+    reason = f": {why}" if why else ""
+    if not moved:
+        return "**no measurable effect**" + reason
+    if moved == ["cumulative_net_outlay_cny"]:
+        return "**outlay only**" + reason
+    return "moves " + ", ".join(SHORT[k] for k in moved)
 
 
 def cell(stat: dict[str, float], scale: float) -> str:
