@@ -229,6 +229,7 @@ PROBES: tuple[Probe, ...] = (
         "true",
         why="by design: premiums paid for the poor enter no choice",
     ),
+    P("economy.rent_population_elasticity", "0", "0.25"),
     P(
         "provident_fund.contribution_rate_pct",
         "5",

@@ -35,7 +35,7 @@ def grow_economy(w: World) -> None:
         labour.formal_wage *= wage_factor
         labour.informal_wage *= wage_factor
         labour.rural_wage_base *= wage_factor
-        w.places.rent_cny_per_month *= wage_factor
+        w.places.rent_base_cny_per_month *= wage_factor  # model.rents adds crowding
         w.places.amenity_cny_per_month *= wage_factor
         w.places.schooling.private_fee *= np.float32(wage_factor)
         w.price_level *= wage_factor

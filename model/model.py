@@ -23,6 +23,7 @@ from model import (
     pensions,
     permits,
     reclassification,
+    rents,
     schooling,
     settlement,
     skills,
@@ -43,6 +44,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("demography", demography.age_population),
     ("household_formation", formation.form_households),
     ("economic_growth", labour.grow_economy),
+    ("rents", rents.update_rents),
     ("training", skills.train_workers),
     ("labour_market", labour.match_jobs),
     ("incomes", incomes.sum_incomes),
@@ -156,6 +158,7 @@ class SettlementModel(mesa.Model):
             cell = _place_and_hukou(w)
             w.hh.weight *= restore.ravel()[cell].astype(np.float32)
             self._match_start()
+        rents.fix_reference_residents(w)
         w.flows.reset()
 
     def _match_start(self) -> None:

@@ -198,7 +198,9 @@ class PlaceTable:
 
     names: list[str]
     kind: np.ndarray  # int8 PlaceKind
-    rent_cny_per_month: np.ndarray
+    rent_cny_per_month: np.ndarray  # market rent this step (wage-indexed rent x crowding)
+    rent_base_cny_per_month: np.ndarray  # wage-indexed rent, before crowding
+    reference_residents: np.ndarray  # persons living at each place at the start
     amenity_cny_per_month: np.ndarray
     town_of: np.ndarray  # int16, per rural area the place it is reclassified into (-1: none)
     outside_school_access_share: float
@@ -294,12 +296,13 @@ class PlaceTable:
         for i, r in enumerate(rurals):
             if r.town:
                 town_of[i] = names.index(r.town)
+        rent = per_place(None, lambda c: c.rent_cny_per_month, lambda o: o.rent_cny_per_month)
         return cls(
             names=names,
             kind=kind,
-            rent_cny_per_month=per_place(
-                None, lambda c: c.rent_cny_per_month, lambda o: o.rent_cny_per_month
-            ),
+            rent_cny_per_month=rent,
+            rent_base_cny_per_month=rent.copy(),
+            reference_residents=np.zeros(n),
             amenity_cny_per_month=per_place(
                 None, lambda c: c.amenity_cny_per_month, lambda o: o.amenity_cny_per_month
             ),

@@ -72,6 +72,13 @@ ROWS = {
         "sum",
         +1,
     ),
+    "rents feel crowding": (
+        ["economy.rent_population_elasticity=0"],
+        ["economy.rent_population_elasticity=1"],
+        "resident_urbanization_pct",
+        "last",
+        -1,
+    ),
     "provident fund for migrants": (
         ["provident_fund.migrant_employee_coverage_share=0"],
         [
@@ -414,3 +421,19 @@ def test_private_school_places_keep_children_with_their_parents():
     (behind_none, public_none), (behind_many, public_many) = outcome(0), outcome(30000)
     assert behind_many < behind_none
     assert public_none == 100.0 and public_many < 100.0
+
+
+def test_a_city_rent_rises_with_its_residents_by_the_elasticity():
+    from model.rents import city_residents
+
+    model = small_model(
+        ["n_households=6000", "end_year=2024", "economy.rent_population_elasticity=0.5"]
+    )
+    model.run_to_end()
+    w = model.world
+    cities = w.places.city_places
+    crowding = w.places.rent_cny_per_month[cities] / w.places.rent_base_cny_per_month[cities]
+    growth = city_residents(w)[cities] / w.places.reference_residents[cities]
+    # the rents of the last step, against the residents before its moves
+    np.testing.assert_allclose(crowding, growth**0.5, rtol=0.02)
+    assert crowding.max() > 1.02
