@@ -121,7 +121,18 @@ def design_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) -> Sect
     return sec
 
 
-def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame) -> Section:
+def point_label(runs: pd.DataFrame, keys: list[str], point: int) -> str:
+    """A design point named by its lever values (``point N`` when nothing was swept)."""
+    if not keys:
+        return f"point {point}"
+    row = runs[runs["point"] == point].iloc[0]
+    return ", ".join(
+        f"{short(k)}={row[k]:g}" if isinstance(row[k], int | float) else f"{short(k)}={row[k]}"
+        for k in keys
+    )
+
+
+def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) -> Section:
     plt = _plt()
     sec = Section("Gap trajectories")
     final = aggregate[aggregate["year"] == aggregate["year"].max()].set_index("point")
@@ -137,7 +148,8 @@ def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame) -> Section
             ax.plot(group["year"], group["gap_pp_mean"], color="0.8", lw=0.8)
     for point in shown:
         group = aggregate[aggregate["point"] == point]
-        line = ax.plot(group["year"], group["gap_pp_mean"], lw=2, label=f"point {point}")[0]
+        label = point_label(runs, keys, point)
+        line = ax.plot(group["year"], group["gap_pp_mean"], lw=2, label=label)[0]
         ax.fill_between(
             group["year"],
             group["gap_pp_p05"],
@@ -192,7 +204,27 @@ def final_gap_section(runs: pd.DataFrame, keys: list[str]) -> Section:
         ax.axis("off")
     sec.figures.append(("final_gap_by_lever.png", _figure_png(fig)))
     sec.text.append("Each dot is a design point (mean over replicates, bar: one sd).")
+    if len(keys) == 2 and all(pd.api.types.is_numeric_dtype(means[k]) for k in keys):
+        sec.figures.extend(heatmap(means, keys))
     return sec
+
+
+def heatmap(means: pd.DataFrame, keys: list[str]) -> list[tuple[str, bytes]]:
+    """The mean final gap over a two-lever grid (nothing if the points do not form a grid)."""
+    plt = _plt()
+    grid = means.pivot_table(index=keys[0], columns=keys[1], values="final_gap_pp")
+    if grid.isna().any().any() or min(grid.shape) < 2:
+        return []
+    fig, ax = plt.subplots(figsize=(1.2 * grid.shape[1] + 2.5, 0.8 * grid.shape[0] + 1.8))
+    image = ax.imshow(grid.to_numpy(), cmap="viridis_r", aspect="auto", origin="lower")
+    ax.set_xticks(range(grid.shape[1]), [f"{v:g}" for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [f"{v:g}" for v in grid.index])
+    ax.set_xlabel(short(keys[1]), fontsize=8)
+    ax.set_ylabel(short(keys[0]), fontsize=8)
+    for (i, j), value in np.ndenumerate(grid.to_numpy()):
+        ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=8, color="white")
+    fig.colorbar(image, ax=ax, label="final gap (pp), mean over replicates")
+    return [("final_gap_heatmap.png", _figure_png(fig))]
 
 
 def targets_section(runs: pd.DataFrame) -> Section:
@@ -285,16 +317,21 @@ def cost_section(runs: pd.DataFrame, keys: list[str]) -> Section:
     design = np.column_stack([np.ones(len(x)), x])
     gap_coef, *_ = np.linalg.lstsq(design, means["final_gap_pp"].to_numpy(), rcond=None)
     cost_coef, *_ = np.linalg.lstsq(design, means["total_fiscal_outlay_cny"].to_numpy(), rcond=None)
+    # Replicate noise: the spread of the final gap between replicates of one design point. A
+    # lever's gap change counts only beyond twice that spread; below it no cost per point.
+    noise_pp = float(np.sqrt(runs.groupby("point")["final_gap_pp"].var(ddof=1).mean()))
     rows = []
     for i, key in enumerate(numeric):
         span = float(runs[key].max() - runs[key].min())
         gap_change = gap_coef[i + 1] * span
         cost_change = cost_coef[i + 1] * span
-        per_point = cost_change / -gap_change if gap_change < 0 else np.nan
+        measurable = bool(abs(gap_change) > 2 * noise_pp) if np.isfinite(noise_pp) else False
+        per_point = cost_change / -gap_change if measurable and gap_change < 0 else np.nan
         rows.append(
             {
                 "lever": key,
                 "gap change over range (pp)": gap_change,
+                "beyond replicate noise": "yes" if measurable else "no measurable effect",
                 "cost change over range (CNY)": cost_change,
                 "CNY per point of gap closed": per_point,
             }
@@ -305,11 +342,13 @@ def cost_section(runs: pd.DataFrame, keys: list[str]) -> Section:
     sec.text.append(
         "Linear fit of the final gap and of the total outlay on the swept levers (design-point "
         "means); a lever's cost per point is its outlay slope over its gap slope (negative: it "
-        "closes the gap and saves money). "
+        f"closes the gap and saves money). Replicate spread of the final gap: {noise_pp:.2f} pp; "
+        "a lever whose gap change is within twice that has no measurable effect and no cost "
+        "per point. "
         + (
             f"Cheapest per point closed: <b>{best.iloc[0]['lever']}</b>."
             if len(best)
-            else "No swept lever closes the gap in this fit."
+            else "No swept lever closes the gap measurably in this fit."
         )
     )
     return sec
@@ -320,7 +359,7 @@ def build_sections(sweep_dir: Path) -> list[Section]:
     keys = [k for k in keys if k not in BOOKKEEPING]
     return [
         design_section(sweep_dir, runs, keys),
-        trajectories_section(aggregate, runs),
+        trajectories_section(aggregate, runs, keys),
         final_gap_section(runs, keys),
         targets_section(runs),
         sensitivity_section(sweep_dir, runs, keys),

@@ -281,3 +281,30 @@ def test_ema_command_works_for_a_seed_scenario_and_saves_its_results(tmp_path):
     assert len(table) == 4 and "final_gap_pp" in table
     assert any(c.startswith("cities.main_urban.") for c in table.columns)
     assert (tmp_path / "prim_box.csv").exists()
+
+
+def test_a_two_lever_grid_report_has_a_heatmap_lever_value_legends_and_no_claim_on_noise(
+    tmp_path,
+):
+    from experiments.sweep import run
+
+    sweep_dir = tmp_path / "grid"
+    create(
+        sweep_dir,
+        spec("grid", replicates=2)
+        | {
+            "parameters": {
+                "cities.capital.settlement.min_points": {"levels": [0, 100, 200]},
+                # relief is paid after a job loss and enters no choice: outlay only
+                "assistance.temporary_relief_cny": {"levels": [0, 1000, 2000]},
+            }
+        },
+    )
+    run(sweep_dir, "basic", progress=False)
+    _, md_path = report(sweep_dir)
+    text = md_path.read_text(encoding="utf-8")
+    assert (sweep_dir / "figures" / "final_gap_heatmap.png").exists()
+    assert "point 0" not in text
+    cost_rows = [line for line in text.splitlines() if "no measurable effect" in line]
+    assert any("temporary_relief_cny" in line for line in cost_rows)
+    assert "Cheapest per point closed: <b>assistance" not in text
