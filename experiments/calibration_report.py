@@ -18,7 +18,7 @@ import pandas as pd
 from experiments.calibration import FITS_DIR, load_record
 from experiments.fit_specs import PRODUCTION_ORDER
 from experiments.observations import REPO, Observations
-from experiments.report import Section, _figure_png, _plt, write_sections
+from experiments.report_render import Section, png_bytes, pyplot, write_sections
 from model import run_scenario
 
 OUT_DIR = REPO / "calibration"
@@ -68,7 +68,7 @@ def fit_section(name: str) -> Section:
 
 def projection_section(draws: int, n_households: int) -> Section:
     """national_2015 to 2035 with bands, beside the plan target and published projections."""
-    plt = _plt()
+    plt = pyplot()
     result = run_scenario(
         "national_2015",
         [
@@ -114,7 +114,7 @@ def projection_section(draws: int, n_households: int) -> Section:
         f"{resident.loc[2029]:.1f} % (band {b.loc[2029, 'p05']:.1f}-{b.loc[2029, 'p95']:.1f}) "
         "against the plan's 'close to 70 %'."
     )
-    sec.figures.append(("projection.png", _figure_png(fig)))
+    sec.figures.append(("projection.png", png_bytes(fig)))
     rows = [
         {
             "year": y,

@@ -10,11 +10,7 @@ cheapest). Collects the sweep first if its tables are missing or older than its 
 from __future__ import annotations
 
 import argparse
-import base64
-import html
-import io
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,38 +27,9 @@ from experiments.collect import (
     point_means,
 )
 from experiments.design import DESIGN_FILE, SPEC_FILE, read_spec
-from model.outputs import atomic_write
+from experiments.report_render import Section, png_bytes, pyplot, write_sections
 
 MAX_BANDS = 8  # points drawn with their own replicate band
-
-
-@dataclass
-class Section:
-    """A report section: a title, paragraphs, tables (HTML and Markdown), figures."""
-
-    title: str
-    text: list[str] = field(default_factory=list)
-    tables: list[pd.DataFrame] = field(default_factory=list)
-    figures: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, PNG)
-
-
-def _figure_png(fig) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buf, format="png", dpi=90)
-    plt.close(fig)
-    return buf.getvalue()
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def short(key: str) -> str:
@@ -133,7 +100,7 @@ def point_label(runs: pd.DataFrame, keys: list[str], point: int) -> str:
 
 
 def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) -> Section:
-    plt = _plt()
+    plt = pyplot()
     sec = Section("Gap trajectories")
     final = aggregate[aggregate["year"] == aggregate["year"].max()].set_index("point")
     ordered = final["gap_pp_mean"].sort_values()
@@ -162,7 +129,7 @@ def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list
     ax.set_ylabel("gap, resident - hukou (pp)")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
-    sec.figures.append(("gap_trajectories.png", _figure_png(fig)))
+    sec.figures.append(("gap_trajectories.png", png_bytes(fig)))
     sec.text.append(
         "Mean gap per design point with its 90 % replicate band (5th-95th percentile); "
         + (
@@ -175,7 +142,7 @@ def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list
 
 
 def final_gap_section(runs: pd.DataFrame, keys: list[str]) -> Section:
-    plt = _plt()
+    plt = pyplot()
     sec = Section("Final gap against each swept lever")
     if not keys:
         sec.text.append("No lever was swept (replicates only).")
@@ -202,7 +169,7 @@ def final_gap_section(runs: pd.DataFrame, keys: list[str]) -> Section:
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
-    sec.figures.append(("final_gap_by_lever.png", _figure_png(fig)))
+    sec.figures.append(("final_gap_by_lever.png", png_bytes(fig)))
     sec.text.append("Each dot is a design point (mean over replicates, bar: one sd).")
     if len(keys) == 2 and all(pd.api.types.is_numeric_dtype(means[k]) for k in keys):
         sec.figures.extend(heatmap(means, keys))
@@ -211,7 +178,7 @@ def final_gap_section(runs: pd.DataFrame, keys: list[str]) -> Section:
 
 def heatmap(means: pd.DataFrame, keys: list[str]) -> list[tuple[str, bytes]]:
     """The mean final gap over a two-lever grid (nothing if the points do not form a grid)."""
-    plt = _plt()
+    plt = pyplot()
     grid = means.pivot_table(index=keys[0], columns=keys[1], values="final_gap_pp")
     if grid.isna().any().any() or min(grid.shape) < 2:
         return []
@@ -224,7 +191,7 @@ def heatmap(means: pd.DataFrame, keys: list[str]) -> list[tuple[str, bytes]]:
     for (i, j), value in np.ndenumerate(grid.to_numpy()):
         ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=8, color="white")
     fig.colorbar(image, ax=ax, label="final gap (pp), mean over replicates")
-    return [("final_gap_heatmap.png", _figure_png(fig))]
+    return [("final_gap_heatmap.png", png_bytes(fig))]
 
 
 def targets_section(runs: pd.DataFrame) -> Section:
@@ -249,7 +216,7 @@ def targets_section(runs: pd.DataFrame) -> Section:
 
 
 def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) -> Section:
-    plt = _plt()
+    plt = pyplot()
     sec = Section("Sensitivity of the final gap")
     if (sweep_dir / SPEC_FILE).exists():
         spec = read_spec(sweep_dir)
@@ -280,7 +247,7 @@ def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) ->
     ax.set_xlabel(index)
     ax.axvline(0, color="k", lw=0.8)
     ax.grid(alpha=0.3, axis="x")
-    sec.figures.append(("sensitivity_tornado.png", _figure_png(fig)))
+    sec.figures.append(("sensitivity_tornado.png", png_bytes(fig)))
     meaning = {
         "S1": "first-order Sobol' index (share of the final gap's variance due to the lever alone; "
         "ST, total order, is in the table)",
@@ -294,7 +261,7 @@ def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) ->
 
 
 def cost_section(runs: pd.DataFrame, keys: list[str]) -> Section:
-    plt = _plt()
+    plt = pyplot()
     sec = Section("Fiscal cost against gap reduction")
     numeric = [k for k in numeric_keys(runs, keys) if runs[k].nunique() > 1]
     means = point_means(runs, numeric, "final_gap_pp")
@@ -306,7 +273,7 @@ def cost_section(runs: pd.DataFrame, keys: list[str]) -> Section:
     ax.set_xlabel("total fiscal outlay over the run (billion CNY)")
     ax.set_ylabel("final gap (pp)")
     ax.grid(alpha=0.3)
-    sec.figures.append(("cost_vs_gap.png", _figure_png(fig)))
+    sec.figures.append(("cost_vs_gap.png", png_bytes(fig)))
     if not numeric or len(means) < 2 * (len(numeric) + 1):
         sec.text.append(
             "Too few design points to attribute cost and gap to single levers "
@@ -365,66 +332,6 @@ def build_sections(sweep_dir: Path) -> list[Section]:
         sensitivity_section(sweep_dir, runs, keys),
         cost_section(runs, keys),
     ]
-
-
-def _fmt_table(df: pd.DataFrame) -> pd.DataFrame:
-    return df.apply(lambda c: c.map(lambda v: f"{v:,.4g}" if isinstance(v, float) else v))
-
-
-def render_html(title: str, sections: list[Section]) -> str:
-    parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title><style>",
-        "body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}",
-        "table{border-collapse:collapse;font-size:0.85em;margin:0.8em 0}",
-        "td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}",
-        "img{max-width:100%}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-    ]
-    for sec in sections:
-        parts.append(f"<h2>{html.escape(sec.title)}</h2>")
-        parts += [f"<p>{t}</p>" for t in sec.text]
-        for name, png in sec.figures:
-            data = base64.b64encode(png).decode()
-            parts.append(f"<img alt='{name}' src='data:image/png;base64,{data}'>")
-        parts += [_fmt_table(t).to_html(index=False, escape=True) for t in sec.tables]
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def render_md(title: str, sections: list[Section]) -> str:
-    lines = [f"# {title}", ""]
-    for sec in sections:
-        lines += [f"## {sec.title}", ""]
-        for t in sec.text:
-            lines += [t.replace("<b>", "**").replace("</b>", "**"), ""]
-        for name, _ in sec.figures:
-            lines += [f"![{name}](figures/{name})", ""]
-        for t in sec.tables:
-            lines += [_md_table(_fmt_table(t)), ""]
-    return "\n".join(lines)
-
-
-def _md_table(df: pd.DataFrame) -> str:
-    """A Markdown pipe table."""
-    head = "| " + " | ".join(map(str, df.columns)) + " |"
-    rule = "|" + "---|" * len(df.columns)
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join([head, rule, *body])
-
-
-def write_sections(out_dir: Path, title: str, sections: list[Section]) -> tuple[Path, Path]:
-    """Write report.html (self-contained), report.md and figures/ into ``out_dir``."""
-    figures = out_dir / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
-    for sec in sections:
-        for name, png in sec.figures:
-            atomic_write(figures / name, lambda tmp, data=png: tmp.write_bytes(data))
-    html_path, md_path = out_dir / "report.html", out_dir / "report.md"
-    html_text, md_text = render_html(title, sections), render_md(title, sections)
-    atomic_write(html_path, lambda tmp: tmp.write_text(html_text, encoding="utf-8"))
-    atomic_write(md_path, lambda tmp: tmp.write_text(md_text, encoding="utf-8"))
-    return html_path, md_path
 
 
 def report(sweep_dir: Path) -> tuple[Path, Path]:

@@ -36,6 +36,8 @@ TEXT: dict[str, dict[str, str]] = {
     "policy": {"en": "policy", "zh": "政策情景"},
     "difference_axis": {"en": "difference (points), 90 % band", "zh": "差值（百分点），90% 区间"},
     "policy_minus_baseline": {"en": "policy - baseline", "zh": "政策减基准"},
+    "observed": {"en": "observed", "zh": "实际观测"},
+    "target": {"en": "target", "zh": "目标"},
 }
 
 

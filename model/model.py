@@ -11,6 +11,7 @@ import pandas as pd
 from model import (
     assistance,
     capacity,
+    city_indicators,
     decisions,
     demography,
     formation,
@@ -116,7 +117,7 @@ class SettlementModel(mesa.Model):
         self.datacollector = mesa.DataCollector(
             model_reporters={"year": lambda m: m.world.year}
             | {name: _reporter(name) for name in indicators.INDICATORS},
-            tables={"cities": ["year", "city", *indicators.CITY_COLUMNS]},
+            tables={"cities": ["year", "city", *city_indicators.CITY_COLUMNS]},
         )
         self._settle_initial_state()
         if policy is not None:  # takes effect in the start year (see model.policy_start)
@@ -199,7 +200,7 @@ class SettlementModel(mesa.Model):
         accounts = indicators.person_accounts(self.world)
         self.indicators = indicators.compute(self.world, accounts)
         self.datacollector.collect(self)
-        for row in indicators.by_city(self.world, accounts):
+        for row in city_indicators.by_city(self.world, accounts):
             self.datacollector.add_table_row("cities", row)
 
     def run_to_end(self) -> None:
@@ -209,7 +210,7 @@ class SettlementModel(mesa.Model):
             self.step()
 
     def city_table(self) -> pd.DataFrame:
-        """Year-end rows per city (``year``, ``city``, then ``indicators.CITY_COLUMNS``)."""
+        """Year-end rows per city (``year``, ``city``, then ``city_indicators.CITY_COLUMNS``)."""
         return self.datacollector.get_table_dataframe("cities")
 
     def timeseries(self) -> pd.DataFrame:

@@ -66,10 +66,13 @@ def plot_urbanization(
     title: str,
     bands: pd.DataFrame | None = None,
     lang: Language = Language.en,
+    targets: dict[str, dict[str, Any]] | None = None,
 ) -> None:
     """Plot the resident and hukou urbanization rates and their gap, by year.
 
     With ``bands`` (see :mod:`model.uncertainty`), the 5-95 % band is shaded behind each line.
+    With ``targets`` (scored, as in ``summary.json``), observations of the rates and the gap are
+    drawn as black crosses and goals as triangles (pointing up: at least; down: at most).
     With ``lang`` zh the labels are Chinese, drawn with the bundled CJK font.
     """
     import matplotlib
@@ -101,12 +104,31 @@ def plot_urbanization(
     rates.legend()
     rates.grid(alpha=0.3)
     gap.plot(df["year"], df["gap_pp"], color="tab:red", marker="o")
+    for ax, indicators in ((rates, (RESIDENT, HUKOU)), (gap, ("gap_pp",))):
+        _mark_targets(ax, targets or {}, indicators, lang)
+    if targets and any(t["indicator"] in (RESIDENT, HUKOU) for t in targets.values()):
+        rates.legend()
+    if targets and any(t["indicator"] == "gap_pp" for t in targets.values()):
+        gap.legend()
     gap.set_ylabel(text("gap_axis", lang))
     gap.set_xlabel(text("year_axis", lang))
     gap.grid(alpha=0.3)
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
     plt.close(fig)
+
+
+def _mark_targets(ax: Any, targets: dict[str, dict[str, Any]], indicators, lang) -> None:
+    """Observations (near) as crosses, goals as triangles, for the given indicators."""
+    style = {"near": ("x", "observed"), "at_least": ("^", "target"), "at_most": ("v", "target")}
+    labelled: set[str] = set()
+    for t in targets.values():
+        if t["indicator"] not in indicators or t["cumulative"]:
+            continue
+        marker, kind = style[t["comparison"]]
+        label = text(kind, lang) if kind not in labelled else None
+        labelled.add(kind)
+        ax.plot([t["year"]], [t["target"]], marker=marker, color="black", ls="", ms=8, label=label)
 
 
 def format_table(df: pd.DataFrame) -> str:

@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
+from model.city_indicators import CITY_COUNT_COLUMNS
 from model.config import RunConfig, compose_config, run_key, summarize_config, to_run_config
-from model.indicators import CITY_COUNT_COLUMNS, INDICATORS
+from model.indicators import INDICATORS
 from model.levers import ConfigError
 from model.memory import reuse_freed_memory
 from model.model import SettlementModel
@@ -176,7 +177,14 @@ def write_outputs(result: RunResult, out_dir: Path) -> None:
     if options.plot:
         cfg = result.config
         title = f"{cfg.scenario_name} (seed {cfg.seed}; behaviour: {cfg.behavior.name})"
-        plot_urbanization(result.timeseries, out_dir / PLOT_FILE, title, result.bands, options.lang)
+        plot_urbanization(
+            result.timeseries,
+            out_dir / PLOT_FILE,
+            title,
+            result.bands,
+            options.lang,
+            result.summary["targets"],
+        )
     write_json(result.summary, out_dir / SUMMARY_FILE)
 
 

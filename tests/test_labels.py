@@ -36,8 +36,16 @@ def test_every_label_has_a_chinese_text():
 
 def test_the_urbanization_figure_in_chinese_has_every_glyph(tmp_path):
     path = tmp_path / "zh.png"
+    targets = {
+        "observed": {"indicator": "resident_urbanization_pct", "year": 2021, "target": 61.2}
+        | {"comparison": "near", "cumulative": False},
+        "goal": {"indicator": "gap_pp", "year": 2022, "target": 19.0}
+        | {"comparison": "at_most", "cumulative": False},
+    }
     no_missing_glyphs(
-        lambda: plot_urbanization(years_table(), path, "四川 2019（种子 0）", lang=Language.zh)
+        lambda: plot_urbanization(
+            years_table(), path, "四川 2019（种子 0）", lang=Language.zh, targets=targets
+        )
     )
     assert path.stat().st_size > 0
 
@@ -71,3 +79,16 @@ def test_without_the_cjk_font_chinese_glyphs_would_be_missing(tmp_path):
     except AssertionError:
         return
     raise AssertionError("a figure without the CJK font drew Chinese glyphs")
+
+
+def test_targets_and_observations_are_drawn(tmp_path):
+    plain, marked = tmp_path / "plain.png", tmp_path / "marked.png"
+    plot_urbanization(years_table(), plain, "t")
+    observed = {"indicator": "hukou_urbanization_pct", "year": 2021, "target": 40.2}
+    plot_urbanization(
+        years_table(),
+        marked,
+        "t",
+        targets={"obs": observed | {"comparison": "near", "cumulative": False}},
+    )
+    assert plain.read_bytes() != marked.read_bytes()
