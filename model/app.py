@@ -99,7 +99,7 @@ class DashboardModel(SettlementModel):
     Args:
         scenario_name: A scenario file in ``configs/scenario``.
         n_households: Household agents (a small number keeps the dashboard responsive).
-        seed: Seed of the run.
+        seed: Seed of the run (``None``, as Mesa's ``batch_run`` passes without seeds: 0).
         extra_residence_months, points_quota_pct, school_seats_pct, public_rental_pct,
         rental_subsidy_pct: Slider values, see :data:`SLIDERS`.
     """
@@ -108,7 +108,7 @@ class DashboardModel(SettlementModel):
         self,
         scenario_name: str = "demo",
         n_households: int = 4000,
-        seed: int = 0,
+        seed: int | None = 0,
         extra_residence_months: float = 0,
         points_quota_pct: float = 100,
         school_seats_pct: float = 100,
@@ -122,7 +122,7 @@ class DashboardModel(SettlementModel):
             "public_rental_pct": public_rental_pct,
             "rental_subsidy_pct": rental_subsidy_pct,
         }
-        super().__init__(dashboard_config(scenario_name, int(n_households), int(seed), levers))
+        super().__init__(dashboard_config(scenario_name, int(n_households), int(seed or 0), levers))
         self.outlay_since_start_cny = 0.0
         self.history: list[dict[str, float]] = [self._snapshot()]
 
@@ -138,8 +138,6 @@ class DashboardModel(SettlementModel):
         )
         self.outlay_since_start_cny += outlay_after - outlay_before
         self.history.append(self._snapshot())
-        if self.world.year >= self.cfg.end_year and closed_year:
-            self.running = False
 
     def _snapshot(self) -> dict[str, float]:
         values = indicators.compute(self.world)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import mesa
@@ -29,8 +30,9 @@ from model import (
     settlement,
     skills,
 )
-from model.config import RunConfig
+from model.config import RunConfig, compose_config
 from model.households import add_months
+from model.levers import ConfigError
 from model.places import Place, PlaceTable
 from model.policy_start import adopt_policy
 from model.population import initial_households
@@ -90,11 +92,28 @@ SPIN_UP_PHASES: tuple[tuple[str, Phase], ...] = tuple(
 class SettlementModel(mesa.Model):
     """Rural households moving to, staying in and settling in the cities of a region.
 
+    Mesa's ``batch_run`` can drive it with keyword arguments: ``cfg`` names a scenario and
+    further keywords are overrides in the command line's dotted keys; it stops (``running``
+    turns false) at the end of ``end_year``::
+
+        mesa.batch_run(SettlementModel, parameters={"cfg": "nantong_2020",
+            "n_households": 5000, "cities.main_urban.settlement.min_residence_months": [0, 36]},
+            rng=[0, 1, 2], data_collection_period=1)
+
     Args:
-        cfg: A validated run configuration (see :func:`model.config.compose_config`).
-        rng: Seed or generator; defaults to ``cfg.seed``. All randomness uses ``self.rng``.
+        cfg: A validated run configuration (see :func:`model.config.compose_config`), or the
+            name of a scenario file to compose with ``overrides``.
+        rng: Seed or generator; defaults to ``cfg.seed``. An integer seed becomes the run's
+            ``seed``, so the run is the one the command line gives with ``seed=<rng>``. All
+            randomness uses ``self.rng``.
         policy: A config whose levers take effect in the start year, after the spin-up and the
             start matching under ``cfg`` (see :mod:`model.policy_start`).
+        **overrides: ``key=value`` overrides (dotted keys, as on the command line) applied to
+            the scenario named by ``cfg``.
+
+    Raises:
+        ConfigError: An unknown key or a value out of range (one line naming it), or overrides
+            given with a composed config.
 
     Attributes:
         world: Household arrays, place table, config and clock that the phases work on.
@@ -103,10 +122,14 @@ class SettlementModel(mesa.Model):
 
     def __init__(
         self,
-        cfg: RunConfig,
+        cfg: RunConfig | str = "demo",
         rng: int | np.random.Generator | None = None,
         policy: RunConfig | None = None,
+        **overrides: object,
     ) -> None:
+        cfg = _run_config(cfg, overrides)
+        if isinstance(rng, int | np.integer):
+            cfg = dataclasses.replace(cfg, seed=int(rng))
         super().__init__(rng=cfg.seed if rng is None else rng)
         self.cfg = cfg
         places = PlaceTable.from_config(cfg)
@@ -194,6 +217,8 @@ class SettlementModel(mesa.Model):
             self._collect()
             w.flows.reset()
             w.places.settlement.settled_this_year_persons[:] = 0.0
+            if w.year >= self.cfg.end_year:
+                self.running = False
 
     def _collect(self) -> None:
         """Record the year-end indicators and the per-city rows."""
@@ -230,6 +255,19 @@ def _persons_by_place_and_hukou(w: World) -> np.ndarray:
     persons = w.hh.size * w.hh.weight.astype(np.float64)
     cells = np.bincount(_place_and_hukou(w), weights=persons, minlength=2 * w.places.n)
     return cells.reshape(w.places.n, 2)
+
+
+def _run_config(cfg: RunConfig | str, overrides: dict[str, object]) -> RunConfig:
+    """``cfg`` itself, or the scenario it names composed with ``overrides`` (dotted keys)."""
+    if isinstance(cfg, RunConfig):
+        if overrides:
+            raise ConfigError(
+                f"{', '.join(overrides)}: overrides apply to a scenario name, not to a composed "
+                "config"
+            )
+        return cfg
+    pairs = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in overrides.items()]
+    return compose_config([f"scenario={cfg}", *pairs])
 
 
 def _reporter(name: str) -> Callable[[SettlementModel], float]:
