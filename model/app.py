@@ -1,4 +1,4 @@
-"""Interactive dashboard (Mesa SolaraViz): choose a scenario, move the main levers, step or play.
+"""Interactive dashboard (Mesa/Solara): choose a scenario, move the main levers, step or play.
 
     ./dev dashboard     # = .venv/bin/solara run model.app (a module name: run as a file path,
                         #   model/ would shadow the package), then open the URL
@@ -6,20 +6,24 @@
 The sliders set existing levers (see ``docs/levers.md``) for every city of the scenario, relative
 to the scenario's own values, so each scenario starts as its YAML file has it. Lever changes and
 a new scenario take effect on **Reset** (Mesa's rule: the model is rebuilt from the parameters).
-The charts follow every step: the resident and hukou urbanization rates and their gap; the
-coverage of migrant school seats, public rental housing and residence permits; and the fiscal
-outlays since the start.
+When a slider is moved, the scenario as it is runs beside it on the same seed and agents and is
+drawn dashed: the baseline. The page follows every step, dated in years: the resident and hukou
+urbanization rates and their gap; the coverage of migrant school seats, public rental housing
+and residence permits; the fiscal outlays since the start; each city at the last year-end; and
+a download of the run as CSV.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 import solara
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
+from mesa.visualization.solara_viz import ModelController, ModelCreator
 from mesa.visualization.utils import update_counter
 
 from model import indicators
@@ -42,6 +46,7 @@ class Slider:
     high: float
     step: float
     additive: bool = False  # add the slider value (else: percent of the scenario's value)
+    unit: str = "% of the scenario's value"
 
     @property
     def neutral(self) -> float:
@@ -58,6 +63,7 @@ SLIDERS: dict[str, Slider] = {
         60,
         6,
         additive=True,
+        unit="months added in every city",
     ),
     "points_quota_pct": Slider(
         "Settling: points quota %", "settlement.annual_quota_persons", 0, 300, 10
@@ -122,13 +128,26 @@ class DashboardModel(SettlementModel):
             "public_rental_pct": public_rental_pct,
             "rental_subsidy_pct": rental_subsidy_pct,
         }
-        super().__init__(dashboard_config(scenario_name, int(n_households), int(seed or 0), levers))
+        seed = int(seed or 0)
+        super().__init__(dashboard_config(scenario_name, int(n_households), seed, levers))
+        self.levers = levers
+        neutral = {name: SLIDERS[name].neutral for name in levers}
+        self.baseline: SettlementModel | None = (
+            None
+            if levers == neutral
+            else SettlementModel(dashboard_config(scenario_name, int(n_households), seed, neutral))
+        )
         self.outlay_since_start_cny = 0.0
         self.history: list[dict[str, float]] = [self._snapshot()]
 
     def step(self) -> None:
-        """One model step, then one history row (the year's outlay is read before it resets)."""
+        """One model step (and the baseline's), then one history row.
+
+        The year's outlay is read before the year-end resets it.
+        """
         outlay_before = indicators.year_to_date_outlay_cny(self.world)
+        if self.baseline is not None:
+            self.baseline.step()
         super().step()
         closed_year = self.world.month % 12 == 0
         outlay_after = (
@@ -141,8 +160,12 @@ class DashboardModel(SettlementModel):
 
     def _snapshot(self) -> dict[str, float]:
         values = indicators.compute(self.world)
+        base = values if self.baseline is None else indicators.compute(self.baseline.world)
         return {
             "time_years": self.cfg.start_year + self.world.month / 12,  # float: a step's end
+            "baseline_resident_pct": base["resident_urbanization_pct"],
+            "baseline_hukou_pct": base["hukou_urbanization_pct"],
+            "baseline_gap_pp": base["gap_pp"],
             "resident_pct": values["resident_urbanization_pct"],
             "hukou_pct": values["hukou_urbanization_pct"],
             "gap_pp": values["gap_pp"],
@@ -203,9 +226,17 @@ def RatesChart(model: DashboardModel) -> None:
         ax.plot(t, _series(model, "hukou_pct"), ".-", label="hukou", gid="hukou")
         ax.set_ylabel("urbanization, % of population")
         gap_ax = ax.twinx()  # the gap gets its own scale; its line carries the SVG id "gap"
-        gap_ax.plot(t, _series(model, "gap_pp"), ".--", color="C3", label="gap (right)", gid="gap")
+        gap_ax.plot(t, _series(model, "gap_pp"), ".-", color="C3", label="gap (right)", gid="gap")
+        if model.baseline is not None:  # the scenario as it is, same seed and agents: dashed
+            for column, color in (("resident", "C0"), ("hukou", "C1")):
+                ax.plot(t, _series(model, f"baseline_{column}_pct"), "--", color=color, lw=1)
+            gap_ax.plot(
+                t, _series(model, "baseline_gap_pp"), "--", color="C3", lw=1,
+                label="gap, scenario as it is (dashed: baseline)", gid="baseline_gap",
+            )  # fmt: skip
         gap_ax.set_ylabel("gap (percentage points)")
-        ax.legend(handles=[*ax.get_lines(), *gap_ax.get_lines()], loc="center right", fontsize=8)
+        lines = [ln for ln in (*ax.get_lines(), *gap_ax.get_lines()) if ln.get_label()[0] != "_"]
+        ax.legend(handles=lines, loc="center right", fontsize=8)
 
     _chart(model, "Urbanization rates and the gap", 3.4, draw)
 
@@ -270,13 +301,87 @@ def model_params() -> dict[str, object]:
 
 
 @solara.component
-def Page() -> None:
-    """The dashboard page; each browser session gets a model of its own."""
-    model = solara.use_memo(DashboardModel, dependencies=[])
-    SolaraViz(
-        model,
-        components=[(Headline, 0), (RatesChart, 0), (ServicesChart, 0), (FiscalChart, 0)],
-        model_params=model_params(),
-        name="Hukou settlement policy",
-        play_interval=300,
+def LeverValues(model: DashboardModel) -> None:
+    """The slider values this run uses, with their units."""
+    update_counter.get()
+    lines = [
+        f"- {SLIDERS[k].label}: **{v:g}** ({SLIDERS[k].unit})" for k, v in model.levers.items()
+    ]
+    state = "the scenario as it is" if model.baseline is None else "dashed lines: as it is"
+    solara.Markdown(f"Levers of this run ({state}):\n\n" + "\n".join(lines))
+
+
+CITY_VIEW = {  # city table column: heading
+    "residents": "residents",
+    "hukou_share_of_residents_pct": "hukou share of residents, %",
+    "settled_persons": "settled in the year",
+    "migrant_children_in_school": "migrant pupils / seats",
+    "public_rental_occupied": "public rental let / units",
+    "public_rental_waiting": "waiting households",
+}
+
+
+@solara.component
+def CityTable(model: DashboardModel) -> None:
+    """Each city at the last year-end."""
+    update_counter.get()
+    table = model.city_table()
+    last = table[table["year"] == table["year"].max()]
+    rows = [f"| city ({int(last['year'].iloc[0])}) | " + " | ".join(CITY_VIEW.values()) + " |"]
+    rows.append("|---" * (len(CITY_VIEW) + 1) + "|")
+    for r in last.itertuples():
+        rows.append(
+            f"| {r.city} | {r.residents:,.0f} | {r.hukou_share_of_residents_pct:.1f} | "
+            f"{r.settled_persons:,.0f} | {r.migrant_children_in_school:,.0f} / "
+            f"{r.migrant_school_seats:,.0f} | {r.public_rental_occupied:,.0f} / "
+            f"{r.public_rental_units:,.0f} | {r.public_rental_waiting:,.0f} |"
+        )
+    solara.Markdown("\n".join(rows))
+
+
+def history_csv(model: DashboardModel) -> bytes:
+    """The run so far, one row per step, with the slider values (what the download holds)."""
+    table = pd.DataFrame(model.history).assign(scenario=model.cfg.scenario_name, **model.levers)
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False)
+    return buffer.getvalue().encode()
+
+
+@solara.component
+def Download(model: DashboardModel) -> None:
+    """A CSV of the run so far."""
+    update_counter.get()
+    solara.FileDownload(
+        lambda: history_csv(model),
+        filename=f"{model.cfg.scenario_name}_seed{model.cfg.seed}.csv",
+        label="Download the run (CSV)",
     )
+
+
+@solara.component
+def Page() -> None:
+    """The dashboard page; each browser session gets a model of its own.
+
+    Mesa's run controls (reset, play, step) and parameter inputs, without the controls that do
+    nothing here (render interval, threads, the step counter: the page dates in years).
+    """
+    model = solara.use_reactive(solara.use_memo(DashboardModel, dependencies=[]))
+    parameters = solara.use_reactive({})
+    with solara.AppBar():
+        solara.AppBarTitle("Hukou settlement policy")
+    with solara.Sidebar(), solara.Column():
+        with solara.Card("Run"):
+            ModelController(
+                model,
+                model_parameters=parameters,
+                play_interval=solara.use_reactive(300),  # ms between steps when playing
+                render_interval=solara.use_reactive(1),
+                use_threads=solara.use_reactive(False),
+            )
+        with solara.Card("Scenario and levers"):
+            ModelCreator(model, model_params(), model_parameters=parameters)
+    with solara.Column():
+        for component in (Headline, RatesChart, LeverValues, CityTable, ServicesChart):
+            component(model.value)
+        FiscalChart(model.value)
+        Download(model.value)

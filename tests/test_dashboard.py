@@ -1,8 +1,9 @@
 """End-to-end: the dashboard in headless Chromium (Debian's ``chromium``; ``.ci/run`` installs it).
 
 Starts the Solara server on a free port, loads the page, steps the default model, then moves a
-lever slider, resets and steps again, and reads the plotted gap line out of the chart's SVG.
-Nothing on the page is mocked.
+lever slider, resets and steps again, and reads the plotted gap lines (the run's and the dashed
+baseline's) out of the chart's SVG; checks the per-city table, the lever values shown, the CSV
+download and that Mesa's controls that do nothing here are gone. Nothing on the page is mocked.
 """
 
 from __future__ import annotations
@@ -105,16 +106,19 @@ def page(browser: Browser, dashboard_url: str) -> Page:
     return open_dashboard(browser, dashboard_url)
 
 
-def plotted_gap(page: Page) -> list[tuple[float, float]]:
-    """Vertices of the gap line in the rates chart, read from the chart's SVG."""
+def plotted_gap(page: Page, gid: str = "gap") -> list[tuple[float, float]]:
+    """Vertices of the gap line (SVG id ``gid``) in the rates chart, read from the chart's SVG."""
     for image in page.locator("img").all():
         svg = page.evaluate(
             "async src => await (await fetch(src)).text()", image.get_attribute("src")
         )
-        match = re.search(r'<g id="gap">.*?<path d="([^"]*)"', svg, re.S)
-        if match:
-            numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", match.group(1))]
-            return list(zip(numbers[::2], numbers[1::2], strict=True))
+        if '<g id="gap">' not in svg:
+            continue
+        match = re.search(rf'<g id="{gid}">.*?<path d="([^"]*)"', svg, re.S)
+        if not match:
+            return []
+        numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", match.group(1))]
+        return list(zip(numbers[::2], numbers[1::2], strict=True))
     raise AssertionError("no chart with a gap line on the page")
 
 
@@ -150,6 +154,26 @@ def test_moving_a_lever_slider_changes_the_plotted_gap(page: Page) -> None:
     assert len(stricter_line) == len(default_line)
     assert stricter_line != default_line
     assert stricter_gap > default_gap  # fewer settle, so the hukou rate lags more
+    baseline_line = plotted_gap(page, "baseline_gap")  # the scenario as it is, dashed
+    assert [x for x, _ in baseline_line] == [x for x, _ in stricter_line]
+    assert baseline_line != stricter_line  # (pixels: the axis scales to both lines)
+    assert "Settling: extra months of residence: 60 (months added in every city)" in (
+        page.inner_text("body")
+    )
+
+
+def test_the_page_shows_cities_offers_the_csv_and_no_idle_controls(page: Page) -> None:
+    body = page.inner_text("body")
+    for city in ("capital", "prefecture", "county_town"):
+        assert city in body
+    assert "hukou share of residents, %" in body
+    for idle in ("Use Threads", "Render Interval", "Step:"):
+        assert idle not in body
+    with page.expect_download() as download:
+        page.get_by_text("Download the run (CSV)").click()
+    rows = Path(download.value.path()).read_text().splitlines()
+    assert rows[0].startswith("time_years,") and "gap_pp" in rows[0]
+    assert len(rows) == 1 + 1 + 4  # header, the start, four steps
 
 
 def test_each_browser_session_has_its_own_model(browser: Browser, dashboard_url: str) -> None:

@@ -7,7 +7,7 @@ from itertools import pairwise
 import pytest
 
 from model import compose_config
-from model.app import SLIDERS, DashboardModel, dashboard_config
+from model.app import SLIDERS, DashboardModel, dashboard_config, history_csv
 
 NEUTRAL = {name: s.neutral for name, s in SLIDERS.items()}
 
@@ -51,3 +51,18 @@ def test_history_grows_every_step_and_the_run_stops_at_the_end_year() -> None:
     last = model.history[-1]
     assert last["gap_pp"] == pytest.approx(last["resident_pct"] - last["hukou_pct"])
     assert last["gap_pp"] == pytest.approx(model.timeseries()["gap_pp"].iloc[-1])
+
+
+def test_a_moved_slider_runs_the_scenario_as_it_is_beside_it_as_the_baseline() -> None:
+    moved = DashboardModel("demo", n_households=1000, extra_residence_months=24)
+    plain = DashboardModel("demo", n_households=1000)
+    assert plain.baseline is None and moved.baseline is not None
+    for _ in range(4):
+        moved.step()
+        plain.step()
+    for row_moved, row_plain in zip(moved.history, plain.history, strict=True):
+        assert row_moved["baseline_gap_pp"] == row_plain["gap_pp"]  # identical, same seed
+        assert row_plain["baseline_gap_pp"] == row_plain["gap_pp"]
+    assert moved.history[-1]["gap_pp"] != plain.history[-1]["gap_pp"]
+    csv = history_csv(moved).decode().splitlines()
+    assert len(csv) == 1 + 5 and "extra_residence_months" in csv[0]
