@@ -26,7 +26,7 @@ from experiments.collect import (
     numeric_keys,
     point_means,
 )
-from experiments.design import DESIGN_FILE, SPEC_FILE, read_spec
+from experiments.design import DESIGN_FILE, SPEC_FILE, declared_range, read_spec
 from experiments.report_render import Section, png_bytes, pyplot, write_sections
 
 MAX_BANDS = 8  # points drawn with their own replicate band
@@ -69,9 +69,10 @@ def design_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) -> Sect
                 [
                     {
                         "lever": p.key,
-                        "low": p.low,
-                        "high": p.high,
-                        "levels": "" if p.levels is None else ", ".join(map(str, p.levels)),
+                        "swept low": "" if p.low is None else p.low,
+                        "swept high": "" if p.high is None else p.high,
+                        "swept levels": "" if p.levels is None else ", ".join(map(str, p.levels)),
+                        "declared range (allowed)": declared_text(p.key),
                     }
                     for p in spec.parameters
                 ]
@@ -86,6 +87,14 @@ def design_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) -> Sect
     if points is not None and len(points) <= 40:
         sec.tables.append(points)
     return sec
+
+
+def declared_text(key: str) -> str:
+    """The range a lever declares (what is allowed), as text; not the swept range."""
+    low, high, _ = declared_range(key)
+    if low is None and high is None:
+        return "(a choice or flag)"
+    return f"{low:g} to {high:g}"
 
 
 def point_label(runs: pd.DataFrame, keys: list[str], point: int) -> str:

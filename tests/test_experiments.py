@@ -161,6 +161,9 @@ def test_sweep_end_to_end_interrupt_resume_collect_report(tmp_path):
     assert "src='figures" not in text  # self-contained
     for key in LEVERS:
         assert key in text
+    design = md_path.read_text(encoding="utf-8")
+    assert "| swept low | swept high |" in design and "declared range (allowed)" in design
+    assert "| 0 | 1500 |" in design and "0 to 100000" in design  # swept, then declared
     for title in ("Gap trajectories", "Target attainment", "Sensitivity", "Fiscal cost"):
         assert title in text
     assert md_path.exists() and (sweep_dir / "figures" / "gap_trajectories.png").exists()
