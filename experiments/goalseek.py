@@ -15,7 +15,8 @@ bisects, assuming the share moves one way with the lever. The meeting end of the
 then checked on as many fresh replicates (independent seeds and draws) and, where either set falls
 short of the probability, moved halfway back toward the meeting end of the range, up to four
 times: the answer is the least change from the non-meeting end that meets the target on both.
-``goalseek.json`` holds every value tried with its share.
+``goalseek.json`` holds every value tried with its share. With ``--levers K1 K2 ...`` instead of
+``--lever``, the cheapest combination on a small grid is sought (:mod:`experiments.cheapest`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from experiments.cheapest import cheapest_combination
 from experiments.compare import OUTPUT_ROOT, paired_configs, yearly_tables
 from experiments.design import declared_range
 from model.config import compose_config
@@ -183,10 +185,19 @@ def goal_seek(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Command line: ``scenario=S [KEY=VALUE ...] --lever KEY (--target NAME | --goal EXPR)``."""
+    """Command line: ``scenario=S [KEY=VALUE ...] (--lever KEY | --levers K1 K2 ...) (--target
+    NAME | --goal EXPR)``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("overrides", nargs="*", help="scenario=NAME and overrides")
-    parser.add_argument("--lever", required=True)
+    levers = parser.add_mutually_exclusive_group(required=True)
+    levers.add_argument("--lever", help="one lever: bisect its range")
+    levers.add_argument(
+        "--levers",
+        nargs="+",
+        metavar="KEY[=LOW:HIGH]",
+        help="several levers: the cheapest combination on a grid (experiments/cheapest.py)",
+    )
+    parser.add_argument("--levels", type=int, default=3, help="grid values per lever (--levers)")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--target", help="a goal the scenario scores")
     which.add_argument("--goal", help="INDICATOR<=VALUE@YEAR or INDICATOR>=VALUE@YEAR")
@@ -207,17 +218,30 @@ def main(argv: list[str] | None = None) -> None:
             if args.target
             else parse_goal(args.goal)
         )
-        result = goal_seek(
-            scenario,
-            args.lever,
-            target,
-            overrides,
-            args.replicates,
-            args.probability,
-            tuple(args.range) if args.range else None,
-            args.iterations,
-            args.jobs,
-        )
+        if args.levers:
+            result = cheapest_combination(
+                scenario,
+                args.levers,
+                target,
+                overrides,
+                args.replicates,
+                args.probability,
+                args.levels,
+                args.jobs,
+                fresh_seed(scenario, overrides),
+            )
+        else:
+            result = goal_seek(
+                scenario,
+                args.lever,
+                target,
+                overrides,
+                args.replicates,
+                args.probability,
+                tuple(args.range) if args.range else None,
+                args.iterations,
+                args.jobs,
+            )
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
@@ -225,7 +249,16 @@ def main(argv: list[str] | None = None) -> None:
     write_json(result, out / "goalseek.json")
     print(f"{scenario}: {result['verdict']}")
     for row in result["evaluations"]:
-        print(f"  {args.lever} = {row['value']:g}: met in {row['share_met']:.0%} of replicates")
+        if args.levers:
+            setting = ", ".join(f"{k}={v:g}" for k, v in row["levers"].items())
+            cost = row["extra_net_outlay_cny"]
+            print(
+                f"  {setting}: met in {row['share_met']:.0%} of replicates; extra net outlay "
+                f"{cost['mean'] / 1e8:,.2f} 亿元 ({cost['p05'] / 1e8:,.2f} to "
+                f"{cost['p95'] / 1e8:,.2f})"
+            )
+        else:
+            print(f"  {args.lever} = {row['value']:g}: met in {row['share_met']:.0%} of replicates")
     print(f"outputs: {out}")
 
 
