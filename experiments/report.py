@@ -28,6 +28,7 @@ from experiments.collect import (
 )
 from experiments.design import DESIGN_FILE, SPEC_FILE, declared_range, read_spec
 from experiments.report_render import Section, png_bytes, pyplot, write_sections
+from model.labels import text, use_cjk_font
 
 MAX_BANDS = 8  # points drawn with their own replicate band
 
@@ -54,8 +55,10 @@ def load(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     return runs, aggregate, agg_keys
 
 
-def design_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) -> Section:
-    sec = Section("Design")
+def design_section(
+    sweep_dir: Path, runs: pd.DataFrame, keys: list[str], lang: str = "en"
+) -> Section:
+    sec = Section(text("Design", lang))
     if (sweep_dir / SPEC_FILE).exists():
         spec = read_spec(sweep_dir)
         sec.text.append(
@@ -108,9 +111,11 @@ def point_label(runs: pd.DataFrame, keys: list[str], point: int) -> str:
     )
 
 
-def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list[str]) -> Section:
+def trajectories_section(
+    aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list[str], lang: str = "en"
+) -> Section:
     plt = pyplot()
-    sec = Section("Gap trajectories")
+    sec = Section(text("Gap trajectories", lang))
     final = aggregate[aggregate["year"] == aggregate["year"].max()].set_index("point")
     ordered = final["gap_pp_mean"].sort_values()
     shown = (
@@ -133,9 +138,9 @@ def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list
             color=line.get_color(),
             alpha=0.2,
         )
-    ax.set_xlabel("year")
+    ax.set_xlabel(text("year", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylabel("gap, resident - hukou (pp)")
+    ax.set_ylabel(text("gap_resident_minus_hukou", lang))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     sec.figures.append(("gap_trajectories.png", png_bytes(fig)))
@@ -150,9 +155,9 @@ def trajectories_section(aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list
     return sec
 
 
-def final_gap_section(runs: pd.DataFrame, keys: list[str]) -> Section:
+def final_gap_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> Section:
     plt = pyplot()
-    sec = Section("Final gap against each swept lever")
+    sec = Section(text("Final gap against each swept lever", lang))
     if not keys:
         sec.text.append("No lever was swept (replicates only).")
         return sec
@@ -174,18 +179,18 @@ def final_gap_section(runs: pd.DataFrame, keys: list[str]) -> Section:
             by = means.groupby(key)["final_gap_pp"].mean()
             ax.bar(by.index.astype(str), by.to_numpy())
         ax.set_xlabel(short(key), fontsize=8)
-        ax.set_ylabel("final gap (pp)")
+        ax.set_ylabel(text("final_gap", lang))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
     sec.figures.append(("final_gap_by_lever.png", png_bytes(fig)))
     sec.text.append("Each dot is a design point (mean over replicates, bar: one sd).")
     if len(keys) == 2 and all(pd.api.types.is_numeric_dtype(means[k]) for k in keys):
-        sec.figures.extend(heatmap(means, keys))
+        sec.figures.extend(heatmap(means, keys, lang))
     return sec
 
 
-def heatmap(means: pd.DataFrame, keys: list[str]) -> list[tuple[str, bytes]]:
+def heatmap(means: pd.DataFrame, keys: list[str], lang: str = "en") -> list[tuple[str, bytes]]:
     """The mean final gap over a two-lever grid (nothing if the points do not form a grid)."""
     plt = pyplot()
     grid = means.pivot_table(index=keys[0], columns=keys[1], values="final_gap_pp")
@@ -199,12 +204,12 @@ def heatmap(means: pd.DataFrame, keys: list[str]) -> list[tuple[str, bytes]]:
     ax.set_ylabel(short(keys[0]), fontsize=8)
     for (i, j), value in np.ndenumerate(grid.to_numpy()):
         ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=8, color="white")
-    fig.colorbar(image, ax=ax, label="final gap (pp), mean over replicates")
+    fig.colorbar(image, ax=ax, label=text("final_gap_mean", lang))
     return [("final_gap_heatmap.png", png_bytes(fig))]
 
 
-def targets_section(runs: pd.DataFrame) -> Section:
-    sec = Section("Target attainment")
+def targets_section(runs: pd.DataFrame, lang: str = "en") -> Section:
+    sec = Section(text("Target attainment", lang))
     cols = [c for c in runs.columns if c.startswith("target_") and c.endswith("_met")]
     if not cols:
         sec.text.append("The scenario declares no targets.")
@@ -224,9 +229,11 @@ def targets_section(runs: pd.DataFrame) -> Section:
     return sec
 
 
-def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) -> Section:
+def sensitivity_section(
+    sweep_dir: Path, runs: pd.DataFrame, keys: list[str], lang: str = "en"
+) -> Section:
     plt = pyplot()
-    sec = Section("Sensitivity of the final gap")
+    sec = Section(text("Sensitivity of the final gap", lang))
     if (sweep_dir / SPEC_FILE).exists():
         spec = read_spec(sweep_dir)
         design = pd.read_csv(sweep_dir / DESIGN_FILE)
@@ -269,9 +276,9 @@ def sensitivity_section(sweep_dir: Path, runs: pd.DataFrame, keys: list[str]) ->
     return sec
 
 
-def cost_section(runs: pd.DataFrame, keys: list[str]) -> Section:
+def cost_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> Section:
     plt = pyplot()
-    sec = Section("Fiscal cost against gap reduction")
+    sec = Section(text("Fiscal cost against gap reduction", lang))
     numeric = [k for k in numeric_keys(runs, keys) if runs[k].nunique() > 1]
     means = point_means(runs, numeric, "final_gap_pp")
     means["total_fiscal_outlay_cny"] = (
@@ -279,8 +286,8 @@ def cost_section(runs: pd.DataFrame, keys: list[str]) -> Section:
     )
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.scatter(means["total_fiscal_outlay_cny"] / 1e9, means["final_gap_pp"], s=18)
-    ax.set_xlabel("total fiscal outlay over the run (billion CNY)")
-    ax.set_ylabel("final gap (pp)")
+    ax.set_xlabel(text("total_outlay_billion", lang))
+    ax.set_ylabel(text("final_gap", lang))
     ax.grid(alpha=0.3)
     sec.figures.append(("cost_vs_gap.png", png_bytes(fig)))
     if not numeric or len(means) < 2 * (len(numeric) + 1):
@@ -330,32 +337,39 @@ def cost_section(runs: pd.DataFrame, keys: list[str]) -> Section:
     return sec
 
 
-def build_sections(sweep_dir: Path) -> list[Section]:
+def build_sections(sweep_dir: Path, lang: str = "en") -> list[Section]:
     runs, aggregate, keys = load(sweep_dir)
     keys = [k for k in keys if k not in BOOKKEEPING]
+    if lang == "zh":
+        use_cjk_font()
     return [
-        design_section(sweep_dir, runs, keys),
-        trajectories_section(aggregate, runs, keys),
-        final_gap_section(runs, keys),
-        targets_section(runs),
-        sensitivity_section(sweep_dir, runs, keys),
-        cost_section(runs, keys),
+        design_section(sweep_dir, runs, keys, lang),
+        trajectories_section(aggregate, runs, keys, lang),
+        final_gap_section(runs, keys, lang),
+        targets_section(runs, lang),
+        sensitivity_section(sweep_dir, runs, keys, lang),
+        cost_section(runs, keys, lang),
     ]
 
 
-def report(sweep_dir: Path) -> tuple[Path, Path]:
-    """Write report.html and report.md (and figures/) for a sweep; return their paths."""
+def report(sweep_dir: Path, lang: str = "en") -> tuple[Path, Path]:
+    """Write report.html and report.md (and figures/) for a sweep; return their paths.
+
+    With ``lang="zh"`` section titles and figure labels are in Chinese (the official terms);
+    the explanatory paragraphs stay in English.
+    """
     sweep_dir = Path(sweep_dir)
-    title = f"Sweep report: {sweep_dir.resolve().name}"
-    return write_sections(sweep_dir, title, build_sections(sweep_dir))
+    title = f"{text('sweep_report', lang)}: {sweep_dir.resolve().name}"
+    return write_sections(sweep_dir, title, build_sections(sweep_dir, lang))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir", type=Path)
+    parser.add_argument("--lang", choices=["en", "zh"], default="en", help="label language")
     args = parser.parse_args(argv)
     try:
-        html_path, md_path = report(args.sweep_dir)
+        html_path, md_path = report(args.sweep_dir, args.lang)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -38,6 +38,37 @@ TEXT: dict[str, dict[str, str]] = {
     "policy_minus_baseline": {"en": "policy - baseline", "zh": "政策减基准"},
     "observed": {"en": "observed", "zh": "实际观测"},
     "target": {"en": "target", "zh": "目标"},
+    # sweep report: section titles and axis labels
+    "Design": {"en": "Design", "zh": "试验设计"},
+    "Gap trajectories": {"en": "Gap trajectories", "zh": "两率差距的变化轨迹"},
+    "Final gap against each swept lever": {
+        "en": "Final gap against each swept lever",
+        "zh": "期末两率差距与各政策杠杆",
+    },
+    "Target attainment": {"en": "Target attainment", "zh": "目标达成情况"},
+    "Sensitivity of the final gap": {
+        "en": "Sensitivity of the final gap",
+        "zh": "期末两率差距的敏感性",
+    },
+    "Fiscal cost against gap reduction": {
+        "en": "Fiscal cost against gap reduction",
+        "zh": "财政支出与两率差距缩小",
+    },
+    "year": {"en": "year", "zh": "年份"},
+    "gap_resident_minus_hukou": {
+        "en": "gap, resident - hukou (pp)",
+        "zh": "两率差距：常住人口城镇化率减户籍人口城镇化率（百分点）",
+    },
+    "final_gap": {"en": "final gap (pp)", "zh": "期末两率差距（百分点）"},
+    "final_gap_mean": {
+        "en": "final gap (pp), mean over replicates",
+        "zh": "期末两率差距（百分点），重复运行均值",
+    },
+    "total_outlay_billion": {
+        "en": "total fiscal outlay over the run (billion CNY)",
+        "zh": "模拟期累计财政支出（十亿元）",
+    },
+    "sweep_report": {"en": "Sweep report", "zh": "政策扫描报告"},
 }
 
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -311,3 +312,12 @@ def test_a_two_lever_grid_report_has_a_heatmap_lever_value_legends_and_no_claim_
     cost_rows = [line for line in text.splitlines() if "no measurable effect" in line]
     assert any("temporary_relief_cny" in line for line in cost_rows)
     assert "Cheapest per point closed: <b>assistance" not in text
+
+    # The same report in Chinese: headings and figure labels, every glyph in the bundled font.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _, md_path = report(sweep_dir, lang="zh")
+    assert not [str(w.message) for w in caught if "missing from" in str(w.message)]
+    zh = md_path.read_text(encoding="utf-8")
+    for heading in ("两率差距的变化轨迹", "期末两率差距与各政策杠杆", "财政支出与两率差距缩小"):
+        assert heading in zh
