@@ -16,18 +16,17 @@ a download of the run as CSV.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import solara
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from mesa.visualization.solara_viz import ModelController, ModelCreator
 from mesa.visualization.utils import update_counter
 
 from model import indicators
 from model.config import CONFIG_DIR, RunConfig, compose_config
+from model.dashboard_charts import fiscal_figure, rates_figure, services_figure
+from model.labels import text, use_cjk_font
 from model.model import SettlementModel
 
 SCENARIOS = sorted(p.stem for p in (CONFIG_DIR / "scenario").glob("*.yaml"))
@@ -47,6 +46,12 @@ class Slider:
     step: float
     additive: bool = False  # add the slider value (else: percent of the scenario's value)
     unit: str = "% of the scenario's value"
+    label_zh: str = ""
+    unit_zh: str = "占现行情景数值的百分比"
+
+    def text(self, lang: str) -> tuple[str, str]:
+        """(label, unit) in ``lang``."""
+        return (self.label_zh, self.unit_zh) if lang == "zh" else (self.label, self.unit)
 
     @property
     def neutral(self) -> float:
@@ -64,16 +69,40 @@ SLIDERS: dict[str, Slider] = {
         6,
         additive=True,
         unit="months added in every city",
+        label_zh="落户：增加的居住年限（月）",
+        unit_zh="各城市增加的月数",
     ),
     "points_quota_pct": Slider(
-        "Settling: points quota %", "settlement.annual_quota_persons", 0, 300, 10
+        "Settling: points quota %",
+        "settlement.annual_quota_persons",
+        0,
+        300,
+        10,
+        label_zh="积分落户年度名额（%）",
     ),
     "school_seats_pct": Slider(
-        "Migrant school seats %", "schooling.migrant_school_seats", 0, 300, 10
+        "Migrant school seats %",
+        "schooling.migrant_school_seats",
+        0,
+        300,
+        10,
+        label_zh="随迁子女公办学位（%）",
     ),
-    "public_rental_pct": Slider("Public rental units %", "housing.public_rental_units", 0, 300, 10),
+    "public_rental_pct": Slider(
+        "Public rental units %",
+        "housing.public_rental_units",
+        0,
+        300,
+        10,
+        label_zh="公租房套数（%）",
+    ),
     "rental_subsidy_pct": Slider(
-        "Rental subsidy %", "housing.rental_subsidy_cny_per_month", 0, 300, 10
+        "Rental subsidy %",
+        "housing.rental_subsidy_cny_per_month",
+        0,
+        300,
+        10,
+        label_zh="租赁补贴（%）",
     ),
 }
 _NO_QUOTA = 1e9  # annual_quota_persons of a city without a quota
@@ -108,6 +137,7 @@ class DashboardModel(SettlementModel):
         seed: Seed of the run (``None``, as Mesa's ``batch_run`` passes without seeds: 0).
         extra_residence_months, points_quota_pct, school_seats_pct, public_rental_pct,
         rental_subsidy_pct: Slider values, see :data:`SLIDERS`.
+        language: ``en`` or ``zh``: the page's labels (official Chinese terms).
     """
 
     def __init__(
@@ -120,6 +150,7 @@ class DashboardModel(SettlementModel):
         school_seats_pct: float = 100,
         public_rental_pct: float = 100,
         rental_subsidy_pct: float = 100,
+        language: str = "en",
     ) -> None:
         levers = {
             "extra_residence_months": extra_residence_months,
@@ -131,6 +162,9 @@ class DashboardModel(SettlementModel):
         seed = int(seed or 0)
         super().__init__(dashboard_config(scenario_name, int(n_households), seed, levers))
         self.levers = levers
+        self.language = "zh" if language == "zh" else "en"
+        if self.language == "zh":
+            use_cjk_font()
         neutral = {name: SLIDERS[name].neutral for name in levers}
         self.baseline: SettlementModel | None = (
             None
@@ -184,89 +218,49 @@ def _pct(part: float, whole: float) -> float:
     return 100.0 * part / whole if whole > 0 else 0.0
 
 
-def _series(model: DashboardModel, column: str) -> list[float]:
-    return [row[column] for row in model.history]
-
-
 @solara.component
 def Headline(model: DashboardModel) -> None:
     """The latest values in words (also what a screen reader or a test reads)."""
     update_counter.get()
-    last = model.history[-1]
+    last, lang = model.history[-1], model.language
     solara.Markdown(
         f"**{model.cfg.scenario_name}**, <span id='time'>{last['time_years']:.2f}</span>: "
-        f"resident <span id='resident'>{last['resident_pct']:.2f}</span> %, "
-        f"hukou <span id='hukou'>{last['hukou_pct']:.2f}</span> %, "
-        f"gap <span id='gap'>{last['gap_pp']:.2f}</span> pp; "
-        f"outlays since the start {last['outlay_since_start_cny_million']:,.0f} million CNY"
+        f"{text('resident_urbanization_pct', lang)} "
+        f"<span id='resident'>{last['resident_pct']:.2f}</span> %, "
+        f"{text('hukou_urbanization_pct', lang)} "
+        f"<span id='hukou'>{last['hukou_pct']:.2f}</span> %, "
+        f"{text('gap_pp', lang)} <span id='gap'>{last['gap_pp']:.2f}</span> {text('pp', lang)}; "
+        f"{text('outlays_since_start', lang)} "
+        f"{last['outlay_since_start_cny_million']:,.0f} {text('million_cny', lang)}"
     )
 
 
-def _chart(
-    model: DashboardModel, title: str, height: float, draw: Callable[[Axes, list[float]], None]
-) -> None:
-    """Render one chart over the model's history: ``draw(ax, times)`` plots the series."""
-    fig = Figure(figsize=(6, height))
-    ax = fig.add_subplot()
-    draw(ax, _series(model, "time_years"))
-    ax.set_title(title)
-    ax.set_xlim(model.cfg.start_year, max(model.cfg.end_year, model.history[-1]["time_years"]))
-    ax.set_xlabel("year")
-    fig.tight_layout()
-    solara.FigureMatplotlib(fig, format="svg")
+def _years(model: DashboardModel) -> tuple[int, int]:
+    return model.cfg.start_year, model.cfg.end_year
 
 
 @solara.component
 def RatesChart(model: DashboardModel) -> None:
     """Resident and hukou urbanization (%) and the gap between them (pp), step by step."""
     update_counter.get()
-
-    def draw(ax: Axes, t: list[float]) -> None:
-        ax.plot(t, _series(model, "resident_pct"), ".-", label="resident", gid="resident")
-        ax.plot(t, _series(model, "hukou_pct"), ".-", label="hukou", gid="hukou")
-        ax.set_ylabel("urbanization, % of population")
-        gap_ax = ax.twinx()  # the gap gets its own scale; its line carries the SVG id "gap"
-        gap_ax.plot(t, _series(model, "gap_pp"), ".-", color="C3", label="gap (right)", gid="gap")
-        if model.baseline is not None:  # the scenario as it is, same seed and agents: dashed
-            for column, color in (("resident", "C0"), ("hukou", "C1")):
-                ax.plot(t, _series(model, f"baseline_{column}_pct"), "--", color=color, lw=1)
-            gap_ax.plot(
-                t, _series(model, "baseline_gap_pp"), "--", color="C3", lw=1,
-                label="gap, scenario as it is (dashed: baseline)", gid="baseline_gap",
-            )  # fmt: skip
-        gap_ax.set_ylabel("gap (percentage points)")
-        lines = [ln for ln in (*ax.get_lines(), *gap_ax.get_lines()) if ln.get_label()[0] != "_"]
-        ax.legend(handles=lines, loc="center right", fontsize=8)
-
-    _chart(model, "Urbanization rates and the gap", 3.4, draw)
+    figure = rates_figure(model.history, _years(model), model.baseline is not None, model.language)
+    solara.FigureMatplotlib(figure, format="svg")
 
 
 @solara.component
 def ServicesChart(model: DashboardModel) -> None:
     """Use of migrant school seats and public rental units, and residence-permit coverage (%)."""
     update_counter.get()
-
-    def draw(ax: Axes, t: list[float]) -> None:
-        ax.plot(t, _series(model, "school_seats_used_pct"), label="school seats used")
-        ax.plot(t, _series(model, "public_rental_let_pct"), label="public rental units let")
-        ax.plot(t, _series(model, "permit_coverage_pct"), label="non-hukou households w/ permit")
-        ax.set_ylim(0, 105)
-        ax.set_ylabel("%")
-        ax.legend(fontsize=8)
-
-    _chart(model, "Services coverage", 3.0, draw)
+    figure = services_figure(model.history, _years(model), model.language)
+    solara.FigureMatplotlib(figure, format="svg")
 
 
 @solara.component
 def FiscalChart(model: DashboardModel) -> None:
     """Fiscal outlays of all levers since the start (million CNY)."""
     update_counter.get()
-
-    def draw(ax: Axes, t: list[float]) -> None:
-        ax.plot(t, _series(model, "outlay_since_start_cny_million"))
-        ax.set_ylabel("million CNY")
-
-    _chart(model, "Fiscal outlays since the start", 2.6, draw)
+    figure = fiscal_figure(model.history, _years(model), model.language)
+    solara.FigureMatplotlib(figure, format="svg")
 
 
 def model_params() -> dict[str, object]:
@@ -295,8 +289,14 @@ def model_params() -> dict[str, object]:
             "min": int(s.low),
             "max": int(s.high),
             "step": int(s.step),
-            "label": s.label,
+            "label": f"{s.label} · {s.label_zh}",
         }
+    params["language"] = {
+        "type": "Select",
+        "value": "en",
+        "values": ["en", "zh"],
+        "label": "Labels · 标签语言 (en / zh)",
+    }
     return params
 
 
@@ -304,31 +304,35 @@ def model_params() -> dict[str, object]:
 def LeverValues(model: DashboardModel) -> None:
     """The slider values this run uses, with their units."""
     update_counter.get()
-    lines = [
-        f"- {SLIDERS[k].label}: **{v:g}** ({SLIDERS[k].unit})" for k, v in model.levers.items()
-    ]
-    state = "the scenario as it is" if model.baseline is None else "dashed lines: as it is"
-    solara.Markdown(f"Levers of this run ({state}):\n\n" + "\n".join(lines))
+    lang = model.language
+    lines = []
+    for name, value in model.levers.items():
+        label, unit = SLIDERS[name].text(lang)
+        lines.append(f"- {label}: **{value:g}** ({unit})")
+    state = text("as_it_is" if model.baseline is None else "dashed_as_it_is", lang)
+    solara.Markdown(f"{text('levers_of_run', lang)} ({state}):\n\n" + "\n".join(lines))
 
 
-CITY_VIEW = {  # city table column: heading
-    "residents": "residents",
-    "hukou_share_of_residents_pct": "hukou share of residents, %",
-    "settled_persons": "settled in the year",
-    "migrant_children_in_school": "migrant pupils / seats",
-    "public_rental_occupied": "public rental let / units",
-    "public_rental_waiting": "waiting households",
-}
+CITY_HEADINGS = (
+    "residents",
+    "hukou_share_of_residents_pct",
+    "settled_in_year",
+    "pupils_seats",
+    "rental_let_units",
+    "waiting_households",
+)
 
 
 @solara.component
 def CityTable(model: DashboardModel) -> None:
     """Each city at the last year-end."""
     update_counter.get()
+    lang = model.language
     table = model.city_table()
     last = table[table["year"] == table["year"].max()]
-    rows = [f"| city ({int(last['year'].iloc[0])}) | " + " | ".join(CITY_VIEW.values()) + " |"]
-    rows.append("|---" * (len(CITY_VIEW) + 1) + "|")
+    headings = " | ".join(text(h, lang) for h in CITY_HEADINGS)
+    rows = [f"| {text('city', lang)} ({int(last['year'].iloc[0])}) | {headings} |"]
+    rows.append("|---" * (len(CITY_HEADINGS) + 1) + "|")
     for r in last.itertuples():
         rows.append(
             f"| {r.city} | {r.residents:,.0f} | {r.hukou_share_of_residents_pct:.1f} | "
@@ -354,7 +358,7 @@ def Download(model: DashboardModel) -> None:
     solara.FileDownload(
         lambda: history_csv(model),
         filename=f"{model.cfg.scenario_name}_seed{model.cfg.seed}.csv",
-        label="Download the run (CSV)",
+        label=text("download_csv", model.language),
     )
 
 

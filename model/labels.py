@@ -69,6 +69,38 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "模拟期累计财政支出（十亿元）",
     },
     "sweep_report": {"en": "Sweep report", "zh": "政策扫描报告"},
+    # dashboard
+    "right_axis": {"en": "right", "zh": "右轴"},
+    "baseline_dashed": {
+        "en": "gap, scenario as it is (dashed: baseline)",
+        "zh": "两率差距，现行情景（虚线：基准）",
+    },
+    "rates_chart": {"en": "Urbanization rates and the gap", "zh": "城镇化率与两率差距"},
+    "services_chart": {"en": "Services coverage", "zh": "公共服务覆盖"},
+    "fiscal_chart": {"en": "Fiscal outlays since the start", "zh": "起始以来累计财政支出"},
+    "school_seats_used_pct": {"en": "school seats used", "zh": "随迁子女学位使用率"},
+    "public_rental_let_pct": {"en": "public rental units let", "zh": "公租房出租率"},
+    "permit_coverage_pct": {
+        "en": "non-hukou households w/ permit",
+        "zh": "持居住证的非户籍家庭占比",
+    },
+    "million_cny": {"en": "million CNY", "zh": "百万元"},
+    "outlays_since_start": {"en": "outlays since the start", "zh": "起始以来累计财政支出"},
+    "pp": {"en": "pp", "zh": "个百分点"},
+    "download_csv": {"en": "Download the run (CSV)", "zh": "下载本次运行（CSV）"},
+    "levers_of_run": {"en": "Levers of this run", "zh": "本次运行的政策杠杆"},
+    "as_it_is": {"en": "the scenario as it is", "zh": "现行情景"},
+    "dashed_as_it_is": {"en": "dashed lines: as it is", "zh": "虚线为现行情景"},
+    "city": {"en": "city", "zh": "城市"},
+    "residents": {"en": "residents", "zh": "常住人口"},
+    "hukou_share_of_residents_pct": {
+        "en": "hukou share of residents, %",
+        "zh": "户籍人口占常住人口比重（%）",
+    },
+    "settled_in_year": {"en": "settled in the year", "zh": "当年落户人数"},
+    "pupils_seats": {"en": "migrant pupils / seats", "zh": "随迁子女在校 / 学位"},
+    "rental_let_units": {"en": "public rental let / units", "zh": "公租房已租 / 套数"},
+    "waiting_households": {"en": "waiting households", "zh": "轮候家庭"},
 }
 
 

@@ -182,3 +182,22 @@ def test_each_browser_session_has_its_own_model(browser: Browser, dashboard_url:
     first.wait_for_function("document.querySelector('#time').innerText === '2020.25'")
     second = open_dashboard(browser, dashboard_url)
     assert headline(second, "time") == "2020.00"
+
+
+def test_the_language_switch_labels_the_page_in_chinese(
+    browser: Browser, dashboard_url: str
+) -> None:
+    page = open_dashboard(browser, dashboard_url)
+    page.get_by_label("Labels · 标签语言 (en / zh)").click(force=True)
+    page.get_by_role("option", name="zh").click()
+    reset_and_step(page, 1)
+    body = page.inner_text("body")
+    for term in (
+        "常住人口城镇化率",
+        "户籍人口城镇化率",
+        "两率差距",
+        "下载本次运行（CSV）",
+        "轮候家庭",
+    ):
+        assert term in body
+    assert "outlays since the start" not in body

@@ -66,3 +66,31 @@ def test_a_moved_slider_runs_the_scenario_as_it_is_beside_it_as_the_baseline() -
     assert moved.history[-1]["gap_pp"] != plain.history[-1]["gap_pp"]
     csv = history_csv(moved).decode().splitlines()
     assert len(csv) == 1 + 5 and "extra_residence_months" in csv[0]
+
+
+def test_the_chinese_dashboard_draws_every_glyph_and_uses_the_official_terms() -> None:
+    import io
+    import warnings
+
+    from model.dashboard_charts import fiscal_figure, rates_figure, services_figure
+
+    model = DashboardModel("demo", n_households=1000, public_rental_pct=200, language="zh")
+    model.step()
+    years = (model.cfg.start_year, model.cfg.end_year)
+    figures = [
+        rates_figure(model.history, years, True, "zh"),
+        services_figure(model.history, years, "zh"),
+        fiscal_figure(model.history, years, "zh"),
+    ]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        svgs = []
+        for figure in figures:
+            buffer = io.StringIO()
+            figure.savefig(buffer, format="svg")
+            svgs.append(buffer.getvalue())
+    assert not [str(w.message) for w in caught if "missing from" in str(w.message)]
+    assert 'id="baseline_gap"' in svgs[0] and 'id="gap"' in svgs[0]
+    assert (
+        rates_figure(model.history, years, True, "zh").axes[0].get_title() == "城镇化率与两率差距"
+    )
