@@ -34,6 +34,7 @@ LEVER_SETS: dict[str, list[str]] = {
         "fiscal.transfer_per_settled_person_cny=0",
         "reclassification.rate_per_year=0",
         "demography.enabled=false",
+        "home_purchase.purchase_rate_per_year=0",
     ],
     "all": [
         "skills.training_places_per_year=20000",

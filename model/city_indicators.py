@@ -39,7 +39,7 @@ CITY_COLUMNS: dict[str, str] = {
     "migrant_children_in_school": "seats occupied",
     "public_rental_units": "public rental units",
     "public_rental_occupied": "units occupied",
-    "public_rental_waiting": "households on the waiting list",
+    "public_rental_waiting": "eligible renters in need not yet housed (unmet need)",
     "residence_permit_households": "households holding a residence permit",
     "labor": "workers living in the city",
     "formal_jobs": "formal jobs",

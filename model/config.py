@@ -33,6 +33,7 @@ from model.capacity import CapacityPolicy
 from model.decisions import BehaviorConfig
 from model.demography import DemographyConfig
 from model.fiscal import FiscalPolicy
+from model.home_purchase import HomePurchaseConfig
 from model.insurance import InsurancePolicy
 from model.labels import Language
 from model.land import LandPolicy
@@ -170,6 +171,7 @@ class RunConfig:
     fiscal: FiscalPolicy = section(FiscalPolicy, "transfers and land tied to settlement")
     capacity: CapacityPolicy = section(CapacityPolicy, "public rental units and school seats added")
     provident_fund: ProvidentFundPolicy = section(ProvidentFundPolicy, "housing provident fund")
+    home_purchase: HomePurchaseConfig = section(HomePurchaseConfig, "renters buying homes")
     demography: DemographyConfig = section(DemographyConfig, "demographic rates")
     reclassification: ReclassificationPolicy = section(ReclassificationPolicy, "in-situ")
     behavior: BehaviorConfig = section(BehaviorConfig, "behaviour")

@@ -48,7 +48,8 @@ INDICATORS: dict[str, str] = {
     "who attend public schools (%)",
     "public_rental_units": "public rental units in cities",
     "public_rental_occupied": "public rental units occupied",
-    "public_rental_waiting": "households on public rental waiting lists",
+    "public_rental_waiting": "households queuing for public rental: every eligible private "
+    "renter under the income ceiling not yet housed (unmet need, not an application list)",
     "public_rental_leavers": "public rental tenants who left at the end of a lease in the year",
     "public_rental_units_built": "public rental units added in the year (plan and fiscal links)",
     "school_seats_built": "migrant school seats added in the year (plan and fiscal links)",
@@ -68,6 +69,7 @@ INDICATORS: dict[str, str] = {
     "deaths": "deaths in the year",
     "children_reaching_school_age": "children reaching school age in the year",
     "households_formed": "households formed by grown children leaving home in the year",
+    "homes_bought": "households in cities that bought a home in the year",
     "persons_leaving_households": "orphans leaving a household that died out (to relatives)",
     "reclassified_persons": "persons in villages reclassified as urban in the year",
     "households": "real households in the region or of it",
@@ -85,6 +87,8 @@ INDICATORS: dict[str, str] = {
     "migrant_workers_in_cities": "workers of rural-hukou households from the region's villages "
     "living in its cities",
     "migrant_monthly_income_cny": "mean monthly wage of employed migrant workers in cities",
+    "migrant_homeowner_pct": "rural-hukou migrant households in cities owning their home (%)",
+    "native_private_renter_pct": "urban-hukou households in cities renting privately (%)",
     "urban_labor": "workers living in cities",
     "urban_share": "urban labour / labour force (incl. outside)",
     "urban_without_formal_job_share": "urban workers without a formal job / urban labour (the "
@@ -228,6 +232,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
                 "deaths",
                 "children_reaching_school_age",
                 "households_formed",
+                "homes_bought",
                 "persons_leaving_households",
                 "reclassified_persons",
             )
@@ -244,6 +249,10 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         ].sum(),
         "migrant_workers_in_cities": workers[migrant_city].sum(),
         "migrant_monthly_income_cny": migrant_income(w, migrant_city),
+        "migrant_homeowner_pct": _share_pct(weight, migrant_city, hh.tenure == Tenure.OWNED),
+        "native_private_renter_pct": _share_pct(
+            weight, in_city & hh.hukou_urban, hh.tenure == Tenure.PRIVATE_RENTAL
+        ),
         "urban_labor": urban_labor,
         "urban_share": urban_labor / max(workers.sum(), 1e-12),
         "urban_without_formal_job_share": workers[no_formal].sum() / max(urban_labor, 1e-12),
@@ -251,6 +260,11 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         "fiscal_outlay_cny": outlay,
         **{item: flows.get(item, 0.0) for item in OUTLAY_ITEMS},
     }
+
+
+def _share_pct(weight: np.ndarray, among: np.ndarray, having: np.ndarray) -> float:
+    """Households ``having`` a trait among those ``among`` (%, by weight)."""
+    return 100.0 * weight[among & having].sum() / max(weight[among].sum(), 1e-12)
 
 
 def age_structure(w: World, acc: PersonAccounts) -> dict[str, float]:

@@ -298,3 +298,35 @@ def test_job_growth_draws_people_to_town(seed):
         growing["resident_urbanization_pct"].iloc[-1]
         > flat["resident_urbanization_pct"].iloc[-1] + 1
     )
+
+
+def test_renters_who_can_carry_a_mortgage_buy_and_no_one_else():
+    from model import SettlementModel, compose_config
+    from model.home_purchase import RENTING, buy_homes
+    from model.households import NOT_WAITING
+    from model.housing import rent_scale
+
+    cfg = compose_config(
+        ["scenario=demo", "n_households=5000", "home_purchase.purchase_rate_per_year=1"]
+    )
+    w = SettlementModel(cfg).world
+    hh = w.hh
+    before = hh.tenure.copy()
+    renting = np.isin(before, RENTING) & w.places.is_city[hh.location] & (hh.weight > 0)
+    rent = w.places.rent_cny_per_month[hh.location] * rent_scale(w, np.arange(len(hh)))
+    able = hh.income_cny_per_month >= np.float32(4.0) * rent
+    buy_homes(w)
+    bought = (hh.tenure == Tenure.OWNED) & (before != Tenure.OWNED)
+    assert bought.any() and (renting & ~able).any()
+    np.testing.assert_array_equal(bought, renting & able)  # rate 1 a year: all who can, at once
+    assert (hh.waiting_since_month[bought] == NOT_WAITING).all()
+    assert not hh.rental_subsidy[bought].any()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_home_purchases_raise_migrant_ownership_and_shorten_the_rental_queues(seed):
+    off, on = pair(["home_purchase.purchase_rate_per_year=0"], [], seed)
+    assert (off["homes_bought"] == 0).all() and (on["homes_bought"].iloc[1:] > 0).all()
+    assert on["migrant_homeowner_pct"].iloc[-1] > off["migrant_homeowner_pct"].iloc[-1] + 3
+    assert on["native_private_renter_pct"].iloc[-1] < off["native_private_renter_pct"].iloc[-1]
+    assert on["public_rental_waiting"].iloc[-1] < off["public_rental_waiting"].iloc[-1]
