@@ -186,6 +186,13 @@ PROBES: tuple[Probe, ...] = (
         why="by design: paid after a job loss, not expected in any choice",
     ),
     P("skills.training_places_per_year", "x0", "x4"),
+    P(
+        "employment_support.places_per_year",
+        "0",
+        "200000",
+        why="hires the hard to employ into formal jobs, most of whom already had informal work "
+        "in town: incomes and insurance months rise, choices barely",
+    ),
     P("skills.employment_service_share", "0", "0.5"),
     P("skills.arrears_protection_share", "0", "1"),
     P("skills.returnee_loan_cny", "0", "100000"),

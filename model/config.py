@@ -32,6 +32,7 @@ from model.assistance import AssistancePolicy
 from model.capacity import CapacityPolicy
 from model.decisions import BehaviorConfig
 from model.demography import DemographyConfig
+from model.employment_support import EmploymentSupportPolicy
 from model.fiscal import FiscalPolicy
 from model.home_purchase import HomePurchaseConfig
 from model.insurance import InsurancePolicy
@@ -166,6 +167,9 @@ class RunConfig:
     land: LandPolicy = section(LandPolicy, "land rights")
     assistance: AssistancePolicy = section(AssistancePolicy, "dibao and temporary relief")
     skills: SkillsPolicy = section(SkillsPolicy, "training, employment services, arrears, loans")
+    employment_support: EmploymentSupportPolicy = section(
+        EmploymentSupportPolicy, "employers' hiring subsidies"
+    )
     insurance: InsurancePolicy = section(InsurancePolicy, "social insurance")
     pensions: PensionPolicy = section(PensionPolicy, "basic pensions")
     fiscal: FiscalPolicy = section(FiscalPolicy, "transfers and land tied to settlement")

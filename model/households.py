@@ -96,6 +96,7 @@ _DTYPES: dict[str, type] = {
     "registered_lease": bool,
     "dibao": bool,
     "dibao_grace_months": np.int8,
+    "hiring_subsidy_months": np.int8,
 }
 
 
@@ -143,6 +144,7 @@ class Households:
     registered_lease: np.ndarray  # bool, rents with a registered lease when renting privately
     dibao: np.ndarray  # bool, receives the minimum living allowance
     dibao_grace_months: np.ndarray  # int8, months of benefit left after income rose above the line
+    hiring_subsidy_months: np.ndarray  # int8, months left of the employer's hiring subsidy
 
     def __post_init__(self) -> None:
         self._buffers = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -70,6 +70,7 @@ INDICATORS: dict[str, str] = {
     "children_reaching_school_age": "children reaching school age in the year",
     "households_formed": "households formed by grown children leaving home in the year",
     "homes_bought": "households in cities that bought a home in the year",
+    "subsidized_hires": "hard-to-employ workers hired with an employer's subsidy in the year",
     "persons_leaving_households": "orphans leaving a household that died out (to relatives)",
     "reclassified_persons": "persons in villages reclassified as urban in the year",
     "households": "real households in the region or of it",
@@ -105,6 +106,7 @@ OUTLAY_ITEMS: dict[str, str] = {
     "outlay_dibao_cny": "dibao benefits",
     "outlay_temporary_relief_cny": "temporary relief",
     "outlay_training_cny": "training places",
+    "outlay_hiring_subsidy_cny": "employers' social insurance paid for subsidized hires",
     "outlay_loan_interest_cny": "interest subsidies on returnee loans",
     "outlay_pension_premiums_cny": "resident pension premiums paid for the poor",
     "outlay_capacity_construction_cny": "public rental units and school seats built",
@@ -233,6 +235,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
                 "children_reaching_school_age",
                 "households_formed",
                 "homes_bought",
+                "subsidized_hires",
                 "persons_leaving_households",
                 "reclassified_persons",
             )

@@ -47,8 +47,9 @@ def match_jobs(w: World) -> None:
     What programmes change in this market is data on the place table, set from the policies
     when the places are built: the chance of informal work for those without a formal job
     (``work_finding_share``, with employment services), the share of informal wages actually
-    paid (``informal_paid_share``, after arrears and their recovery) and whether trained
-    workers queue first (``trained_first``). This module calls no programme module.
+    paid (``informal_paid_share``, after arrears and their recovery), whether trained
+    workers queue first (``trained_first``) and the formal jobs that employers' hiring
+    subsidies created (``subsidized_jobs``). This module calls no programme module.
     """
     hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
     labour = places.labour
@@ -61,14 +62,15 @@ def match_jobs(w: World) -> None:
 
     # Jobs may have shrunk below their holders: keep holders by lottery up to the jobs.
     holders = np.flatnonzero(in_city & (hh.employment == Employment.FORMAL))
-    keep = keep_within(hh.location[holders], workers[holders], labour.formal_jobs, rng)
+    jobs = labour.formal_jobs + labour.subsidized_jobs
+    keep = keep_within(hh.location[holders], workers[holders], jobs, rng)
     hh.employment[holders[~keep]] = Employment.INFORMAL
     holders = holders[keep]
     held = np.bincount(hh.location[holders], weights=workers[holders], minlength=places.n)
 
     seekers = np.flatnonzero(in_city & (hh.employment != Employment.FORMAL))
     sloc = hh.location[seekers]
-    vacancies = np.maximum(labour.formal_jobs - held, 0.0)
+    vacancies = np.maximum(jobs - held, 0.0)
     queue = -hh.trained[seekers].astype(np.float64) if labour.trained_first else None
     hired = fill_capacity(sloc, workers[seekers], vacancies, queue, rng)
     hh.employment[seekers[hired]] = Employment.FORMAL

@@ -186,6 +186,7 @@ class LabourTable:
     work_finding_share: np.ndarray  # chance of informal work without a formal job (services in)
     informal_paid_share: float  # share of informal wages actually paid (arrears, recovery)
     trained_first: bool  # trained workers head the formal-job queue (training runs)
+    subsidized_jobs: np.ndarray = field(default=None)  # formal jobs a hiring subsidy created
     labor: np.ndarray = field(default=None)  # workers living at each place
     formal_filled: np.ndarray = field(default=None)  # formal jobs held
     rural_wage: np.ndarray = field(default=None)  # current rural wage (rural places)
@@ -291,6 +292,7 @@ class PlaceTable:
             work_finding_share=skills.work_finding_share(cfg.skills, informal_job_share),
             informal_paid_share=skills.informal_paid_share(cfg.skills),
             trained_first=cfg.skills.training_places_per_year > 0,
+            subsidized_jobs=np.zeros(n),
         )
         town_of = np.full(n, -1, dtype=np.int16)
         for i, r in enumerate(rurals):

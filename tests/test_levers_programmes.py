@@ -330,3 +330,22 @@ def test_home_purchases_raise_migrant_ownership_and_shorten_the_rental_queues(se
     assert on["migrant_homeowner_pct"].iloc[-1] > off["migrant_homeowner_pct"].iloc[-1] + 3
     assert on["native_private_renter_pct"].iloc[-1] < off["native_private_renter_pct"].iloc[-1]
     assert on["public_rental_waiting"].iloc[-1] < off["public_rental_waiting"].iloc[-1]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_hiring_subsidies_put_the_hard_to_employ_in_formal_jobs_at_a_cost(seed):
+    subsidy = ["employment_support.places_per_year=3000"]
+    off, on = pair([], subsidy, seed)
+    assert (off["subsidized_hires"] == 0).all() and (off["outlay_hiring_subsidy_cny"] == 0).all()
+    assert on["subsidized_hires"].iloc[1:].mean() == pytest.approx(3000, rel=0.05)
+    assert (on["outlay_hiring_subsidy_cny"].iloc[1:] > 0).all()
+    assert (
+        on["urban_without_formal_job_share"].iloc[-1]
+        < off["urban_without_formal_job_share"].iloc[-1]
+    )
+    w = run(subsidy, seed).model.world
+    hh = w.hh
+    paid = hh.hiring_subsidy_months > 0
+    assert paid.any() and (hh.employment[paid] == Employment.FORMAL).all()
+    assert w.places.is_rural[hh.origin[paid]].all() and w.places.is_city[hh.location[paid]].all()
+    assert hh.hiring_subsidy_months.max() <= 36

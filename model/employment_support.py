@@ -1,0 +1,107 @@
+"""Hiring subsidies: employers who take on the hard to employ get their social insurance paid.
+
+Seeds: 001 二(三)2 (employers that give jobs to the hard to employ first receive a social
+insurance subsidy) and 003 二(三)3 (social insurance and post subsidies to firms employing
+low-income people). Each year up to ``places_per_year`` workers of rural origin in the region's
+cities who are hard to employ — without work, or on the dibao, or from a poverty-registered
+household — are hired into formal jobs that the subsidy creates (poverty-registered and dibao
+households first, then by lottery). The employer's contributions are paid for
+``subsidy_months`` at ``subsidy_cny_per_month`` per worker; while paid, the job adds to the
+city's formal jobs (``LabourTable.subsidized_jobs``, read by :func:`model.labour.match_jobs`),
+so a subsidized worker keeps it unless separated like any other; when the subsidy ends the
+job is an ordinary one, kept only while the city's jobs allow. A formal job brings insurance
+months, which count towards settling where a city's rule asks for them.
+
+Not modelled: displacement of other hires (the created jobs are additional while subsidized)
+and the public-welfare posts of 003 二(三)3 for those who cannot be placed in firms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.households import Employment
+from model.levers import lever
+from model.rationing import draw_up_to
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+def subsidize_hiring(w: World) -> None:
+    """Phase: pay running hiring subsidies, hire the hard to employ into new subsidized jobs."""
+    policy, hh, places = w.cfg.employment_support, w.hh, w.places
+    labour = places.labour
+    running = hh.hiring_subsidy_months > 0
+    if policy.places_per_year == 0 and not running.any():
+        return
+    months = w.months_per_step
+    lost = running & ((hh.employment != Employment.FORMAL) | ~places.is_city[hh.location])
+    hh.hiring_subsidy_months[lost] = 0
+    paid = np.flatnonzero(hh.hiring_subsidy_months > 0)
+    workers = hh.adults * hh.weight  # float32; sums in float64
+    w.flows.add(
+        "outlay_hiring_subsidy_cny",
+        workers[paid].sum(dtype=np.float64) * policy.subsidy_cny_per_month * months,
+    )
+    hh.hiring_subsidy_months[paid] = np.maximum(hh.hiring_subsidy_months[paid] - months, 0)
+
+    candidates = np.flatnonzero(
+        places.is_city[hh.location]
+        & places.is_rural[hh.origin]
+        & (hh.employment != Employment.FORMAL)
+        & (hh.adults > 0)
+        & (hh.weight > 0)
+        & ((hh.employment == Employment.UNEMPLOYED) | hh.dibao | hh.poverty_registered)
+    )
+    priority = hh.dibao[candidates] | hh.poverty_registered[candidates]
+    budget = policy.places_per_year * months / 12
+    ahead, behind = candidates[priority], candidates[~priority]
+    first = ahead[draw_up_to(workers[ahead], budget, w.rng)]
+    left = budget - workers[first].sum(dtype=np.float64)
+    hired = np.concatenate([first, behind[draw_up_to(workers[behind], left, w.rng)]])
+    hh.employment[hired] = Employment.FORMAL
+    hh.hiring_subsidy_months[hired] = min(policy.subsidy_months, 120)
+    w.flows.add("subsidized_hires", workers[hired].sum(dtype=np.float64))
+    subsidized = hh.hiring_subsidy_months > 0
+    labour.subsidized_jobs = np.bincount(
+        hh.location[subsidized], weights=workers[subsidized], minlength=places.n
+    )
+    labour.formal_filled = labour.formal_filled + np.bincount(
+        hh.location[hired], weights=workers[hired], minlength=places.n
+    )
+
+
+@dataclass
+class EmploymentSupportPolicy:
+    """Employers' hiring subsidies for the hard to employ (region-wide)."""
+
+    places_per_year: float = lever(
+        0.0,
+        unit="workers/year",
+        low=0,
+        high=1e8,
+        doc="Hard-to-employ workers of rural origin hired each year into formal jobs created "
+        "by a hiring subsidy (poverty-registered and dibao households first); 0: none.",
+        seeds="001 二(三)2; 003 二(三)3",
+    )
+    subsidy_cny_per_month: float = lever(
+        800.0,
+        unit="CNY/worker/month",
+        low=0,
+        high=1e5,
+        doc="Employer's social insurance paid per subsidized worker (assumption: about the "
+        "employer's share of contributions on a minimum-wage job).",
+        seeds="001 二(三)2",
+    )
+    subsidy_months: int = lever(
+        36,
+        unit="months",
+        low=1,
+        high=120,
+        doc="Months the subsidy is paid per hire (assumption: three years, the usual term of "
+        "China's social insurance subsidies for the hard to employ).",
+    )
