@@ -193,6 +193,12 @@ PROBES: tuple[Probe, ...] = (
         why="hires the hard to employ into formal jobs, most of whom already had informal work "
         "in town: incomes and insurance months rise, choices barely",
     ),
+    P(
+        "employment_support.public_welfare_posts",
+        "0",
+        "200000",
+        why="village posts for poor households at home: they stay rather than leave",
+    ),
     P("skills.employment_service_share", "0", "0.5"),
     P("skills.arrears_protection_share", "0", "1"),
     P("skills.returnee_loan_cny", "0", "100000"),

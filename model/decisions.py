@@ -3,7 +3,8 @@
 Each step a random share of rural-origin households reconsiders. A reviewing household compares
 its origin village, every city of the region and the outside, with a utility in CNY per month:
 
-    expected income (Harris–Todaro, with the household's skill premium)
+    expected income (Harris–Todaro, with the household's skill premium; at home, the farm wage
+      and a public-welfare post's pay if it holds one)
     + dibao the household could expect there with that income
     - housing cost net of subsidy and expected public rental
     - children left behind x their cost x (1 - chance of a school seat)
@@ -37,6 +38,7 @@ import numpy as np
 from scipy.special import expit
 
 from model import assistance, insurance, land, skills
+from model.employment_support import post_wage_cny_per_month
 from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month, rent_scale
 from model.labour import skill_multiplier
@@ -95,7 +97,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     # Expected labour income: farm wage at home; elsewhere the Harris–Todaro wage, with a
     # formal job already held counting as certain.
     income = np.empty(alt_places.shape, dtype=np.float32)
-    income[:, 0] = adults * labour.rural_wage[origin]
+    income[:, 0] = adults * labour.rural_wage[origin] + post_wage_cny_per_month(w, idx)
     dest = alt_places[:, 1:]
     wage = labour.expected_urban_wage[dest]
     holds_job_there = (hh.employment[idx, None] == Employment.FORMAL) & (location[:, None] == dest)

@@ -1,8 +1,11 @@
-"""Hiring subsidies: employers who take on the hard to employ get their social insurance paid.
+"""Jobs for the hard to employ: employers' hiring subsidies, and public-welfare posts at home.
 
 Seeds: 001 二(三)2 (employers that give jobs to the hard to employ first receive a social
 insurance subsidy) and 003 二(三)3 (social insurance and post subsidies to firms employing
-low-income people). Each year up to ``places_per_year`` workers of rural origin in the region's
+low-income people; for those who cannot be placed in firms, public-welfare posts arranged by
+local government first).
+
+Hiring subsidies. Each year up to ``places_per_year`` workers of rural origin in the region's
 cities who are hard to employ — without work, or on the dibao, or from a poverty-registered
 household — are hired into formal jobs that the subsidy creates (poverty-registered and dibao
 households first, then by lottery). The employer's contributions are paid for
@@ -12,8 +15,14 @@ so a subsidized worker keeps it unless separated like any other; when the subsid
 job is an ordinary one, kept only while the city's jobs allow. A formal job brings insurance
 months, which count towards settling where a city's rule asks for them.
 
-Not modelled: displacement of other hires (the created jobs are additional while subsidized)
-and the public-welfare posts of 003 二(三)3 for those who cannot be placed in firms.
+Public-welfare posts (公益性岗位). ``public_welfare_posts`` posts in the region's villages go
+to working-age members of poverty-registered households living at home, then of dibao
+households at home (by lottery within each group), and pay ``post_wage_cny_per_month``; a
+household that leaves its village gives the post up. The wage is income at home: it counts in
+the household's income (so in the dibao test) and in its location choice as what it would lose
+by leaving.
+
+Not modelled: displacement of other hires (the created jobs are additional while subsidized).
 """
 
 from __future__ import annotations
@@ -75,6 +84,32 @@ def subsidize_hiring(w: World) -> None:
     )
 
 
+def fill_public_welfare_posts(w: World) -> None:
+    """Phase: holders who left give their posts up; vacant posts go to the poor at home."""
+    policy, hh, places = w.cfg.employment_support, w.hh, w.places
+    holding = hh.public_welfare_post
+    if policy.public_welfare_posts == 0 and not holding.any():
+        return
+    at_home = (hh.location == hh.origin) & places.is_rural[hh.location] & (hh.adults > 0)
+    hh.public_welfare_post &= at_home
+    held = hh.public_welfare_post
+    weight = hh.weight.astype(np.float64)
+    vacant = policy.public_welfare_posts - weight[held].sum()
+    for group in (hh.poverty_registered, hh.dibao):
+        candidates = np.flatnonzero(at_home & group & ~hh.public_welfare_post & (hh.weight > 0))
+        chosen = candidates[draw_up_to(weight[candidates], vacant, w.rng)]
+        hh.public_welfare_post[chosen] = True
+        vacant -= weight[chosen].sum()
+    paid = weight[hh.public_welfare_post].sum() * w.cny(policy.post_wage_cny_per_month)
+    w.flows.add("outlay_public_welfare_posts_cny", paid * w.months_per_step)
+
+
+def post_wage_cny_per_month(w: World, idx: np.ndarray | slice) -> np.ndarray:
+    """Public-welfare post wage of households ``idx`` (0 without a post), price-scaled."""
+    wage = np.float32(w.cny(w.cfg.employment_support.post_wage_cny_per_month))
+    return w.hh.public_welfare_post[idx] * wage
+
+
 @dataclass
 class EmploymentSupportPolicy:
     """Employers' hiring subsidies for the hard to employ (region-wide)."""
@@ -96,6 +131,24 @@ class EmploymentSupportPolicy:
         doc="Employer's social insurance paid per subsidized worker (assumption: about the "
         "employer's share of contributions on a minimum-wage job).",
         seeds="001 二(三)2",
+    )
+    public_welfare_posts: float = lever(
+        0.0,
+        unit="posts",
+        low=0,
+        high=1e8,
+        doc="Public-welfare posts in the region's villages for the poor who cannot be placed "
+        "in firms (poverty-registered households at home first, then dibao households); 0: none.",
+        seeds="003 二(三)3",
+    )
+    post_wage_cny_per_month: float = lever(
+        800.0,
+        unit="CNY/post/month",
+        low=0,
+        high=1e5,
+        doc="Pay of a public-welfare post, start-year CNY (assumption: village posts such as "
+        "cleaners and forest rangers pay a few hundred to about a thousand CNY a month).",
+        seeds="003 二(三)3",
     )
     subsidy_months: int = lever(
         36,

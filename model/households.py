@@ -97,6 +97,7 @@ _DTYPES: dict[str, type] = {
     "dibao": bool,
     "dibao_grace_months": np.int8,
     "hiring_subsidy_months": np.int8,
+    "public_welfare_post": bool,
 }
 
 
@@ -145,6 +146,7 @@ class Households:
     dibao: np.ndarray  # bool, receives the minimum living allowance
     dibao_grace_months: np.ndarray  # int8, months of benefit left after income rose above the line
     hiring_subsidy_months: np.ndarray  # int8, months left of the employer's hiring subsidy
+    public_welfare_post: np.ndarray  # bool, a member holds a public-welfare post in the village
 
     def __post_init__(self) -> None:
         self._buffers = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -3,7 +3,8 @@
 Income is what the means-tested programmes read (the dibao's income per person, the housing-need
 ceiling): the working adults' wages where they live and work (:mod:`model.labour`), a
 loan-financed village business (:mod:`model.skills`), and the old-age income of the elderly
-(:mod:`model.pensions`). It is summed once a step, after the labour market, so that every
+(:mod:`model.pensions`) and a public-welfare post in the village (:mod:`model.employment_support`).
+It is summed once a step, after the labour market, so that every
 programme of the step sees the same figure.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from model import pensions, skills
+from model import employment_support, pensions, skills
 from model.labour import household_wage
 
 if TYPE_CHECKING:
@@ -26,4 +27,5 @@ def sum_incomes(w: World) -> None:
         + skills.entrepreneur_income_cny_per_month(w, slice(None))
         + pensions.pension_income_cny_per_month(w)
         + pensions.elderly_farm_income_cny_per_month(w, w.places.labour.rural_wage)
+        + employment_support.post_wage_cny_per_month(w, slice(None))
     )

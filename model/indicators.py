@@ -107,6 +107,7 @@ OUTLAY_ITEMS: dict[str, str] = {
     "outlay_temporary_relief_cny": "temporary relief",
     "outlay_training_cny": "training places",
     "outlay_hiring_subsidy_cny": "employers' social insurance paid for subsidized hires",
+    "outlay_public_welfare_posts_cny": "pay of public-welfare posts in villages",
     "outlay_loan_interest_cny": "interest subsidies on returnee loans",
     "outlay_pension_premiums_cny": "resident pension premiums paid for the poor",
     "outlay_capacity_construction_cny": "public rental units and school seats built",

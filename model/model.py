@@ -53,6 +53,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("training", skills.train_workers),
     ("labour_market", labour.match_jobs),
     ("hiring_subsidies", employment_support.subsidize_hiring),
+    ("public_welfare_posts", employment_support.fill_public_welfare_posts),
     ("incomes", incomes.sum_incomes),
     ("social_insurance", insurance.accrue_insurance),
     ("residence_permits", permits.issue_residence_permits),

@@ -349,3 +349,35 @@ def test_hiring_subsidies_put_the_hard_to_employ_in_formal_jobs_at_a_cost(seed):
     assert paid.any() and (hh.employment[paid] == Employment.FORMAL).all()
     assert w.places.is_rural[hh.origin[paid]].all() and w.places.is_city[hh.location[paid]].all()
     assert hh.hiring_subsidy_months.max() <= 36
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_public_welfare_posts_go_to_the_poor_at_home_and_keep_them_there(seed):
+    def poor_at_home(result) -> float:
+        hh, places = result.model.world.hh, result.model.world.places
+        poor = hh.poverty_registered & (hh.weight > 0)
+        home = (hh.location == hh.origin) & places.is_rural[hh.location]
+        return float(hh.weight[poor & home].sum() / hh.weight[poor].sum())
+
+    off, on = run([], seed), run(["employment_support.public_welfare_posts=20000"], seed)
+    assert (off.timeseries["outlay_public_welfare_posts_cny"] == 0).all()
+    assert (on.timeseries["outlay_public_welfare_posts_cny"].iloc[1:] > 0).all()
+    assert poor_at_home(on) > poor_at_home(off) + 0.01  # the post is lost by leaving
+    end = "resident_urbanization_pct"
+    assert on.timeseries[end].iloc[-1] < off.timeseries[end].iloc[-1]
+    w = on.model.world
+    hh, places = w.hh, w.places
+    held = hh.public_welfare_post
+    assert 0 < hh.weight[held].sum() <= 20000 * 1.0001
+    assert (hh.income_cny_per_month[held] >= w.cny(800) - 1).all()
+    # Who gets a vacant post: the poverty-registered at home, then dibao households at home.
+    from model.employment_support import fill_public_welfare_posts
+
+    hh.public_welfare_post[:] = False
+    home = (hh.location == hh.origin) & places.is_rural[hh.location] & (hh.adults > 0)
+    eligible = hh.weight[home & (hh.poverty_registered | hh.dibao)].sum()
+    fill_public_welfare_posts(w)
+    held = hh.public_welfare_post
+    assert hh.weight[held].sum() == pytest.approx(min(20000, eligible), rel=0.01)
+    assert (hh.poverty_registered[held] | hh.dibao[held]).all()
+    assert ((hh.location[held] == hh.origin[held]) & places.is_rural[hh.location[held]]).all()
