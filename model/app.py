@@ -160,17 +160,22 @@ class DashboardModel(SettlementModel):
             "rental_subsidy_pct": rental_subsidy_pct,
         }
         seed = int(seed or 0)
-        super().__init__(dashboard_config(scenario_name, int(n_households), seed, levers))
+        neutral = {name: SLIDERS[name].neutral for name in levers}
+        as_it_is = dashboard_config(scenario_name, int(n_households), seed, neutral)
+        moved = levers != neutral
+        # Both runs start from the scenario as it is; the sliders take effect in the start year
+        # (as in ./dev compare), so the two differ only by what the levers do from then on.
+        super().__init__(
+            as_it_is,
+            policy=dashboard_config(scenario_name, int(n_households), seed, levers)
+            if moved
+            else None,
+        )
         self.levers = levers
         self.language = "zh" if language == "zh" else "en"
         if self.language == "zh":
             use_cjk_font()
-        neutral = {name: SLIDERS[name].neutral for name in levers}
-        self.baseline: SettlementModel | None = (
-            None
-            if levers == neutral
-            else SettlementModel(dashboard_config(scenario_name, int(n_households), seed, neutral))
-        )
+        self.baseline: SettlementModel | None = SettlementModel(as_it_is) if moved else None
         self.outlay_since_start_cny = 0.0
         self.history: list[dict[str, float]] = [self._snapshot()]
 
@@ -346,6 +351,8 @@ def CityTable(model: DashboardModel) -> None:
 def history_csv(model: DashboardModel) -> bytes:
     """The run so far, one row per step, with the slider values (what the download holds)."""
     table = pd.DataFrame(model.history).assign(scenario=model.cfg.scenario_name, **model.levers)
+    if model.baseline is None:  # no baseline ran: no baseline columns
+        table = table.drop(columns=[c for c in table.columns if c.startswith("baseline_")])
     buffer = io.StringIO()
     table.to_csv(buffer, index=False)
     return buffer.getvalue().encode()

@@ -100,7 +100,7 @@ TEXT: dict[str, dict[str, str]] = {
     "settled_in_year": {"en": "settled in the year", "zh": "当年落户人数"},
     "pupils_seats": {"en": "migrant pupils / seats", "zh": "随迁子女在校 / 学位"},
     "rental_let_units": {"en": "public rental let / units", "zh": "公租房已租 / 套数"},
-    "waiting_households": {"en": "waiting households", "zh": "轮候家庭"},
+    "waiting_households": {"en": "households in need not housed", "zh": "未获保障的需求家庭"},
 }
 
 

@@ -108,9 +108,11 @@ class SettlementModel(mesa.Model):
     Args:
         cfg: A validated run configuration (see :func:`model.config.compose_config`), or the
             name of a scenario file to compose with ``overrides``.
-        rng: Seed or generator; defaults to ``cfg.seed``. An integer seed becomes the run's
-            ``seed``, so the run is the one the command line gives with ``seed=<rng>``. All
-            randomness uses ``self.rng``.
+        rng: Seed or generator; defaults to ``cfg.seed`` (so ``batch_run`` iterations without
+            seeds repeat one run: pass seeds). An integer seed becomes the run's ``seed``, so
+            the run is the one the command line gives with ``seed=<rng>``; with a generator the
+            config keeps its own ``seed``, which then does not name the stream. All randomness
+            uses ``self.rng``.
         policy: A config whose levers take effect in the start year, after the spin-up and the
             start matching under ``cfg`` (see :mod:`model.policy_start`).
         **overrides: ``key=value`` overrides (dotted keys, as on the command line) applied to
@@ -133,8 +135,10 @@ class SettlementModel(mesa.Model):
         **overrides: object,
     ) -> None:
         cfg = _run_config(cfg, overrides)
-        if isinstance(rng, int | np.integer):
+        if isinstance(rng, int | np.integer):  # the run is then the CLI's with seed=<rng>
             cfg = dataclasses.replace(cfg, seed=int(rng))
+            if policy is not None:
+                policy = dataclasses.replace(policy, seed=int(rng))
         super().__init__(rng=cfg.seed if rng is None else rng)
         self.cfg = cfg
         places = PlaceTable.from_config(cfg)

@@ -197,7 +197,7 @@ def test_the_language_switch_labels_the_page_in_chinese(
         "户籍人口城镇化率",
         "两率差距",
         "下载本次运行（CSV）",
-        "轮候家庭",
+        "未获保障的需求家庭",
     ):
         assert term in body
     assert "outlays since the start" not in body
