@@ -48,6 +48,8 @@ LEVER_SETS: dict[str, list[str]] = {
         "fiscal.transfer_per_settled_person_cny=10000",
         "fiscal.construction_land_m2_per_settled_person=100",
         "fiscal.homestead_reclaimed_m2=200",
+        "employment_support.places_per_year=20000",
+        "employment_support.public_welfare_posts=20000",
     ],
 }
 

@@ -44,63 +44,75 @@ def subsidize_hiring(w: World) -> None:
     """Phase: pay running hiring subsidies, hire the hard to employ into new subsidized jobs."""
     policy, hh, places = w.cfg.employment_support, w.hh, w.places
     labour = places.labour
-    running = hh.hiring_subsidy_months > 0
-    if policy.places_per_year == 0 and not running.any():
+    paid = np.flatnonzero(hh.hiring_subsidy_months)
+    if policy.places_per_year == 0 and paid.size == 0:
         return
     months = w.months_per_step
-    lost = running & ((hh.employment != Employment.FORMAL) | ~places.is_city[hh.location])
-    hh.hiring_subsidy_months[lost] = 0
-    paid = np.flatnonzero(hh.hiring_subsidy_months > 0)
-    workers = hh.adults * hh.weight  # float32; sums in float64
+    kept = (hh.employment[paid] == Employment.FORMAL) & places.is_city[hh.location[paid]]
+    hh.hiring_subsidy_months[paid[~kept]] = 0  # the job was lost or the worker moved
+    paid = paid[kept]
     w.flows.add(
         "outlay_hiring_subsidy_cny",
-        workers[paid].sum(dtype=np.float64) * policy.subsidy_cny_per_month * months,
+        (hh.adults[paid] * hh.weight[paid]).sum(dtype=np.float64)
+        * policy.subsidy_cny_per_month
+        * months,
     )
     hh.hiring_subsidy_months[paid] = np.maximum(hh.hiring_subsidy_months[paid] - months, 0)
 
-    candidates = np.flatnonzero(
-        places.is_city[hh.location]
-        & places.is_rural[hh.origin]
-        & (hh.employment != Employment.FORMAL)
-        & (hh.adults > 0)
-        & (hh.weight > 0)
-        & ((hh.employment == Employment.UNEMPLOYED) | hh.dibao | hh.poverty_registered)
-    )
+    # The hard to employ: without work, or on the dibao, or poverty-registered (the cheap
+    # conditions on the whole array, the rest on that subset).
+    c = np.flatnonzero((hh.employment == Employment.UNEMPLOYED) | hh.dibao | hh.poverty_registered)
+    candidates = c[
+        places.is_city[hh.location[c]]
+        & places.is_rural[hh.origin[c]]
+        & (hh.employment[c] != Employment.FORMAL)
+        & (hh.adults[c] > 0)
+        & (hh.weight[c] > 0)
+    ]
+
+    def workers(rows: np.ndarray) -> np.ndarray:
+        return hh.adults[rows] * hh.weight[rows]  # float32; sums run in float64
+
     priority = hh.dibao[candidates] | hh.poverty_registered[candidates]
     budget = policy.places_per_year * months / 12
     ahead, behind = candidates[priority], candidates[~priority]
-    first = ahead[draw_up_to(workers[ahead], budget, w.rng)]
-    left = budget - workers[first].sum(dtype=np.float64)
-    hired = np.concatenate([first, behind[draw_up_to(workers[behind], left, w.rng)]])
+    first = ahead[draw_up_to(workers(ahead), budget, w.rng)]
+    left = budget - workers(first).sum(dtype=np.float64)
+    hired = np.concatenate([first, behind[draw_up_to(workers(behind), left, w.rng)]])
     hh.employment[hired] = Employment.FORMAL
     hh.hiring_subsidy_months[hired] = min(policy.subsidy_months, 120)
-    w.flows.add("subsidized_hires", workers[hired].sum(dtype=np.float64))
-    subsidized = hh.hiring_subsidy_months > 0
+    w.flows.add("subsidized_hires", workers(hired).sum(dtype=np.float64))
+    subsidized = np.concatenate([paid[hh.hiring_subsidy_months[paid] > 0], hired])
     labour.subsidized_jobs = np.bincount(
-        hh.location[subsidized], weights=workers[subsidized], minlength=places.n
+        hh.location[subsidized], weights=workers(subsidized), minlength=places.n
     )
     labour.formal_filled = labour.formal_filled + np.bincount(
-        hh.location[hired], weights=workers[hired], minlength=places.n
+        hh.location[hired], weights=workers(hired), minlength=places.n
     )
 
 
 def fill_public_welfare_posts(w: World) -> None:
     """Phase: holders who left give their posts up; vacant posts go to the poor at home."""
     policy, hh, places = w.cfg.employment_support, w.hh, w.places
-    holding = hh.public_welfare_post
-    if policy.public_welfare_posts == 0 and not holding.any():
+    held = np.flatnonzero(hh.public_welfare_post)
+    if policy.public_welfare_posts == 0 and held.size == 0:
         return
-    at_home = (hh.location == hh.origin) & places.is_rural[hh.location] & (hh.adults > 0)
-    hh.public_welfare_post &= at_home
-    held = hh.public_welfare_post
-    weight = hh.weight.astype(np.float64)
-    vacant = policy.public_welfare_posts - weight[held].sum()
+
+    def at_home(rows: np.ndarray) -> np.ndarray:
+        loc = hh.location[rows]
+        return (loc == hh.origin[rows]) & places.is_rural[loc] & (hh.adults[rows] > 0)
+
+    hh.public_welfare_post[held[~at_home(held)]] = False  # left the village: post given up
+    weight = hh.weight
+    vacant = policy.public_welfare_posts - weight[hh.public_welfare_post].sum(dtype=np.float64)
     for group in (hh.poverty_registered, hh.dibao):
-        candidates = np.flatnonzero(at_home & group & ~hh.public_welfare_post & (hh.weight > 0))
-        chosen = candidates[draw_up_to(weight[candidates], vacant, w.rng)]
+        c = np.flatnonzero(group & ~hh.public_welfare_post)
+        candidates = c[at_home(c) & (weight[c] > 0)]
+        chosen = candidates[draw_up_to(weight[candidates].astype(np.float64), vacant, w.rng)]
         hh.public_welfare_post[chosen] = True
-        vacant -= weight[chosen].sum()
-    paid = weight[hh.public_welfare_post].sum() * w.cny(policy.post_wage_cny_per_month)
+        vacant -= weight[chosen].sum(dtype=np.float64)
+    holders = weight[hh.public_welfare_post].sum(dtype=np.float64)
+    paid = holders * w.cny(policy.post_wage_cny_per_month)
     w.flows.add("outlay_public_welfare_posts_cny", paid * w.months_per_step)
 
 

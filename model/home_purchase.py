@@ -36,8 +36,9 @@ def buy_homes(w: World) -> None:
     cfg, hh, places = w.cfg.home_purchase, w.hh, w.places
     if cfg.purchase_rate_per_year == 0:
         return
-    renting = np.isin(hh.tenure, RENTING) & places.is_city[hh.location] & (hh.weight > 0)
-    idx = np.flatnonzero(renting)
+    # Renting is any tenure but these two; the city and weight tests run on that subset only.
+    idx = np.flatnonzero((hh.tenure != Tenure.OWNED) & (hh.tenure != Tenure.RURAL_HOME))
+    idx = idx[places.is_city[hh.location[idx]] & (hh.weight[idx] > 0)]
     rent = places.rent_cny_per_month[hh.location[idx]] * rent_scale(w, idx)
     can_buy = hh.income_cny_per_month[idx] >= np.float32(cfg.income_to_rent_multiple) * rent
     idx = idx[can_buy]
