@@ -10,6 +10,7 @@ cheapest). Collects the sweep first if its tables are missing or older than its 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -111,8 +112,31 @@ def point_label(runs: pd.DataFrame, keys: list[str], point: int) -> str:
     )
 
 
+def gap_targets(sweep_dir: Path) -> list[dict]:
+    """The scenario's targets on the gap, as scored in a run's summary (same for every run)."""
+    first = next(iter(find_runs(sweep_dir)))
+    targets = json.loads((first / "summary.json").read_text()).get("targets", {})
+    return [t for t in targets.values() if t["indicator"] == "gap_pp"]
+
+
+def mark_gap_targets(ax, targets: list[dict], lang: str) -> bool:
+    """Draw gap observations (crosses) and goals (triangles); whether any was drawn."""
+    style = {"near": ("x", "observed"), "at_least": ("^", "target"), "at_most": ("v", "target")}
+    drawn: set[str] = set()
+    for t in targets:
+        marker, key = style[t["comparison"]]
+        label = None if key in drawn else text(key, lang)
+        ax.plot([t["year"]], [t["target"]], marker, color="black", ms=8, label=label, zorder=5)
+        drawn.add(key)
+    return bool(targets)
+
+
 def trajectories_section(
-    aggregate: pd.DataFrame, runs: pd.DataFrame, keys: list[str], lang: str = "en"
+    sweep_dir: Path,
+    aggregate: pd.DataFrame,
+    runs: pd.DataFrame,
+    keys: list[str],
+    lang: str = "en",
 ) -> Section:
     plt = pyplot()
     sec = Section(text("Gap trajectories", lang))
@@ -138,12 +162,18 @@ def trajectories_section(
             color=line.get_color(),
             alpha=0.2,
         )
+    marked = mark_gap_targets(ax, gap_targets(sweep_dir), lang)
     ax.set_xlabel(text("year", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel(text("gap_resident_minus_hukou", lang))
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     sec.figures.append(("gap_trajectories.png", png_bytes(fig)))
+    if marked:
+        sec.text.append(
+            "Black: the scenario's targets for the gap (crosses: observations; triangles: goals, "
+            "pointing up for at least, down for at most)."
+        )
     sec.text.append(
         "Mean gap per design point with its 90 % replicate band (5th-95th percentile); "
         + (
@@ -344,7 +374,7 @@ def build_sections(sweep_dir: Path, lang: str = "en") -> list[Section]:
         use_cjk_font()
     return [
         design_section(sweep_dir, runs, keys, lang),
-        trajectories_section(aggregate, runs, keys, lang),
+        trajectories_section(sweep_dir, aggregate, runs, keys, lang),
         final_gap_section(runs, keys, lang),
         targets_section(runs, lang),
         sensitivity_section(sweep_dir, runs, keys, lang),

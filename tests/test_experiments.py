@@ -321,3 +321,29 @@ def test_a_two_lever_grid_report_has_a_heatmap_lever_value_legends_and_no_claim_
     zh = md_path.read_text(encoding="utf-8")
     for heading in ("两率差距的变化轨迹", "期末两率差距与各政策杠杆", "财政支出与两率差距缩小"):
         assert heading in zh
+
+
+def test_gap_targets_are_marked_on_the_trajectory_plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from experiments.report import mark_gap_targets
+
+    fig, ax = plt.subplots()
+    targets = [
+        {"indicator": "gap_pp", "year": 2018, "target": 9.1, "comparison": "near"},
+        {"indicator": "gap_pp", "year": 2025, "target": 8.0, "comparison": "at_most"},
+        {"indicator": "gap_pp", "year": 2030, "target": 7.0, "comparison": "at_most"},
+    ]
+    assert mark_gap_targets(ax, targets, "en")
+    lines = ax.get_lines()
+    assert [(ln.get_xdata()[0], ln.get_ydata()[0], ln.get_marker()) for ln in lines] == [
+        (2018, 9.1, "x"),
+        (2025, 8.0, "v"),
+        (2030, 7.0, "v"),
+    ]
+    assert [ln.get_label() for ln in lines][:2] == ["observed", "target"]  # each label once
+    assert not mark_gap_targets(ax, [], "en")
+    plt.close(fig)
