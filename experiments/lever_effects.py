@@ -60,8 +60,16 @@ PROBES: tuple[Probe, ...] = (
         "true",
         why="used only by the conditions rule, which no city of sichuan_2019 has",
     ),
-    P("cities.*.settlement.family_follows", "false", "true"),
-    P("cities.*.housing.public_rental_units", "x1", "x4"),
+    P("cities.*.settlement.family_follows", "false", "true", why="not traced"),
+    P(
+        "cities.*.housing.public_rental_units",
+        "x1",
+        "x4",
+        why="every eligible renter under the income ceiling queues (2.4 million households in "
+        "Sichuan at the start), so four times the units raise a newcomer's expected access "
+        "little; and the hukou rate answers the settling gain weakly (+200 CNY/month for every "
+        "household: +0.3 points by 2030)",
+    ),
     P(
         "cities.*.housing.public_rental_basis",
         "hukou",
@@ -95,12 +103,23 @@ PROBES: tuple[Probe, ...] = (
             " gain of those under the ceiling, too few to move settling measurably"
         ),
     ),
-    P("cities.*.housing.rental_subsidy_basis", "hukou", "permit"),
-    P("cities.*.schooling.enrolment_basis", "hukou", "permit"),
-    P("cities.*.schooling.migrant_school_seats", "x1", "x3"),
-    P("capacity.public_rental_growth_pct_per_year", "0", "10"),
-    P("capacity.school_seats_growth_pct_per_year", "0", "10"),
-    P("fiscal.transfer_per_settled_person_cny", "0", "50000"),
+    P(
+        "cities.*.housing.rental_subsidy_basis",
+        "hukou",
+        "permit",
+        why="permit holders are paid too (outlay); what settling would add shrinks, and both "
+        "rates stay within noise",
+    ),
+    P("cities.*.schooling.enrolment_basis", "hukou", "permit", why="not traced"),
+    P("cities.*.schooling.migrant_school_seats", "x1", "x3", why="not traced"),
+    P(
+        "capacity.public_rental_growth_pct_per_year",
+        "0",
+        "10",
+        why="as four times the units: long queues, a weak response of settling to its gain",
+    ),
+    P("capacity.school_seats_growth_pct_per_year", "0", "10", why="not traced"),
+    P("fiscal.transfer_per_settled_person_cny", "0", "50000", why="not traced"),
     P(
         "fiscal.construction_land_m2_per_settled_person",
         "0",
@@ -185,7 +204,7 @@ PROBES: tuple[Probe, ...] = (
         "2000",
         why="by design: paid after a job loss, not expected in any choice",
     ),
-    P("skills.training_places_per_year", "x0", "x4"),
+    P("skills.training_places_per_year", "x0", "x4", why="not traced"),
     P(
         "employment_support.places_per_year",
         "0",
@@ -199,9 +218,20 @@ PROBES: tuple[Probe, ...] = (
         "200000",
         why="village posts for poor households at home: they stay rather than leave",
     ),
-    P("skills.employment_service_share", "0", "0.5"),
-    P("skills.arrears_protection_share", "0", "1"),
-    P("skills.returnee_loan_cny", "0", "100000"),
+    P("skills.employment_service_share", "0", "0.5", why="not traced"),
+    P(
+        "skills.arrears_protection_share",
+        "0",
+        "1",
+        why="recovered informal wages raise migrant incomes a little (sichuan_2019 sets no "
+        "arrears share of its own); not traced further",
+    ),
+    P(
+        "skills.returnee_loan_cny",
+        "0",
+        "100000",
+        why="loans draw some migrants home; both rates within noise at this size",
+    ),
     P(
         "skills.loan_interest_subsidy_share",
         "0",
@@ -220,7 +250,12 @@ PROBES: tuple[Probe, ...] = (
             "points rule counts"
         ),
     ),
-    P("insurance.portability_share", "0", "1"),
+    P(
+        "insurance.portability_share",
+        "0",
+        "1",
+        why="carried-over insurance months count only under Chengdu's points rule",
+    ),
     P(
         "insurance.medical_without_hukou",
         "false",
@@ -257,7 +292,12 @@ PROBES: tuple[Probe, ...] = (
             "staying measurably"
         ),
     ),
-    P("provident_fund.migrant_employee_coverage_share", "0", "0.6"),
+    P(
+        "provident_fund.migrant_employee_coverage_share",
+        "0",
+        "0.6",
+        why="the fund's value enters location choices only; settled persons rise within noise",
+    ),
 )
 
 
