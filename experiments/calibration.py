@@ -255,7 +255,7 @@ def estimate(
     objective = float((result.fun**2).sum())
     chi2 = objective / max(n_moments - n_params, 1)
     inflation = max(chi2, 1.0) * (1 + 1 / len(problem.seeds))
-    covariance = inflation * np.linalg.pinv(jacobian.T @ jacobian)
+    covariance = inflation * psd_pinv(jacobian.T @ jacobian)
     return {
         "theta": theta,
         "covariance": covariance,
@@ -265,6 +265,20 @@ def estimate(
         "evaluations": evaluations,
         "fitted": problem.observed() + result.fun * problem.sigmas(),
     }
+
+
+def psd_pinv(matrix: np.ndarray, rcond: float = 1e-15) -> np.ndarray:
+    """Pseudo-inverse of a symmetric positive semi-definite matrix, itself symmetric and PSD.
+
+    ``J'J`` of a poorly identified fit (as many parameters as moments, or more) is near singular;
+    a plain SVD pseudo-inverse then carries round-off asymmetry and tiny negative eigenvalues.
+    Eigenvalues at or below ``rcond`` times the largest (round-off, or exactly no information)
+    are left out; small positive ones give the large variances of poorly identified directions.
+    """
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    keep = values > rcond * max(values.max(initial=0.0), 0.0)
+    inverse = np.where(keep, 1.0 / np.where(keep, values, 1.0), 0.0)
+    return (vectors * inverse) @ vectors.T
 
 
 def parent_estimates(name: str) -> dict[str, float]:

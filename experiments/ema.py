@@ -139,7 +139,7 @@ def discover(
                     "density": float(stats["density"]),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["key", "low", "high", "coverage", "density"])
 
 
 EXAMPLE_UNCERTAINTIES = {

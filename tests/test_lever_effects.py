@@ -41,7 +41,7 @@ def test_a_probe_outside_the_range_is_refused():
 
 def test_rows_say_what_moves_and_what_does_not():
     probes = (
-        Probe("cities.*.settlement.min_insurance_months", "36", "0"),
+        Probe("cities.*.schooling.enrolment_basis", "hukou", "permit"),
         Probe("assistance.temporary_relief_cny", "0", "0", why="no change at all"),
     )
     rows = effect_rows(SCENARIO, 4000, 2, 1, probes)
