@@ -328,7 +328,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--replicates", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="figure labels")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="labels of the figure and of the headline and targets in compare.md",
+    )
     args = parser.parse_args(argv)
     scenario = next((o.split("=", 1)[1] for o in args.overrides if o.startswith("scenario=")), "")
     overrides = [o for o in args.overrides if not o.startswith("scenario=")]

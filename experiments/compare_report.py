@@ -17,6 +17,7 @@ import pandas as pd
 from model.labels import text, use_cjk_font
 from model.outputs import atomic_write
 
+# headline quantity: (label, unit); the labels in Chinese are in model.labels (key "cmp_<name>")
 LABELS = {
     "extra_persons_settled": ("extra persons settled (cumulative)", "persons"),
     "gap_points_closed": ("gap closed at the end year", "points"),
@@ -27,36 +28,69 @@ LABELS = {
     "net_outlay_per_extra_settled_person_cny": ("net outlay per extra settled person", "CNY"),
     "net_outlay_per_gap_point_closed_cny": ("net outlay per point of gap closed", "CNY"),
 }
+WORDS = {  # the report's own phrases, English and Chinese
+    "persons": {"en": "persons", "zh": "人"},
+    "points": {"en": "points", "zh": "个百分点"},
+    "CNY": {"en": "亿元 (100 million CNY)", "zh": "亿元"},
+    "to": {"en": "to", "zh": "至"},
+    "none": {"en": "no measurable effect", "zh": "无可测效果"},
+    "quantity": {"en": "quantity", "zh": "指标"},
+    "effect": {"en": "effect of the policy", "zh": "政策效果（政策情景减基准情景）"},
+    "target": {"en": "target", "zh": "目标"},
+    "title": {"en": "policy against baseline", "zh": "政策情景与基准情景比较"},
+}
 
 
-def _scaled(x: float, unit: str) -> tuple[float, str, str]:
+def _word(key: str, lang: str) -> str:
+    return WORDS[key]["zh" if lang == "zh" else "en"]
+
+
+def _scaled(x: float, unit: str, lang: str = "en") -> tuple[float, str, str]:
     """(scaled value, unit text, format) for one quantity's figures."""
     if unit == "CNY":
-        return x / 1e8, "亿元 (100 million CNY)", "{:+,.2f}"
+        return x / 1e8, _word("CNY", lang), "{:+,.2f}"
     if unit == "points":
-        return x, "points", "{:+.2f}"
-    return x, unit, "{:+,.0f}"
+        return x, _word("points", lang), "{:+.2f}"
+    return x, _word(unit, lang) if unit in WORDS else unit, "{:+,.0f}"
 
 
-def effect_text(stat: dict[str, Any], unit: str) -> str:
+def effect_text(stat: dict[str, Any], unit: str, lang: str = "en") -> str:
     """'+1.23 points (90 %: +0.80 to +1.70)' or 'no measurable effect (90 %: ...)'."""
     if "verdict" in stat:
-        return stat["verdict"]
-    _, label, fmt = _scaled(0.0, unit)
+        return stat["verdict"] if lang != "zh" else _verdict_zh(stat["verdict"])
+    _, label, fmt = _scaled(0.0, unit, lang)
     lo, hi, mean = (fmt.format(_scaled(stat[k], unit)[0]) for k in ("p05", "p95", "mean"))
-    span = f"90 %: {lo} to {hi}"
+    span = f"90 %: {lo} {_word('to', lang)} {hi}"
     if not stat["measurable"]:
-        return f"no measurable effect ({span} {label})"
+        return f"{_word('none', lang)} ({span} {label})"
     return f"{mean} {label} ({span})"
 
 
-def headline_rows(document: dict[str, Any]) -> list[tuple[str, str]]:
+def _verdict_zh(verdict: str) -> str:
+    """The headline's 'not computed' verdicts in Chinese."""
+    if "no measurable effect" in verdict:
+        return "未计算：效果不可测"
+    if "lowers" in verdict:
+        return "未计算：该政策使其下降"
+    return verdict
+
+
+def _reached_zh(verdict: str) -> str:
+    """'by 2024' / 'not by 2030' in Chinese."""
+    year = verdict.split()[-1]
+    return f"{year}年前未达到" if verdict.startswith("not") else f"{year}年达到"
+
+
+def headline_rows(document: dict[str, Any], lang: str = "en") -> list[tuple[str, str]]:
     """(label, text) for each headline quantity, in a fixed order."""
     head = document["headline"]
-    return [(label, effect_text(head[key], unit)) for key, (label, unit) in LABELS.items()]
+    return [
+        (text(f"cmp_{key}", lang) if lang == "zh" else label, effect_text(head[key], unit, lang))
+        for key, (label, unit) in LABELS.items()
+    ]
 
 
-def target_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+def target_rows(document: dict[str, Any], lang: str = "en") -> list[tuple[str, str, str]]:
     """(target, baseline, policy): share of replicates meeting it, and by which year."""
     rows = []
     for name, t in document["targets"].items():
@@ -64,6 +98,8 @@ def target_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
             continue
 
         def side(share: float, first: dict[str, Any]) -> str:
+            if lang == "zh":
+                return f"{share:.0%} 的重复运行达标；中位数：{_reached_zh(first['verdict'])}"
             return f"met in {share:.0%} of replicates; reached {first['verdict']}"
 
         rows.append(
@@ -88,11 +124,12 @@ def headline_text(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def markdown(document: dict[str, Any], table: pd.DataFrame) -> str:
-    """The comparison as a Markdown report."""
+def markdown(document: dict[str, Any], table: pd.DataFrame, lang: str = "en") -> str:
+    """The comparison as a Markdown report (``lang="zh"``: its headline and targets in Chinese)."""
     land = document["land_quota_valuation"]
+    base, pol = text("baseline", lang), text("policy", lang)
     lines = [
-        f"# {document['scenario']}: policy against baseline",
+        f"# {document['scenario']}: {_word('title', lang)}",
         "",
         f"Policy: `{' '.join(document['policy'])}`; baseline: "
         f"`{' '.join(document['baseline']) or '(scenario as configured)'}`; both sides: "
@@ -101,14 +138,14 @@ def markdown(document: dict[str, Any], table: pd.DataFrame) -> str:
         f"Net outlay subtracts the transfers received per settled person and the construction-"
         f"land quota earned, valued at {land['cny_per_m2']:.0f} CNY/m² ({land['source']}).",
         "",
-        "| quantity | effect of the policy |",
+        f"| {_word('quantity', lang)} | {_word('effect', lang)} |",
         "|---|---|",
-        *[f"| {label} | {text} |" for label, text in headline_rows(document)],
+        *[f"| {label} | {effect} |" for label, effect in headline_rows(document, lang)],
     ]
-    rows = target_rows(document)
+    rows = target_rows(document, lang)
     if rows:
-        lines += ["", "| target | baseline | policy |", "|---|---|---|"]
-        lines += [f"| {name} | {base} | {pol} |" for name, base, pol in rows]
+        lines += ["", f"| {_word('target', lang)} | {base} | {pol} |", "|---|---|---|"]
+        lines += [f"| {name} | {b} | {p} |" for name, b, p in rows]
     end = table[table["year"] == table["year"].max()]
     lines += [
         "",
@@ -172,7 +209,7 @@ def write_reports(
     document: dict[str, Any], table: pd.DataFrame, out_dir: Path, lang: str = "en"
 ) -> None:
     """Write compare.md and a self-contained compare.html (the figure embedded)."""
-    report = markdown(document, table)
+    report = markdown(document, table, lang)
     atomic_write(out_dir / "compare.md", lambda tmp: tmp.write_text(report, encoding="utf-8"))
     image = base64.b64encode(figure_png(table, lang)).decode("ascii")
     page = (

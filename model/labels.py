@@ -69,6 +69,27 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "模拟期累计财政支出（十亿元）",
     },
     "sweep_report": {"en": "Sweep report", "zh": "政策扫描报告"},
+    # policy comparison (experiments/compare_report.py)
+    "cmp_extra_persons_settled": {"en": "extra persons settled", "zh": "累计新增落户人数"},
+    "cmp_gap_points_closed": {"en": "gap closed", "zh": "期末两率差距缩小"},
+    "cmp_hukou_rate_change_pp": {"en": "hukou rate change", "zh": "期末户籍人口城镇化率变化"},
+    "cmp_resident_rate_change_pp": {
+        "en": "resident rate change",
+        "zh": "期末常住人口城镇化率变化",
+    },
+    "cmp_cumulative_gross_outlay_cny": {"en": "gross outlay", "zh": "累计财政支出（毛额）"},
+    "cmp_cumulative_net_outlay_cny": {
+        "en": "net outlay",
+        "zh": "累计财政净支出（扣除人钱挂钩转移支付和人地挂钩用地指标价值）",
+    },
+    "cmp_net_outlay_per_extra_settled_person_cny": {
+        "en": "net outlay per extra settled person",
+        "zh": "每新增落户一人的财政净支出",
+    },
+    "cmp_net_outlay_per_gap_point_closed_cny": {
+        "en": "net outlay per point of gap closed",
+        "zh": "每缩小一个百分点两率差距的财政净支出",
+    },
     # dashboard
     "right_axis": {"en": "right", "zh": "右轴"},
     "baseline_dashed": {

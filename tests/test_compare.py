@@ -86,3 +86,17 @@ def test_an_output_path_that_is_a_file_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["scenario=nantong_2020", "--policy", "seed=1", "--out", str(file)])
     assert "not a directory" in capsys.readouterr().err
+
+
+def test_the_chinese_report_has_its_headline_and_targets_in_chinese(strict, tmp_path):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write(strict, tmp_path, lang="zh")
+    assert not [str(w.message) for w in caught if "missing from" in str(w.message)]
+    report = (tmp_path / "compare.md").read_text(encoding="utf-8")
+    assert "政策情景与基准情景比较" in report
+    assert "| 累计新增落户人数 | -" in report and "人 (90 %:" in report
+    assert "| 目标 | 基准情景 | 政策情景 |" in report and "的重复运行达标" in report
+    assert "未计算：该政策使其下降" in report  # fewer settled: no cost per extra settled person
