@@ -29,6 +29,7 @@ from experiments.collect import (
 )
 from experiments.design import DESIGN_FILE, SPEC_FILE, declared_range, read_spec
 from experiments.report_render import Section, png_bytes, pyplot, write_sections
+from experiments.report_text import localize, say
 from model.labels import text, use_cjk_font
 
 MAX_BANDS = 8  # points drawn with their own replicate band
@@ -63,10 +64,16 @@ def design_section(
     if (sweep_dir / SPEC_FILE).exists():
         spec = read_spec(sweep_dir)
         sec.text.append(
-            f"Scenario <b>{spec.scenario}</b>, method <b>{spec.method}</b>, "
-            f"{runs['point'].nunique()} design points x {spec.replicates} replicates = "
-            f"{len(runs)} runs. Common random numbers: replicate r has the same seed at every "
-            f"point. Overrides for every run: {', '.join(spec.overrides) or 'none'}."
+            say(
+                "design_spec",
+                lang,
+                scenario=spec.scenario,
+                method=spec.method,
+                points=runs["point"].nunique(),
+                replicates=spec.replicates,
+                runs=len(runs),
+                overrides=", ".join(spec.overrides) or say("none", lang),
+            )
         )
         sec.tables.append(
             pd.DataFrame(
@@ -84,8 +91,13 @@ def design_section(
         )
     else:
         sec.text.append(
-            f"A Hydra multirun: {runs['point'].nunique()} settings, {len(runs)} runs; swept keys "
-            f"inferred from the run configs: {', '.join(keys) or 'none (seeds only)'}."
+            say(
+                "design_multirun",
+                lang,
+                settings=runs["point"].nunique(),
+                runs=len(runs),
+                keys=", ".join(keys) or say("none", lang),
+            )
         )
     points = runs.groupby("point")[keys].first().reset_index() if keys else None
     if points is not None and len(points) <= 40:
@@ -170,18 +182,8 @@ def trajectories_section(
     ax.grid(alpha=0.3)
     sec.figures.append(("gap_trajectories.png", png_bytes(fig)))
     if marked:
-        sec.text.append(
-            "Black: the scenario's targets for the gap (crosses: observations; triangles: goals, "
-            "pointing up for at least, down for at most)."
-        )
-    sec.text.append(
-        "Mean gap per design point with its 90 % replicate band (5th-95th percentile); "
-        + (
-            "every point is drawn."
-            if len(ordered) <= MAX_BANDS
-            else "the lowest, median and highest final gaps are drawn with bands, the rest in grey."
-        )
-    )
+        sec.text.append(say("gap_marks", lang))
+    sec.text.append(say("bands_all" if len(ordered) <= MAX_BANDS else "bands_some", lang))
     return sec
 
 
@@ -189,7 +191,7 @@ def final_gap_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> 
     plt = pyplot()
     sec = Section(text("Final gap against each swept lever", lang))
     if not keys:
-        sec.text.append("No lever was swept (replicates only).")
+        sec.text.append(say("no_lever", lang))
         return sec
     means = point_means(runs, keys, "final_gap_pp")
     cols = min(3, len(keys))
@@ -214,7 +216,7 @@ def final_gap_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> 
     for ax in list(axes.flat)[len(keys) :]:
         ax.axis("off")
     sec.figures.append(("final_gap_by_lever.png", png_bytes(fig)))
-    sec.text.append("Each dot is a design point (mean over replicates, bar: one sd).")
+    sec.text.append(say("dots", lang))
     if len(keys) == 2 and all(pd.api.types.is_numeric_dtype(means[k]) for k in keys):
         sec.figures.extend(heatmap(means, keys, lang))
     return sec
@@ -242,7 +244,7 @@ def targets_section(runs: pd.DataFrame, lang: str = "en") -> Section:
     sec = Section(text("Target attainment", lang))
     cols = [c for c in runs.columns if c.startswith("target_") and c.endswith("_met")]
     if not cols:
-        sec.text.append("The scenario declares no targets.")
+        sec.text.append(say("no_targets", lang))
         return sec
     share = pd.DataFrame(
         {
@@ -254,7 +256,7 @@ def targets_section(runs: pd.DataFrame, lang: str = "en") -> Section:
     if runs["point"].nunique() <= 20:
         per_point = runs.groupby("point")[cols].mean()
         per_point.columns = [c[len("target_") : -len("_met")] for c in cols]
-        sec.text.append("Share of replicates meeting each target, per design point:")
+        sec.text.append(say("targets_per_point", lang))
         sec.tables.append(per_point.reset_index())
     return sec
 
@@ -275,7 +277,7 @@ def sensitivity_section(
     else:
         numeric = numeric_keys(runs, keys)
         if not numeric:
-            sec.text.append("No numeric lever was swept.")
+            sec.text.append(say("no_numeric", lang))
             return sec
         means = point_means(runs, numeric, "final_gap_pp")
         table = sensitivity.main_effects(means[numeric], means["final_gap_pp"].to_numpy(), numeric)
@@ -294,14 +296,7 @@ def sensitivity_section(
     ax.axvline(0, color="k", lw=0.8)
     ax.grid(alpha=0.3, axis="x")
     sec.figures.append(("sensitivity_tornado.png", png_bytes(fig)))
-    meaning = {
-        "S1": "first-order Sobol' index (share of the final gap's variance due to the lever alone; "
-        "ST, total order, is in the table)",
-        "mu_star": "Morris mu*, the mean absolute elementary effect (pp of gap over the range)",
-        "SRC": "standardized regression coefficient (sd of final gap per sd of the lever)",
-        "main_effect": "main effect: spread of the mean final gap across the lever's levels (pp)",
-    }[index]
-    sec.text.append(f"Tornado chart of the {meaning}, with confidence intervals where estimated.")
+    sec.text.append(say("tornado", lang, meaning=say(index, lang)))
     sec.tables.append(table)
     return sec
 
@@ -321,10 +316,7 @@ def cost_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> Secti
     ax.grid(alpha=0.3)
     sec.figures.append(("cost_vs_gap.png", png_bytes(fig)))
     if not numeric or len(means) < 2 * (len(numeric) + 1):
-        sec.text.append(
-            "Too few design points to attribute cost and gap to single levers "
-            "(a linear fit needs at least two points per coefficient)."
-        )
+        sec.text.append(say("too_few", lang))
         return sec
     x = means[numeric].to_numpy(float)
     design = np.column_stack([np.ones(len(x)), x])
@@ -353,15 +345,11 @@ def cost_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> Secti
     sec.tables.append(table)
     best = table.dropna(subset=["CNY per point of gap closed"])
     sec.text.append(
-        "Linear fit of the final gap and of the total outlay on the swept levers (design-point "
-        "means); a lever's cost per point is its outlay slope over its gap slope (negative: it "
-        f"closes the gap and saves money). Replicate spread of the final gap: {noise_pp:.2f} pp; "
-        "a lever whose gap change is within twice that has no measurable effect and no cost "
-        "per point. "
+        say("cost_fit", lang, noise_pp=noise_pp)
         + (
-            f"Cheapest per point closed: <b>{best.iloc[0]['lever']}</b>."
+            say("cheapest", lang, lever=best.iloc[0]["lever"])
             if len(best)
-            else "No swept lever closes the gap measurably in this fit."
+            else say("none_closes", lang)
         )
     )
     return sec
@@ -372,7 +360,7 @@ def build_sections(sweep_dir: Path, lang: str = "en") -> list[Section]:
     keys = [k for k in keys if k not in BOOKKEEPING]
     if lang == "zh":
         use_cjk_font()
-    return [
+    sections = [
         design_section(sweep_dir, runs, keys, lang),
         trajectories_section(sweep_dir, aggregate, runs, keys, lang),
         final_gap_section(runs, keys, lang),
@@ -380,13 +368,16 @@ def build_sections(sweep_dir: Path, lang: str = "en") -> list[Section]:
         sensitivity_section(sweep_dir, runs, keys, lang),
         cost_section(runs, keys, lang),
     ]
+    for section in sections:
+        section.tables = [localize(table, lang) for table in section.tables]
+    return sections
 
 
 def report(sweep_dir: Path, lang: str = "en") -> tuple[Path, Path]:
     """Write report.html and report.md (and figures/) for a sweep; return their paths.
 
-    With ``lang="zh"`` section titles and figure labels are in Chinese (the official terms);
-    the explanatory paragraphs stay in English.
+    With ``lang="zh"`` titles, sentences, figure labels and table headings are in Chinese (the
+    official terms); lever keys and error messages stay as they are.
     """
     sweep_dir = Path(sweep_dir)
     title = f"{text('sweep_report', lang)}: {sweep_dir.resolve().name}"

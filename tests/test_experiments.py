@@ -321,6 +321,9 @@ def test_a_two_lever_grid_report_has_a_heatmap_lever_value_legends_and_no_claim_
     zh = md_path.read_text(encoding="utf-8")
     for heading in ("两率差距的变化轨迹", "期末两率差距与各政策杠杆", "财政支出与两率差距缩小"):
         assert heading in zh
+    for sentence in ("共同随机数", "每个点为一个设计点", "| 政策杠杆 |", "无可测效果"):
+        assert sentence in zh  # sentences and table headings too, not only titles
+    assert "Each dot is a design point" not in zh
 
 
 def test_gap_targets_are_marked_on_the_trajectory_plot():
