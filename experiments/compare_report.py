@@ -38,6 +38,31 @@ WORDS = {  # the report's own phrases, English and Chinese
     "effect": {"en": "effect of the policy", "zh": "政策效果（政策情景减基准情景）"},
     "target": {"en": "target", "zh": "目标"},
     "title": {"en": "policy against baseline", "zh": "政策情景与基准情景比较"},
+    "as_configured": {"en": "(scenario as configured)", "zh": "（情景原样）"},
+    "sides": {
+        "en": "Policy: `{policy}`; baseline: `{baseline}`; both sides: `{both}`; {n} replicate "
+        "pairs; intervals: {interval}.",
+        "zh": "政策情景：`{policy}`；基准情景：`{baseline}`；双方共同：`{both}`；"
+        "{n} 对重复运行；区间：{interval}。",
+    },
+    "interval": {
+        "en": "",
+        "zh": "重复运行的第 5 至第 95 百分位（随机种子与拟合参数抽样）",
+    },
+    "net": {
+        "en": "Net outlay subtracts the transfers received per settled person and the "
+        "construction-land quota earned, valued at {cny:.0f} CNY/m² ({source}).",
+        "zh": "财政净支出扣除每落户一人获得的转移支付（人钱挂钩）和所得建设用地指标"
+        "（人地挂钩，按每平方米 {cny:.0f} 元计价：{source}）。",
+    },
+    "end_year": {
+        "en": "End year {year}, every indicator (means; difference with 90 % interval):",
+        "zh": "期末年份 {year}，全部指标（均值；差值及其 90% 区间）：",
+    },
+    "end_header": {
+        "en": "| indicator | baseline | policy | difference | 90 % interval |",
+        "zh": "| 指标 | 基准情景 | 政策情景 | 差值 | 90% 区间 |",
+    },
 }
 
 
@@ -125,18 +150,22 @@ def headline_text(document: dict[str, Any]) -> str:
 
 
 def markdown(document: dict[str, Any], table: pd.DataFrame, lang: str = "en") -> str:
-    """The comparison as a Markdown report (``lang="zh"``: its headline and targets in Chinese)."""
+    """The comparison as a Markdown report (``lang="zh"``: in Chinese; keys stay as they are)."""
     land = document["land_quota_valuation"]
     base, pol = text("baseline", lang), text("policy", lang)
+    as_configured = _word("as_configured", lang)
+    end = table[table["year"] == table["year"].max()]
     lines = [
         f"# {document['scenario']}: {_word('title', lang)}",
         "",
-        f"Policy: `{' '.join(document['policy'])}`; baseline: "
-        f"`{' '.join(document['baseline']) or '(scenario as configured)'}`; both sides: "
-        f"`{' '.join(document['overrides']) or '(scenario as configured)'}`; "
-        f"{document['replicates']} replicate pairs; intervals: {document['interval']}.",
-        f"Net outlay subtracts the transfers received per settled person and the construction-"
-        f"land quota earned, valued at {land['cny_per_m2']:.0f} CNY/m² ({land['source']}).",
+        _word("sides", lang).format(
+            policy=" ".join(document["policy"]),
+            baseline=" ".join(document["baseline"]) or as_configured,
+            both=" ".join(document["overrides"]) or as_configured,
+            n=document["replicates"],
+            interval=document["interval"] if lang != "zh" else _word("interval", lang),
+        ),
+        _word("net", lang).format(cny=land["cny_per_m2"], source=land["source"]),
         "",
         f"| {_word('quantity', lang)} | {_word('effect', lang)} |",
         "|---|---|",
@@ -146,19 +175,13 @@ def markdown(document: dict[str, Any], table: pd.DataFrame, lang: str = "en") ->
     if rows:
         lines += ["", f"| {_word('target', lang)} | {base} | {pol} |", "|---|---|---|"]
         lines += [f"| {name} | {b} | {p} |" for name, b, p in rows]
-    end = table[table["year"] == table["year"].max()]
-    lines += [
-        "",
-        f"End year {int(end['year'].iloc[0])}, every indicator (means; difference with 90 % "
-        "interval):",
-        "",
-        "| indicator | baseline | policy | difference | 90 % interval |",
-        "|---|---|---|---|---|",
-    ]
+    lines += ["", _word("end_year", lang).format(year=int(end["year"].iloc[0])), ""]
+    lines += [_word("end_header", lang), "|---|---|---|---|---|"]
+    to = _word("to", lang)
     for r in end.itertuples():
         lines.append(
             f"| {r.indicator} | {r.baseline_mean:,.2f} | {r.policy_mean:,.2f} | "
-            f"{r.diff_mean:+,.2f} | {r.diff_p05:+,.2f} to {r.diff_p95:+,.2f} |"
+            f"{r.diff_mean:+,.2f} | {r.diff_p05:+,.2f} {to} {r.diff_p95:+,.2f} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -100,3 +100,7 @@ def test_the_chinese_report_has_its_headline_and_targets_in_chinese(strict, tmp_
     assert "| 累计新增落户人数 | -" in report and "人 (90 %:" in report
     assert "| 目标 | 基准情景 | 政策情景 |" in report and "的重复运行达标" in report
     assert "未计算：该政策使其下降" in report  # fewer settled: no cost per extra settled person
+    assert (
+        "财政净支出扣除" in report and "| 指标 | 基准情景 | 政策情景 | 差值 | 90% 区间 |" in report
+    )
+    assert "replicate pairs" not in report and "End year" not in report
