@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.calibration import FITS_DIR, load_record
+from experiments.fit_records import FITS_DIR, load_record
 from experiments.fit_specs import PRODUCTION_ORDER
 from experiments.observations import REPO, Observations
 from experiments.report_render import Section, png_bytes, pyplot, write_sections

@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibration import FITS_DIR, backcast, fit, parent_estimates
+from experiments.calibration import backcast, fit
 from experiments.design import replicate_seeds
+from experiments.fit_records import FITS_DIR, parent_estimates
 from experiments.fit_specs import FITS
 from experiments.observations import REPO, Observations
 from model import SettlementModel, compose_config

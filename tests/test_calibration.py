@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from experiments.calibration import BEHAVIOR_DIR, FITS_DIR, Problem, estimate
+from experiments.calibration import Problem, estimate
+from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR
 from experiments.fit_specs import FITS, PRODUCTION_ORDER
 from experiments.observations import DATA_FILE, Observations
 from model import ConfigError, compose_config

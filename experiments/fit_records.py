@@ -1,0 +1,108 @@
+"""Fit records and behaviour sets: reading ``calibration/fits/NAME.json``, writing
+``configs/behavior/NAME.yaml``, and the starting points a fit takes from earlier records.
+
+Estimation itself is in :mod:`experiments.calibration`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from experiments.fit_specs import FITS, FitSpec
+from experiments.observations import REPO
+from model.config import CONFIG_DIR, summarize_config
+from model.levers import ConfigError
+from model.outputs import atomic_write
+
+if TYPE_CHECKING:
+    from experiments.calibration import Problem
+
+FITS_DIR = REPO / "calibration" / "fits"
+BEHAVIOR_DIR = CONFIG_DIR / "behavior"
+
+
+def parent_estimates(name: str) -> dict[str, float]:
+    """Config-key values of what a fit's behaviour set holds (its own estimates and its
+    parent's); a child fit starts from these and re-estimates its own parameters."""
+    record = load_record(name)
+    values = dict(record.get("inherited", {}))
+    for p in record["parameters"].values():
+        if p["in_behavior_set"]:
+            values.update({k: p["estimate"] for k in p["keys"]})
+    return values
+
+
+def load_record(name: str) -> dict[str, Any]:
+    """A fit's record from ``calibration/fits``."""
+    path = FITS_DIR / f"{name}.json"
+    if not path.exists():
+        raise ConfigError(
+            f"fit record {path.relative_to(REPO)} is missing; run "
+            f"'python -m experiments.calibration fit {name}' first"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def related_estimates(spec: FitSpec) -> list[dict[str, float]]:
+    """Starting points from the records of this fit (an earlier run) and of the other fits of
+    the same region that read no later data (a start fitted to later years would leak them).
+
+    A record that lacks some of the fit's parameters is completed with the values the fit
+    inherits from its parent, so adding a parameter never starts a fit from worse than before.
+    """
+    inherited = parent_estimates(spec.parent) if spec.parent else {}
+    out = []
+    for other in FITS.values():
+        path = FITS_DIR / f"{other.name}.json"
+        if other.region != spec.region or other.until > spec.until or not path.exists():
+            continue
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if record["until"] > spec.until or not set(record["parameters"]) <= set(spec.parameters):
+            continue
+        start = {k: p["estimate"] for k, p in record["parameters"].items()}
+        for name, param in spec.parameters.items():
+            if name not in start and param.keys[0] in inherited:
+                start[name] = inherited[param.keys[0]]
+        if set(start) == set(spec.parameters):
+            out.append(start)
+    return out
+
+
+def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
+    """``configs/behavior/NAME.yaml``: the behaviour values and the other estimated values."""
+    behavior = summarize_config(problem.base)["behavior"]
+    values: dict[str, Any] = dict(record["inherited"])
+    for p in record["parameters"].values():
+        if p["in_behavior_set"]:
+            values.update({k: p["estimate"] for k in p["keys"]})
+    tree: dict[str, Any] = {"behavior": {}}
+    for key, value in values.items():
+        node = tree
+        *path, last = key.split(".")
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = float(f"{float(value):.8g}")  # 8 significant digits
+    estimated = {k.split(".", 1)[1] for k in values if k.startswith("behavior.")}
+    tree["behavior"] = {
+        **{k: v for k, v in behavior.items() if k not in estimated},
+        **tree["behavior"],
+        "name": record["name"],
+        "fitted_for": record["config_region"],
+        "fitted_data_until": record["until"],
+        "fit_record": f"calibration/fits/{record['name']}.json",
+    }
+    header = [
+        "# @package _global_",
+        f"# Behaviour set '{record['name']}': {record['description'] or record['region']}.",
+        "# Written by 'python -m experiments.calibration fit "
+        f"{record['name']}' on {record['date']} (do not edit by hand).",
+        f"# Fitted on {record['region']} data {record['first_year']}-{record['until']} only "
+        f"(scenario {record['scenario']}); shared behaviour from "
+        f"{record['parent'] or 'this fit'}; record {tree['behavior']['fit_record']}.",
+    ]
+    text = "\n".join(header) + "\n" + yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
+    path = BEHAVIOR_DIR / f"{record['name']}.yaml"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
