@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.report_text import SENTENCES, say
 from model.labels import text, use_cjk_font
 from model.outputs import atomic_write
 
@@ -28,55 +29,15 @@ LABELS = {
     "net_outlay_per_extra_settled_person_cny": ("net outlay per extra settled person", "CNY"),
     "net_outlay_per_gap_point_closed_cny": ("net outlay per point of gap closed", "CNY"),
 }
-WORDS = {  # the report's own phrases, English and Chinese
-    "persons": {"en": "persons", "zh": "人"},
-    "points": {"en": "points", "zh": "个百分点"},
-    "CNY": {"en": "亿元 (100 million CNY)", "zh": "亿元"},
-    "to": {"en": "to", "zh": "至"},
-    "none": {"en": "no measurable effect", "zh": "无可测效果"},
-    "quantity": {"en": "quantity", "zh": "指标"},
-    "effect": {"en": "effect of the policy", "zh": "政策效果（政策情景减基准情景）"},
-    "target": {"en": "target", "zh": "目标"},
-    "title": {"en": "policy against baseline", "zh": "政策情景与基准情景比较"},
-    "as_configured": {"en": "(scenario as configured)", "zh": "（情景原样）"},
-    "sides": {
-        "en": "Policy: `{policy}`; baseline: `{baseline}`; both sides: `{both}`; {n} replicate "
-        "pairs; intervals: {interval}.",
-        "zh": "政策情景：`{policy}`；基准情景：`{baseline}`；双方共同：`{both}`；"
-        "{n} 对重复运行；区间：{interval}。",
-    },
-    "interval": {
-        "en": "",
-        "zh": "重复运行的第 5 至第 95 百分位（随机种子与拟合参数抽样）",
-    },
-    "net": {
-        "en": "Net outlay subtracts the transfers received per settled person and the "
-        "construction-land quota earned, valued at {cny:.0f} CNY/m² ({source}).",
-        "zh": "财政净支出扣除每落户一人获得的转移支付（人钱挂钩）和所得建设用地指标"
-        "（人地挂钩，按每平方米 {cny:.0f} 元计价：{source}）。",
-    },
-    "end_year": {
-        "en": "End year {year}, every indicator (means; difference with 90 % interval):",
-        "zh": "期末年份 {year}，全部指标（均值；差值及其 90% 区间）：",
-    },
-    "end_header": {
-        "en": "| indicator | baseline | policy | difference | 90 % interval |",
-        "zh": "| 指标 | 基准情景 | 政策情景 | 差值 | 90% 区间 |",
-    },
-}
-
-
-def _word(key: str, lang: str) -> str:
-    return WORDS[key]["zh" if lang == "zh" else "en"]
 
 
 def _scaled(x: float, unit: str, lang: str = "en") -> tuple[float, str, str]:
     """(scaled value, unit text, format) for one quantity's figures."""
     if unit == "CNY":
-        return x / 1e8, _word("CNY", lang), "{:+,.2f}"
+        return x / 1e8, say("cmp_CNY", lang), "{:+,.2f}"
     if unit == "points":
-        return x, _word("points", lang), "{:+.2f}"
-    return x, _word(unit, lang) if unit in WORDS else unit, "{:+,.0f}"
+        return x, say("cmp_points", lang), "{:+.2f}"
+    return x, say(f"cmp_{unit}", lang) if f"cmp_{unit}" in SENTENCES else unit, "{:+,.0f}"
 
 
 def effect_text(stat: dict[str, Any], unit: str, lang: str = "en") -> str:
@@ -85,9 +46,9 @@ def effect_text(stat: dict[str, Any], unit: str, lang: str = "en") -> str:
         return stat["verdict"] if lang != "zh" else _verdict_zh(stat["verdict"])
     _, label, fmt = _scaled(0.0, unit, lang)
     lo, hi, mean = (fmt.format(_scaled(stat[k], unit)[0]) for k in ("p05", "p95", "mean"))
-    span = f"90 %: {lo} {_word('to', lang)} {hi}"
+    span = f"90 %: {lo} {say('cmp_to', lang)} {hi}"
     if not stat["measurable"]:
-        return f"{_word('none', lang)} ({span} {label})"
+        return f"{say('cmp_none', lang)} ({span} {label})"
     return f"{mean} {label} ({span})"
 
 
@@ -153,31 +114,33 @@ def markdown(document: dict[str, Any], table: pd.DataFrame, lang: str = "en") ->
     """The comparison as a Markdown report (``lang="zh"``: in Chinese; keys stay as they are)."""
     land = document["land_quota_valuation"]
     base, pol = text("baseline", lang), text("policy", lang)
-    as_configured = _word("as_configured", lang)
+    as_configured = say("cmp_as_configured", lang)
     end = table[table["year"] == table["year"].max()]
     lines = [
-        f"# {document['scenario']}: {_word('title', lang)}",
+        f"# {document['scenario']}: {say('cmp_title', lang)}",
         "",
-        _word("sides", lang).format(
+        say(
+            "cmp_sides",
+            lang,
             policy=" ".join(document["policy"]),
             baseline=" ".join(document["baseline"]) or as_configured,
             both=" ".join(document["overrides"]) or as_configured,
             n=document["replicates"],
-            interval=document["interval"] if lang != "zh" else _word("interval", lang),
+            interval=document["interval"] if lang != "zh" else say("cmp_interval", lang),
         ),
-        _word("net", lang).format(cny=land["cny_per_m2"], source=land["source"]),
+        say("cmp_net", lang, cny=land["cny_per_m2"], source=land["source"]),
         "",
-        f"| {_word('quantity', lang)} | {_word('effect', lang)} |",
+        f"| {say('cmp_quantity', lang)} | {say('cmp_effect', lang)} |",
         "|---|---|",
         *[f"| {label} | {effect} |" for label, effect in headline_rows(document, lang)],
     ]
     rows = target_rows(document, lang)
     if rows:
-        lines += ["", f"| {_word('target', lang)} | {base} | {pol} |", "|---|---|---|"]
+        lines += ["", f"| {say('cmp_target', lang)} | {base} | {pol} |", "|---|---|---|"]
         lines += [f"| {name} | {b} | {p} |" for name, b, p in rows]
-    lines += ["", _word("end_year", lang).format(year=int(end["year"].iloc[0])), ""]
-    lines += [_word("end_header", lang), "|---|---|---|---|---|"]
-    to = _word("to", lang)
+    lines += ["", say("cmp_end_year", lang, year=int(end["year"].iloc[0])), ""]
+    lines += [say("cmp_end_header", lang), "|---|---|---|---|---|"]
+    to = say("cmp_to", lang)
     for r in end.itertuples():
         lines.append(
             f"| {r.indicator} | {r.baseline_mean:,.2f} | {r.policy_mean:,.2f} | "

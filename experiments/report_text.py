@@ -1,4 +1,5 @@
-"""The sweep report's sentences and table headings, in English and Chinese.
+"""The reports' sentences and table headings, in English and Chinese (sweeps; ``cmp_``: the
+policy comparison).
 
 ``say(key, lang, **values)`` gives a sentence with its values filled in; ``localize(table, lang)``
 renames a table's columns (and its yes / no cells) for the Chinese report. Section titles and
@@ -109,6 +110,41 @@ SENTENCES: dict[str, dict[str, str]] = {
     "none": {
         "en": "none",
         "zh": "无",
+    },
+    # the policy comparison (experiments/compare_report.py)
+    "cmp_persons": {"en": "persons", "zh": "人"},
+    "cmp_points": {"en": "points", "zh": "个百分点"},
+    "cmp_CNY": {"en": "亿元 (100 million CNY)", "zh": "亿元"},
+    "cmp_to": {"en": "to", "zh": "至"},
+    "cmp_none": {"en": "no measurable effect", "zh": "无可测效果"},
+    "cmp_quantity": {"en": "quantity", "zh": "指标"},
+    "cmp_effect": {"en": "effect of the policy", "zh": "政策效果（政策情景减基准情景）"},
+    "cmp_target": {"en": "target", "zh": "目标"},
+    "cmp_title": {"en": "policy against baseline", "zh": "政策情景与基准情景比较"},
+    "cmp_as_configured": {"en": "(scenario as configured)", "zh": "（情景原样）"},
+    "cmp_sides": {
+        "en": "Policy: `{policy}`; baseline: `{baseline}`; both sides: `{both}`; {n} replicate "
+        "pairs; intervals: {interval}.",
+        "zh": "政策情景：`{policy}`；基准情景：`{baseline}`；双方共同：`{both}`；"
+        "{n} 对重复运行；区间：{interval}。",
+    },
+    "cmp_interval": {
+        "en": "",
+        "zh": "重复运行的第 5 至第 95 百分位（随机种子与拟合参数抽样）",
+    },
+    "cmp_net": {
+        "en": "Net outlay subtracts the transfers received per settled person and the "
+        "construction-land quota earned, valued at {cny:.0f} CNY/m² ({source}).",
+        "zh": "财政净支出扣除每落户一人获得的转移支付（人钱挂钩）和所得建设用地指标"
+        "（人地挂钩，按每平方米 {cny:.0f} 元计价：{source}）。",
+    },
+    "cmp_end_year": {
+        "en": "End year {year}, every indicator (means; difference with 90 % interval):",
+        "zh": "期末年份 {year}，全部指标（均值；差值及其 90% 区间）：",
+    },
+    "cmp_end_header": {
+        "en": "| indicator | baseline | policy | difference | 90 % interval |",
+        "zh": "| 指标 | 基准情景 | 政策情景 | 差值 | 90% 区间 |",
     },
 }
 
