@@ -280,7 +280,7 @@ PROBES: tuple[Probe, ...] = (
     P(
         "economy.rent_population_elasticity",
         "0",
-        "0.25",
+        "0.5",
         why="not traced: at 0.25 a city 30 % larger than at the start charges 7 % more rent",
     ),
     P(

@@ -66,12 +66,13 @@ class EconomyConfig:
         "unless their own growth lever says otherwise.",
     )
     rent_population_elasticity: float = lever(
-        0.0,
+        0.2,
         unit="elasticity",
         low=0,
         high=2,
         doc="Rise of a city's rent per 1 % more residents than at the start, in % (0 = off; "
-        "0.15-0.26 from China's estimated housing supply elasticities, see model/rents.py).",
+        "0.2: mid of 0.15-0.26 from China's estimated housing supply elasticities, see "
+        "model/rents.py).",
     )
     rent_size_elasticity: float = lever(
         0.6,

@@ -76,6 +76,13 @@ class HousingPolicy:
         doc="Share of tenants still in need who leave at the end of a lease anyway (they buy "
         "or move on; assumption).",
     )
+    poverty_registered_may_apply: bool = lever(
+        False,
+        unit="flag",
+        doc="Poverty-registered (建档立卡) rural households may queue for public rental where "
+        "they work, whatever the basis.",
+        seeds="000 (十二)",
+    )
     poverty_registered_first: bool = lever(
         True,
         unit="flag",
@@ -123,6 +130,7 @@ class HousingTable:
     lease_months: np.ndarray
     move_on_share: np.ndarray
     cost_per_unit_month: np.ndarray
+    poverty_may_apply: np.ndarray
     poverty_first: np.ndarray
     key_first: np.ndarray
     subsidy_cny: np.ndarray
@@ -149,6 +157,7 @@ class HousingTable:
             cost_per_unit_month=arr(
                 lambda p: p.public_rental_cost_cny_per_unit_month, np.float64, 0
             ),
+            poverty_may_apply=arr(lambda p: p.poverty_registered_may_apply, bool, False),
             poverty_first=arr(lambda p: p.poverty_registered_first, bool, False),
             key_first=arr(lambda p: p.key_occupations_first, bool, False),
             subsidy_cny=arr(lambda p: p.rental_subsidy_cny_per_month, np.float32, 0),
@@ -169,7 +178,10 @@ def allocate_housing(w: World) -> None:
     in_need = in_housing_need(w, renters)
 
     # Waiting list: eligible renters join (keeping their place if already on it); others leave.
-    queue_ok = in_need & has_access(w, renters, t.public_basis[loc]) & (t.units[loc] > 0)
+    may_queue = has_access(w, renters, t.public_basis[loc]) | (
+        t.poverty_may_apply[loc] & hh.poverty_registered[renters]
+    )
+    queue_ok = in_need & may_queue & (t.units[loc] > 0)
     was_waiting = hh.waiting_since_month[renters]
     hh.waiting_since_month[hh.waiting_since_month != NOT_WAITING] = NOT_WAITING
     hh.waiting_since_month[renters] = np.where(
@@ -262,7 +274,8 @@ def housing_cost_cny_per_month(
     Where a household lives, an owned home or a public rental unit costs what it costs. A
     private renter there, like a newcomer elsewhere, expects the support a renter would get:
     eligible where it holds the hukou or the basis is reachable without settling
-    (:func:`model.permits.reachable`: open, a permit, or a hukou of the region). Public
+    (:func:`model.permits.reachable`: open, a permit, or a hukou of the region; for public
+    rental also a poverty registration where the city admits it). Public
     rental is worth the city's coverage (the share of the eligible in need it houses) times the
     rent saved. With ``assume_hukou``, every household is priced as a renter holding each
     city's hukou (what settling would open).
@@ -279,7 +292,11 @@ def housing_cost_cny_per_month(
     ceiling = t.income_ceiling[city_places] * np.float32(w.price_level)
     in_need = hh.income_cny_per_month[idx, None] <= ceiling[None, :]
     sub_ok = own_hukou | reachable(w, idx, t.subsidy_basis[city_places])
-    pub_ok = own_hukou | reachable(w, idx, t.public_basis[city_places])
+    pub_ok = (
+        own_hukou
+        | reachable(w, idx, t.public_basis[city_places])
+        | (t.poverty_may_apply[city_places][None, :] & hh.poverty_registered[idx, None])
+    )
     expected_public_saving = (
         pub_ok
         * t.access_prob[city_places][None, :]

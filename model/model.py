@@ -12,6 +12,7 @@ import pandas as pd
 from model import (
     assistance,
     capacity,
+    city_balance,
     city_indicators,
     decisions,
     demography,
@@ -177,6 +178,7 @@ class SettlementModel(mesa.Model):
         w = self.world
         self._allocate_initial_services()
         self._match_start()
+        self._balance_cities()
         spin_up_steps = self.cfg.spin_up_years * self.steps_per_year
         if spin_up_steps:
             before = _persons_by_place_and_hukou(w)
@@ -191,8 +193,13 @@ class SettlementModel(mesa.Model):
             cell = _place_and_hukou(w)
             w.hh.weight *= restore.ravel()[cell].astype(np.float32)
             self._match_start()
+            self._balance_cities()
         rents.fix_reference_residents(w)
         w.flows.reset()
+
+    def _balance_cities(self) -> None:
+        if self.cfg.start.balance_cities:
+            city_balance.balance_city_amenities(self.world)
 
     def _match_start(self) -> None:
         """Reweight to the start figures and refit the services to the new weights."""

@@ -6,8 +6,8 @@ how fast housing supply follows: with a price elasticity of supply of 2.8-5.6 (3
 cities, 1998-2009; Wang, Chan and Xu 2012, Journal of Real Estate Research 34(3)) and a price
 elasticity of demand near -1 (Chow and Niu 2015, Pacific Economic Review 20(1)), a 1 % larger
 population raises rents by about 1 / (supply + demand elasticity) = 0.15-0.26 %; with Chow and
-Niu's own supply elasticity of the whole stock (0.5) it would be about 0.6 %. The lever is off
-(0) by default until the behaviour sets are refitted with it.
+Niu's own supply elasticity of the whole stock (0.5) it would be about 0.6 %. The default is 0.2,
+and the behaviour sets are fitted with it.
 """
 
 from __future__ import annotations

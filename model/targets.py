@@ -49,6 +49,13 @@ class StartData:
         "with a village hukou then follows households.native_rural_hukou_share).",
     )
     source: str = lever("", unit="text", doc="Where the start figures come from.")
+    balance_cities: bool = lever(
+        True,
+        unit="flag",
+        doc="Set each city's amenity so that the choices at the start give every city the same "
+        "net inflow per resident (model.city_balance): no city jumps in the first year for "
+        "want of a constant the data would give it.",
+    )
 
     @property
     def active(self) -> bool:
