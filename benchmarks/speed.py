@@ -35,6 +35,7 @@ LEVER_SETS: dict[str, list[str]] = {
         "reclassification.rate_per_year=0",
         "demography.enabled=false",
         "home_purchase.purchase_rate_per_year=0",
+        "economy.rent_population_elasticity=0",
     ],
     "all": [
         "skills.training_places_per_year=20000",

@@ -65,10 +65,15 @@ PROBES: tuple[Probe, ...] = (
         "cities.*.housing.public_rental_units",
         "x1",
         "x4",
-        why="every eligible renter under the income ceiling queues (2.4 million households in "
-        "Sichuan at the start), so four times the units raise a newcomer's expected access "
-        "little; and the hukou rate answers the settling gain weakly (+200 CNY/month for every "
-        "household: +0.3 points by 2030)",
+        why="units serve the hukou population (and the registered poor) under the income "
+        "ceiling, so they add to the settling gain of settlers in need; Chengdu's points quota "
+        "fills every year, so there more demand changes who settles, not how many",
+    ),
+    P(
+        "cities.*.housing.poverty_registered_may_apply",
+        "false",
+        "true",
+        why="the registered poor are 8 % of rural households; once housed, settling adds less",
     ),
     P(
         "cities.*.housing.public_rental_basis",
@@ -270,6 +275,24 @@ PROBES: tuple[Probe, ...] = (
             "raises old-age income at home and in town alike; the net outlay falls because pensions"
             " are booked as income, not outlay, while fewer need the dibao"
         ),
+    ),
+    P(
+        "assistance.pays_income_gap",
+        "false",
+        "true",
+        why="by design it changes what recipients are paid; the line, and so who claims, stays",
+    ),
+    P(
+        "assistance.able_bodied_dibao_registered_poor",
+        "false",
+        "true",
+        why="registration puts them first for public rental, schools and training",
+    ),
+    P(
+        "insurance.registered_poor_full_cover",
+        "false",
+        "true",
+        why="full cover in the cities adds to the pull of the cities for the registered poor",
     ),
     P(
         "pensions.premiums_paid_for_poor",

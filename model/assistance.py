@@ -10,8 +10,10 @@ the emergency happens, hukou or not), 000 (十) (poor migrants brought into assi
 A household qualifies when its income per person (wages plus land income, before transfers) is
 below the standard of the place where it may claim: its hukou place, or its city of residence
 after the months of residence required there. People from outside the region and households
-living outside it claim nothing here. The benefit is the top-up share times the standard, per
-person and month.
+living outside it claim nothing here. The benefit per person and month is the top-up share times
+the standard, or, where the income gap is paid (003 二(一)1, 补差), the gap between the standard
+and the income per person, no less than that share. Where 003 一(三) applies, dibao households
+able to work are registered as poor and reach what the registered poor are offered first.
 """
 
 from __future__ import annotations
@@ -121,6 +123,21 @@ class AssistancePolicy:
         doc="Months between reviews of who stays on the dibao.",
         seeds="003 二(二)1",
     )
+    pays_income_gap: bool = lever(
+        False,
+        unit="flag",
+        doc="The benefit per person is the gap between the standard and the income per person "
+        "(补差), and no less than the top-up share of the standard; off: the top-up share of "
+        "the standard to every recipient.",
+        seeds="003 二(一)1",
+    )
+    able_bodied_dibao_registered_poor: bool = lever(
+        False,
+        unit="flag",
+        doc="Dibao households with a working-age member are registered as poor (建档立卡) and "
+        "so reach the programmes that put the registered poor first.",
+        seeds="003 一(三)",
+    )
     take_up_share: float = lever(
         0.8,
         unit="share 0-1",
@@ -202,7 +219,8 @@ def administer_assistance(w: World) -> None:
     place = claim_place(w)
     can_claim = place >= 0
     standard = standard_cny_per_person_month(w, np.maximum(place, 0))
-    below = can_claim & (income_per_person(w, slice(None)) < standard)
+    income_pp = income_per_person(w, slice(None))
+    below = can_claim & (income_pp < standard)
 
     candidates = np.flatnonzero(below & ~hh.dibao)
     hh.dibao[candidates[rng.random(candidates.size) < policy.take_up_share]] = True
@@ -215,13 +233,27 @@ def administer_assistance(w: World) -> None:
     if review_due:
         hh.dibao[above & (hh.dibao_grace_months <= 0)] = False
     hh.dibao[~can_claim] = False  # moved away from where they could claim
+    if policy.able_bodied_dibao_registered_poor:
+        hh.poverty_registered[hh.dibao & (hh.adults > 0)] = True
 
     recipients = np.flatnonzero(hh.dibao)
     at = place[recipients]
-    top_up = np.where(w.places.is_rural[at], policy.rural_top_up_share, policy.urban_top_up_share)
+    benefit = benefit_per_person(w, at, standard[recipients], income_pp[recipients])
     persons = hh.size[recipients] * hh.weight[recipients]
-    paid = (top_up * standard[recipients] * persons).sum(dtype=np.float64)
+    paid = (benefit * persons).sum(dtype=np.float64)
     w.flows.add("outlay_dibao_cny", paid * months)
+
+
+def benefit_per_person(
+    w: World, place: np.ndarray, standard: np.ndarray, income_pp: np.ndarray
+) -> np.ndarray:
+    """Dibao per person and month at ``place`` for an income per person (arrays broadcast)."""
+    policy = w.cfg.assistance
+    share = np.where(w.places.is_rural[place], policy.rural_top_up_share, policy.urban_top_up_share)
+    floor = share * standard
+    if not policy.pays_income_gap:
+        return floor
+    return np.maximum(standard - income_pp, floor)
 
 
 def _pay_temporary_relief(w: World) -> None:
@@ -248,9 +280,8 @@ def expected_benefit_cny_per_month(
     size = np.maximum(hh.size[idx], 1).astype(np.float32)[:, None]
     registered = ~places.is_outside[hh.hukou_place[idx]][:, None]
     standard = standard_cny_per_person_month(w, alt_places)
-    top_up = np.where(
-        places.is_rural[alt_places], policy.rural_top_up_share, policy.urban_top_up_share
-    )
+    income_pp = income / size
+    benefit = benefit_per_person(w, alt_places, standard, income_pp)
     wait = np.where(
         alt_places == hh.hukou_place[idx][:, None],
         0.0,
@@ -258,7 +289,7 @@ def expected_benefit_cny_per_month(
     )
     horizon = w.cfg.behavior.planning_horizon_months
     reachable = registered & ~places.is_outside[alt_places] & (wait < horizon)
-    eligible = reachable & (income / size < standard)
-    return (
-        eligible * policy.take_up_share * top_up * standard * size * (1 - wait / horizon)
-    ).astype(np.float32)
+    eligible = reachable & (income_pp < standard)
+    return (eligible * policy.take_up_share * benefit * size * (1 - wait / horizon)).astype(
+        np.float32
+    )

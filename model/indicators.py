@@ -110,6 +110,8 @@ OUTLAY_ITEMS: dict[str, str] = {
     "outlay_public_welfare_posts_cny": "pay of public-welfare posts in villages",
     "outlay_loan_interest_cny": "interest subsidies on returnee loans",
     "outlay_pension_premiums_cny": "resident pension premiums paid for the poor",
+    "outlay_medical_premiums_cny": "resident medical insurance premiums paid for the registered "
+    "poor",
     "outlay_capacity_construction_cny": "public rental units and school seats built",
 }
 INDICATORS.update(OUTLAY_ITEMS)

@@ -5,7 +5,8 @@ with insurance; informal workers may enrol as flexible workers. Seeds: 000 (七)
 for the poor, transfer of insurance records), 001 二(二)4-5 (pension enrolment; medical insurance
 without a hukou restriction; basic public health after six months' residence), 002 (十)-(十二)
 (equal enrolment, portability, flexible workers with a residence permit in employee medical
-insurance), 004 (五) (enrolment drive for migrant workers).
+insurance), 004 (五) (enrolment drive for migrant workers), 003 二(二)3 (full medical cover for
+the registered poor).
 """
 
 from __future__ import annotations
@@ -49,6 +50,21 @@ class InsurancePolicy:
         doc="Non-hukou residents may join the city's basic medical insurance.",
         seeds="001 二(二)5(1); 002 (十一)",
     )
+    registered_poor_full_cover: bool = lever(
+        False,
+        unit="flag",
+        doc="The registered poor (建档立卡) have full medical cover wherever they live in the "
+        "region; their resident medical insurance premiums are paid for them.",
+        seeds="003 二(二)3",
+    )
+    registered_poor_premium_cny_per_person_year: float = lever(
+        250.0,
+        unit="CNY/person/year",
+        low=0,
+        high=1e5,
+        doc="Resident medical insurance premium paid for each registered poor person (the "
+        "individual contribution set nationally for 2019: 250 CNY).",
+    )
     public_health_months: int = lever(
         6,
         unit="months",
@@ -60,7 +76,8 @@ class InsurancePolicy:
 
 
 def accrue_insurance(w: World) -> None:
-    """Phase: informal workers may enrol; insured city workers accrue months."""
+    """Phase: informal workers may enrol; insured city workers accrue months; the registered
+    poor's medical premiums are paid where they are fully covered."""
     hh, policy, months = w.hh, w.cfg.insurance, w.months_per_step
     in_city = w.places.is_city[hh.location]
     informal = in_city & (hh.employment == Employment.INFORMAL)
@@ -71,6 +88,11 @@ def accrue_insurance(w: World) -> None:
     hh.insured_flexible[~informal] = False  # a formal job insures; leaving work or town ends it
     accruing = in_city & ((hh.employment == Employment.FORMAL) | hh.insured_flexible)
     add_months(hh.insurance_months, months, where=accruing)
+    if policy.registered_poor_full_cover:
+        poor = hh.poverty_registered & ~w.places.is_outside[hh.location]
+        persons = (hh.size[poor] * hh.weight[poor]).sum(dtype=np.float64)
+        premiums = persons * policy.registered_poor_premium_cny_per_person_year * months / 12
+        w.flows.add("outlay_medical_premiums_cny", premiums)
 
 
 def carry_over_on_move(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
@@ -88,7 +110,8 @@ def health_cover_value_cny_per_month(
 ) -> np.ndarray:
     """Value of medical insurance and public health in each city to households ``idx``.
 
-    Hukou holders of the city always have it; others have medical insurance where it is open
+    Hukou holders of the city always have it (and the registered poor where they are fully
+    covered, 003 二(二)3); others have medical insurance where it is open
     without hukou, and public health after the months of residence or with a residence permit
     (newcomers wait).
     """
@@ -100,5 +123,8 @@ def health_cover_value_cny_per_month(
     here = hh.location[idx, None] == city_places[None, :]
     resident_long = hh.months_in_place[idx, None] >= policy.public_health_months
     served = here & (resident_long | hh.has_permit[idx, None])  # a permit opens services too
-    share = np.where(local, 1.0, 0.5 * policy.medical_without_hukou + 0.5 * served)
+    covered = local
+    if policy.registered_poor_full_cover:
+        covered = covered | hh.poverty_registered[idx, None]
+    share = np.where(covered, 1.0, 0.5 * policy.medical_without_hukou + 0.5 * served)
     return (share * value).astype(np.float32)

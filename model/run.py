@@ -75,6 +75,7 @@ def simulate(cfg: RunConfig) -> RunResult:
     band_table = run_draws(cfg) if cfg.uncertainty.draws > 1 else None
     runtime = time.perf_counter() - started
     summary = build_summary(cfg, timeseries, runtime)
+    summary["city_constants_cny_per_month"] = city_constants(model)
     return RunResult(cfg, timeseries, model.city_table(), summary, model, band_table)
 
 
@@ -145,6 +146,17 @@ def build_summary(cfg: RunConfig, timeseries: pd.DataFrame, runtime_s: float) ->
         "runtime_seconds": round(runtime_s, 3),
         "run_key": run_key(cfg),
         "config": summarize_config(cfg),
+    }
+
+
+def city_constants(model: SettlementModel) -> dict[str, float]:
+    """Each city's amenity in start-year CNY per equivalent person and month: the configured
+    value plus what the start balance set (:mod:`model.city_balance`)."""
+    places = model.world.places
+    level = model.world.price_level
+    return {
+        places.names[i]: round(float(places.amenity_cny_per_month[i] / level), 1)
+        for i in places.city_places
     }
 
 
