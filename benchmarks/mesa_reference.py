@@ -442,7 +442,10 @@ class Household(mesa.Agent):
             * beh.homestead_value_cny_per_month
             * self.homestead_held
         )
-        return beh.hukou_value_cny_per_month + (school_gain - loss) / self.equivalent_persons()
+        offer = self.model.withdrawal_offer * self.homestead_held * land.homestead_kept_share
+        return (
+            beh.hukou_value_cny_per_month + (school_gain - loss + offer) / self.equivalent_persons()
+        )
 
     def persons_settling(self) -> float:
         return (self.size if self.place.family_follows else 1) * self.weight
@@ -511,11 +514,9 @@ class MesaReferenceModel(mesa.Model):
         self.p_permit = 1.0 - (1.0 - cfg.residence_permit.uptake_per_month) ** months
         gain = cfg.land.homestead_compensation_cny / beh.planning_horizon_months
         gain -= beh.homestead_value_cny_per_month
-        self.p_withdraw = (
-            _expit(gain / beh.logit_scale_cny_per_month)
-            if cfg.land.homestead_withdrawal_enabled
-            else 0.0
-        )
+        enabled = cfg.land.homestead_withdrawal_enabled
+        self.p_withdraw = _expit(gain / beh.logit_scale_cny_per_month) if enabled else 0.0
+        self.withdrawal_offer = max(gain, 0.0) if enabled else 0.0  # in the settling gain
         self.network_share: list[list[float]] = []
         self.yearly: list[dict[str, float]] = [self.rates()]
 

@@ -174,6 +174,12 @@ PROBES: tuple[Probe, ...] = (
         why="acts on withdrawals by settled households (not a column here), not on settling",
     ),
     P(
+        "land.collective_income_withdrawal_enabled",
+        "false",
+        "true",
+        why="the offer adds to the settling gain of households with a collective dividend",
+    ),
+    P(
         "assistance.urban_standard_cny_per_person_month",
         "x1",
         "x1.5",

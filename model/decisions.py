@@ -24,9 +24,9 @@ heads bring no wage to a city, so older migrants return; but the pull weakens wi
 spent away (up to twenty), so those long settled in a town tend to stay and grow old there.
 
 A reviewing migrant who stays in a city it may settle in then applies to settle with the logit
-probability of the settling gain: hukou value, the schooling and housing it would open, less the
-land income it would give up. (The provident fund is not part of it: a hukou does not change who
-employs the household.)
+probability of the settling gain: hukou value, the schooling and housing it would open and the
+paid-withdrawal offers for its rural rights it could take, less the land income it would give
+up. (The provident fund is not part of it: a hukou does not change who employs the household.)
 """
 
 from __future__ import annotations
@@ -222,7 +222,12 @@ def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     cost_now = housing_cost_cny_per_month(w, idx, cities)[rows, col]
     cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)[rows, col]
     housing_gain = np.maximum(cost_now - cost_settled, 0.0)
-    money = school_gain + housing_gain - land.settling_loss_cny_per_month(w, idx)
+    money = (
+        school_gain
+        + housing_gain
+        - land.settling_loss_cny_per_month(w, idx)
+        + land.withdrawal_offers_cny_per_month(w, idx)
+    )
     return w.cny(beh.hukou_value_cny_per_month) + money / equivalent_persons(w, idx)
 
 

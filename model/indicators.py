@@ -56,6 +56,8 @@ INDICATORS: dict[str, str] = {
     "rental_subsidy_households": "households receiving the rental subsidy",
     "residence_permit_households": "households holding a residence permit",
     "homesteads_withdrawn": "homesteads withdrawn for compensation in the year",
+    "collective_shares_withdrawn": "collective-income entitlements withdrawn for compensation in "
+    "the year (households)",
     "returns_to_origin": "households returning to their village in the year",
     "residence_permit_coverage_pct": "non-hukou city households holding a residence permit (%)",
     "insured_city_migrant_households": "rural-hukou city households with insurance months",
@@ -103,6 +105,8 @@ OUTLAY_ITEMS: dict[str, str] = {
     "outlay_public_rental_cny": "cost of occupied public rental units",
     "outlay_school_places_cny": "cost of occupied migrant school places",
     "outlay_homestead_compensation_cny": "compensation for withdrawn homesteads",
+    "outlay_collective_income_compensation_cny": "compensation for withdrawn collective-income "
+    "entitlements",
     "outlay_dibao_cny": "dibao benefits",
     "outlay_temporary_relief_cny": "temporary relief",
     "outlay_training_cny": "training places",
@@ -220,6 +224,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         "rental_subsidy_households": weight[hh.rental_subsidy].sum(),
         "residence_permit_households": weight[hh.has_permit].sum(),
         "homesteads_withdrawn": flows.get("homesteads_withdrawn", 0.0),
+        "collective_shares_withdrawn": flows.get("collective_shares_withdrawn", 0.0),
         "returns_to_origin": flows.get("returns_to_origin", 0.0),
         "residence_permit_coverage_pct": 100.0
         * weight[non_hukou_city & hh.has_permit].sum()

@@ -1,9 +1,14 @@
-"""Rural land rights: what a household keeps after settling, and paid homestead withdrawal.
+"""Rural land rights: what a household keeps after settling, and paid withdrawal from them.
 
 Seeds: 000 (十六), 001 二(二)3(1)-(3) and 002 (十八) keep contracted land, homestead and collective
 income after settling and forbid making their surrender a condition of settling; 000 (十六)
-allows voluntary, paid withdrawal from the homestead with compensation raised by the locality.
-A kept share below 1 models a regime that does take land away on settling (a counterfactual).
+allows voluntary, paid withdrawal from the homestead with compensation raised by the locality;
+001 二(二)3(2) explores paid withdrawal from the collective-income entitlement. A kept share below
+1 models a regime that does take land away on settling (a counterfactual).
+
+Only settled households may withdraw. What an offer is worth to a household (the compensation
+spread over the planning horizon, less the monthly value it gives up, where positive) counts in
+its settling gain: settling opens the offer (:func:`withdrawal_offers_cny_per_month`).
 """
 
 from __future__ import annotations
@@ -63,6 +68,22 @@ class LandPolicy:
         doc="One-off compensation paid for a voluntarily withdrawn homestead.",
         seeds="000 (十六)",
     )
+    collective_income_withdrawal_enabled: bool = lever(
+        False,
+        unit="flag",
+        doc="Settled households may give up their collective-income entitlement (集体收益分配权) "
+        "voluntarily for compensation.",
+        seeds="001 二(二)3(2)",
+    )
+    collective_income_compensation_years: float = lever(
+        10.0,
+        unit="years of dividend",
+        low=0,
+        high=100,
+        doc="One-off compensation for a withdrawn collective-income entitlement, in years of the "
+        "household's dividend (assumption: 001 二(二)3(2) leaves the terms to be worked out).",
+        seeds="001 二(二)3(2)",
+    )
     land_rent_cny_per_mu_month: float = lever(
         40.0,
         unit="CNY/mu/month",
@@ -96,6 +117,39 @@ def settling_loss_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     )
 
 
+def withdrawal_gains_cny_per_month(w: World, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Monthly gain of households ``idx`` from withdrawing (homestead, collective share) for pay.
+
+    The compensation is spread over the planning horizon; what is given up is the homestead's
+    value and the collective dividend. Zero where the offer is closed or the right not held.
+    """
+    hh, policy, beh = w.hh, w.cfg.land, w.cfg.behavior
+    horizon = beh.planning_horizon_months
+    homestead = np.zeros(idx.size, dtype=np.float32)
+    if policy.homestead_withdrawal_enabled:
+        gain = w.cny(
+            policy.homestead_compensation_cny / horizon - beh.homestead_value_cny_per_month
+        )
+        homestead = np.where(hh.homestead_held[idx], np.float32(gain), np.float32(0))
+    collective = np.zeros(idx.size, dtype=np.float32)
+    if policy.collective_income_withdrawal_enabled:
+        dividend = hh.collective_income_cny_per_month[idx] * np.float32(w.price_level)
+        factor = 12 * policy.collective_income_compensation_years / horizon - 1
+        collective = dividend * np.float32(factor)
+    return homestead, collective
+
+
+def withdrawal_offers_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
+    """What the paid-withdrawal offers open to households ``idx`` by settling (CNY/month):
+    each offer's gain where positive (a settled household takes it or leaves it), for what
+    settling lets it keep."""
+    policy = w.cfg.land
+    homestead, collective = withdrawal_gains_cny_per_month(w, idx)
+    return policy.homestead_kept_share * np.maximum(
+        homestead, 0
+    ) + policy.collective_income_kept_share * np.maximum(collective, 0)
+
+
 def apply_settlement_terms(w: World, idx: np.ndarray) -> None:
     """Reduce the land holdings of newly settled households ``idx`` to the kept shares."""
     hh, policy = w.hh, w.cfg.land
@@ -106,24 +160,40 @@ def apply_settlement_terms(w: World, idx: np.ndarray) -> None:
         hh.homestead_held[lost] = False
 
 
-def withdraw_homesteads(w: World) -> None:
-    """Phase: settled households weigh compensation against their homestead's value."""
-    policy, behavior, hh = w.cfg.land, w.cfg.behavior, w.hh
-    if not policy.homestead_withdrawal_enabled:
+def withdraw_rights(w: World) -> None:
+    """Phase: settled households weigh each open offer's compensation against what they keep."""
+    policy, hh = w.cfg.land, w.hh
+    offers = policy.homestead_withdrawal_enabled or policy.collective_income_withdrawal_enabled
+    if not offers:
         return
-    idx = np.flatnonzero(hh.hukou_urban & hh.homestead_held & w.places.is_rural[hh.origin])
+    holds_offered = (policy.homestead_withdrawal_enabled & hh.homestead_held) | (
+        policy.collective_income_withdrawal_enabled & (hh.collective_income_cny_per_month > 0)
+    )
+    idx = np.flatnonzero(hh.hukou_urban & holds_offered & w.places.is_rural[hh.origin])
+    idx = idx[w.rng.random(idx.size) < w.review_probability()]
     if idx.size == 0:
         return
-    review = w.review_probability()
-    idx = idx[w.rng.random(idx.size) < review]
-    monthly_compensation = policy.homestead_compensation_cny / behavior.planning_horizon_months
-    gain = monthly_compensation - w.cny(behavior.homestead_value_cny_per_month)
-    p_withdraw = expit(gain / w.cny(behavior.logit_scale_cny_per_month))
-    withdraw = idx[w.rng.random(idx.size) < p_withdraw]
-    hh.homestead_held[withdraw] = False
-    withdrawn = hh.weight[withdraw].astype(np.float64)
-    fiscal.book_homestead_reclamation(w, hh.hukou_place[withdraw], withdrawn)
-    w.flows.add("homesteads_withdrawn", withdrawn.sum())
-    w.flows.add(
-        "outlay_homestead_compensation_cny", withdrawn.sum() * policy.homestead_compensation_cny
-    )
+    scale = w.cny(w.cfg.behavior.logit_scale_cny_per_month)
+    homestead_gain, collective_gain = withdrawal_gains_cny_per_month(w, idx)
+    if policy.homestead_withdrawal_enabled:
+        held = hh.homestead_held[idx]
+        withdraw = idx[held & (w.rng.random(idx.size) < expit(homestead_gain / scale))]
+        hh.homestead_held[withdraw] = False
+        withdrawn = hh.weight[withdraw].astype(np.float64)
+        fiscal.book_homestead_reclamation(w, hh.hukou_place[withdraw], withdrawn)
+        w.flows.add("homesteads_withdrawn", withdrawn.sum())
+        w.flows.add(
+            "outlay_homestead_compensation_cny",
+            withdrawn.sum() * policy.homestead_compensation_cny,
+        )
+    if policy.collective_income_withdrawal_enabled:
+        held = hh.collective_income_cny_per_month[idx] > 0
+        withdraw = idx[held & (w.rng.random(idx.size) < expit(collective_gain / scale))]
+        dividend = hh.collective_income_cny_per_month[withdraw] * np.float32(w.price_level)
+        paid = 12 * policy.collective_income_compensation_years * dividend
+        hh.collective_income_cny_per_month[withdraw] = 0
+        w.flows.add("collective_shares_withdrawn", hh.weight[withdraw].sum(dtype=np.float64))
+        w.flows.add(
+            "outlay_collective_income_compensation_cny",
+            (paid * hh.weight[withdraw]).sum(dtype=np.float64),
+        )

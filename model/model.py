@@ -67,7 +67,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("school_allocation", schooling.allocate_school_seats),
     ("social_assistance", assistance.administer_assistance),
     ("pension_premiums", pensions.book_pension_premiums),
-    ("homestead_withdrawal", land.withdraw_homesteads),
+    ("rights_withdrawal", land.withdraw_rights),
     ("reclassification", reclassification.reclassify_rural_places),
     ("loan_subsidies", skills.book_loan_subsidies),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from conftest import small_model
 from model import city_balance, run_scenario
 

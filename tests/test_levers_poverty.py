@@ -8,8 +8,8 @@ import numpy as np
 
 from conftest import small_model
 from model import assistance, run_scenario
-from model.housing import housing_cost_cny_per_month
 from model.households import Tenure
+from model.housing import housing_cost_cny_per_month
 from model.insurance import health_cover_value_cny_per_month
 
 BASE = ["n_households=8000", "end_year=2023"]
