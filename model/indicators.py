@@ -123,7 +123,8 @@ INDICATORS.update(OUTLAY_ITEMS)
 
 @dataclass
 class PersonAccounts:
-    """Real persons per household in each statistical category (float64 arrays)."""
+    """Real persons per household in each statistical category (float32 arrays: a large run
+    keeps seven of them at once; totals are summed in float64)."""
 
     resident: np.ndarray  # counted in the region's resident population (incl. children behind)
     urban_resident: np.ndarray  # living in a city or town of the region
@@ -137,7 +138,7 @@ class PersonAccounts:
 def person_accounts(w: World) -> PersonAccounts:
     """Split every household's persons into the categories the statistics count."""
     hh, places = w.hh, w.places
-    weight = hh.weight.astype(np.float64)
+    weight = hh.weight
     in_city = places.is_city[hh.location]
     outside = places.is_outside[hh.location]
     # Children without a place at school where the parents live stay in the origin, and their
@@ -145,19 +146,25 @@ def person_accounts(w: World) -> PersonAccounts:
     away = np.where(schooled_with_parents(w), 0, hh.children_total) * weight
     present = hh.size * weight - away  # persons where the household lives
     origin_in_region = ~places.is_outside[hh.origin]  # children behind live in the origin
-    registered = np.where(places.is_outside[hh.hukou_place], 0.0, hh.size * weight)
+    registered = np.where(places.is_outside[hh.hukou_place], np.float32(0), hh.size * weight)
     urban_hukou = urban_hukou_persons(w) * weight
     hukou_present = np.where(hh.family_followed, present, np.minimum(urban_hukou, present))
-    urban_resident = np.where(in_city, present, 0.0)
+    zero = np.float32(0)
+    urban_resident = np.where(in_city, present, zero)
     return PersonAccounts(
-        resident=np.where(outside, 0.0, present) + np.where(origin_in_region, away, 0.0),
+        resident=np.where(outside, zero, present) + np.where(origin_in_region, away, zero),
         urban_resident=urban_resident,
         registered=registered,
         urban_hukou=urban_hukou,
-        non_hukou_urban=urban_resident - np.where(hh.hukou_urban & in_city, hukou_present, 0.0),
+        non_hukou_urban=urban_resident - np.where(hh.hukou_urban & in_city, hukou_present, zero),
         children_away=away,
-        outside=np.where(outside, present, 0.0),
+        outside=np.where(outside, present, zero),
     )
+
+
+def total(values: np.ndarray) -> float:
+    """Sum of float32 per-household values, accumulated in float64."""
+    return float(values.sum(dtype=np.float64))
 
 
 def urbanization_rates(
@@ -181,18 +188,18 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
     ``acc``: the state's person accounts, if already computed.
     """
     hh, places, flows = w.hh, w.places, w.flows.totals
-    weight = hh.weight.astype(np.float64)
+    weight = hh.weight
     in_city = places.is_city[hh.location]
     acc = person_accounts(w) if acc is None else acc
-    resident_population = acc.resident.sum()
-    urban_residents = acc.urban_resident.sum()
-    registered = acc.registered.sum()
-    urban_hukou = acc.urban_hukou.sum()
+    resident_population = total(acc.resident)
+    urban_residents = total(acc.urban_resident)
+    registered = total(acc.registered)
+    urban_hukou = total(acc.urban_hukou)
     resident_pct, hukou_pct = urbanization_rates(
         resident_population, urban_residents, registered, urban_hukou
     )
     workers = hh.adults * weight
-    urban_labor = workers[in_city].sum()
+    urban_labor = total(workers[in_city])
     no_formal = in_city & (hh.employment != Employment.FORMAL)
     jobless = in_city & (hh.employment == Employment.UNEMPLOYED)
     cities = places.is_city
@@ -207,29 +214,31 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         "urban_resident_population": urban_residents,
         "registered_population": registered,
         "urban_hukou_population": urban_hukou,
-        "non_hukou_urban_residents": acc.non_hukou_urban.sum(),
-        "persons_outside_region": acc.outside.sum(),
+        "non_hukou_urban_residents": total(acc.non_hukou_urban),
+        "persons_outside_region": total(acc.outside),
         "settled_persons": flows.get("settled_persons", 0.0),
-        "children_left_behind": acc.children_away.sum(),
+        "children_left_behind": total(acc.children_away),
         "migrant_children_in_school": places.schooling.used[cities].sum(),
         "migrant_school_seats": places.schooling.seats[cities].sum(),
         "migrant_children_in_private_school": places.schooling.private_used[cities].sum(),
         "migrant_children_public_school_pct": public_school_pct(places),
         "public_rental_units": places.housing.units[cities].sum(),
-        "public_rental_occupied": weight[hh.tenure == Tenure.PUBLIC_RENTAL].sum(),
+        "public_rental_occupied": total(weight[hh.tenure == Tenure.PUBLIC_RENTAL]),
         "public_rental_waiting": places.housing.waiting[cities].sum(),
         "public_rental_leavers": flows.get("public_rental_leavers", 0.0),
         "public_rental_units_built": flows.get("public_rental_units_built", 0.0),
         "school_seats_built": flows.get("school_seats_built", 0.0),
-        "rental_subsidy_households": weight[hh.rental_subsidy].sum(),
-        "residence_permit_households": weight[hh.has_permit].sum(),
+        "rental_subsidy_households": total(weight[hh.rental_subsidy]),
+        "residence_permit_households": total(weight[hh.has_permit]),
         "homesteads_withdrawn": flows.get("homesteads_withdrawn", 0.0),
         "collective_shares_withdrawn": flows.get("collective_shares_withdrawn", 0.0),
         "returns_to_origin": flows.get("returns_to_origin", 0.0),
         "residence_permit_coverage_pct": 100.0
-        * weight[non_hukou_city & hh.has_permit].sum()
-        / max(weight[non_hukou_city].sum(), 1e-12),
-        "insured_city_migrant_households": weight[non_hukou_city & (hh.insurance_months > 0)].sum(),
+        * total(weight[non_hukou_city & hh.has_permit])
+        / max(total(weight[non_hukou_city]), 1e-12),
+        "insured_city_migrant_households": total(
+            weight[non_hukou_city & (hh.insurance_months > 0)]
+        ),
         **{
             name: flows.get(name, 0.0)
             for name in (
@@ -250,24 +259,26 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         },
         **age_structure(w, acc),
         **migrant_worker_ages(w, migrant_city),
-        "dibao_recipients": (hh.size * weight)[hh.dibao].sum(),
+        "dibao_recipients": total((hh.size * weight)[hh.dibao]),
         "low_income_incidence_pct": low_income_incidence_pct(w),
         "dibao_standard_cny_per_person_month": assistance.current_standards(w)[0],
-        "rural_labor_transfer_employment": workers[
-            places.is_rural[hh.origin]
-            & ~places.is_rural[hh.location]
-            & ((hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL))
-        ].sum(),
-        "migrant_workers_in_cities": workers[migrant_city].sum(),
+        "rural_labor_transfer_employment": total(
+            workers[
+                places.is_rural[hh.origin]
+                & ~places.is_rural[hh.location]
+                & ((hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL))
+            ]
+        ),
+        "migrant_workers_in_cities": total(workers[migrant_city]),
         "migrant_monthly_income_cny": migrant_income(w, migrant_city),
         "migrant_homeowner_pct": _share_pct(weight, migrant_city, hh.tenure == Tenure.OWNED),
         "native_private_renter_pct": _share_pct(
             weight, in_city & hh.hukou_urban, hh.tenure == Tenure.PRIVATE_RENTAL
         ),
         "urban_labor": urban_labor,
-        "urban_share": urban_labor / max(workers.sum(), 1e-12),
-        "urban_without_formal_job_share": workers[no_formal].sum() / max(urban_labor, 1e-12),
-        "urban_jobless_rate": workers[jobless].sum() / max(urban_labor, 1e-12),
+        "urban_share": urban_labor / max(total(workers), 1e-12),
+        "urban_without_formal_job_share": total(workers[no_formal]) / max(urban_labor, 1e-12),
+        "urban_jobless_rate": total(workers[jobless]) / max(urban_labor, 1e-12),
         "fiscal_outlay_cny": outlay,
         **{item: flows.get(item, 0.0) for item in OUTLAY_ITEMS},
     }
@@ -275,7 +286,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
 
 def _share_pct(weight: np.ndarray, among: np.ndarray, having: np.ndarray) -> float:
     """Households ``having`` a trait among those ``among`` (%, by weight)."""
-    return 100.0 * weight[among & having].sum() / max(weight[among].sum(), 1e-12)
+    return 100.0 * total(weight[among & having]) / max(total(weight[among]), 1e-12)
 
 
 def age_structure(w: World, acc: PersonAccounts) -> dict[str, float]:
@@ -284,22 +295,22 @@ def age_structure(w: World, acc: PersonAccounts) -> dict[str, float]:
     Children living apart from their parents count where they live: in the origin village.
     """
     hh, places = w.hh, w.places
-    weight = hh.weight.astype(np.float64)
+    weight = hh.weight
     in_region = ~places.is_outside[hh.location]
     rural = places.is_rural[hh.location]
-    away_in_region = np.where(~places.is_outside[hh.origin], acc.children_away, 0.0)
-    children = (hh.children_total * weight - acc.children_away)[in_region].sum()
-    children += away_in_region.sum()
-    elderly = hh.elderly * np.where(in_region, weight, 0.0)
-    rural_persons = acc.resident[rural].sum() + away_in_region[~rural].sum()
-    residents = max(acc.resident.sum(), 1e-12)
-    households = weight.sum()
+    away_in_region = np.where(~places.is_outside[hh.origin], acc.children_away, np.float32(0))
+    children = total((hh.children_total * weight - acc.children_away)[in_region])
+    children += total(away_in_region)
+    elderly = hh.elderly * np.where(in_region, weight, np.float32(0))
+    rural_persons = total(acc.resident[rural]) + total(away_in_region[~rural])
+    residents = max(total(acc.resident), 1e-12)
+    households = total(weight)
     return {
         "households": households,
-        "persons_per_household": (hh.size * weight).sum() / max(households, 1e-12),
+        "persons_per_household": total(hh.size * weight) / max(households, 1e-12),
         "children_share_pct": 100.0 * children / residents,
-        "elderly_share_pct": 100.0 * elderly.sum() / residents,
-        "rural_elderly_share_pct": 100.0 * elderly[rural].sum() / max(rural_persons, 1e-12),
+        "elderly_share_pct": 100.0 * total(elderly) / residents,
+        "rural_elderly_share_pct": 100.0 * total(elderly[rural]) / max(rural_persons, 1e-12),
     }
 
 
@@ -330,7 +341,7 @@ def migrant_income(w: World, migrant_city: np.ndarray) -> float:
     employed = migrant_city & (
         (hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL)
     )
-    workers = (hh.adults * hh.weight.astype(np.float64))[employed]
+    workers = hh.adults[employed] * hh.weight[employed].astype(np.float64)
     if workers.sum() <= 0:
         return 0.0
     wage = household_wage(w)[employed]
@@ -350,7 +361,8 @@ def low_income_incidence_pct(w: World) -> float:
     if assistance.no_dibao(w):
         return 0.0
     in_region = ~places.is_outside[hh.location]
-    persons = (hh.size * hh.weight.astype(np.float64))[in_region]
-    line = assistance.standard_cny_per_person_month(w, hh.location[in_region])
-    low = assistance.income_per_person(w, np.flatnonzero(in_region)) < line
-    return 100.0 * persons[low].sum() / max(persons.sum(), 1e-12)
+    idx = np.flatnonzero(in_region)
+    persons = hh.size[idx] * hh.weight[idx]
+    line = assistance.standard_cny_per_person_month(w, hh.location[idx])
+    low = assistance.income_per_person(w, idx) < line
+    return 100.0 * total(persons[low]) / max(total(persons), 1e-12)

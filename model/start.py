@@ -65,7 +65,7 @@ def match_start(w: World, start: StartData) -> None:
         segment[segment == NATIVES_RURAL_HUKOU] = NATIVES
     hh = w.hh
     migrant_workers = np.where(
-        (segment == MIGRANTS) & ~hh.hukou_urban, hh.adults * hh.weight.astype(np.float64), 0.0
+        (segment == MIGRANTS) & ~hh.hukou_urban, hh.adults * hh.weight, np.float32(0)
     )
     by_segment = np.stack(
         [
