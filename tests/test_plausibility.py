@@ -27,6 +27,7 @@ MAX_RESIDENT_RISE_PP = 2.0
 MAX_DIBAO_GROWTH = 1.25
 MAX_INCIDENCE_RISE_PP = 2.0
 FIRST_YEAR_TOLERANCE_PP = 0.5
+FIRST_YEAR_CITY_JUMP_PP = 1.5
 SIZE = ["n_households=20000"]
 # Misses measured and reported in the README ("Plausibility", "Limits"); each is checked to
 # still miss, so that a fix is noticed and the entry removed.
@@ -38,6 +39,11 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("nantong_2020", "first_year"): "Nantong's first year rises about 1.1 points against 1.73 a "
     "year before the start; the observed rise in 2018 was 1.17 and the later observations are "
     "met, so the pre-start trend, not the model, overstates the first year:",
+    ("sichuan_2019", "first_year_city_growth"): "Sichuan's county towns grow 6.5 % in 2020 "
+    "against 5.1 and 4.9 % in the next two years (+774 thousand persons against about 650 "
+    "thousand a year; reclassification is steady at about 400 thousand a year, and household "
+    "formation peaks in the first year, 2.7 million households formed against 2.4 and 2.1 "
+    "million; not traced further); Chengdu and the prefecture cities pass:",
     ("jiangmen_2018", "caseloads"): _JIANGMEN,
     ("jiangmen_2018", "fitted"): _JIANGMEN,
     ("jiangmen_2018", "city_growth"): _JIANGMEN,
@@ -75,12 +81,14 @@ def test_no_city_grows_faster_than_any_large_city_has(run):
 
 def test_no_city_jumps_in_its_first_year(run):
     """The start is one the choices keep (model/city_balance.py): no city's first projected year
-    grows faster than any large city has grown in a year on average."""
+    grows more than FIRST_YEAR_CITY_JUMP_PP points faster than its next two years. (Towns may grow
+    fast throughout as they absorb villages; the bound on growth over the run covers that.)"""
     name, result = run
     cities = result.cities.pivot(index="year", columns="city", values="residents")
-    growth = 100 * (cities.iloc[1] / cities.iloc[0] - 1)
-    ok = growth.max() <= MAX_CITY_GROWTH_PCT_PER_YEAR
-    check(name, "first_year_city_growth", ok, (name, growth.round(2).to_dict()))
+    growth = 100 * (cities.iloc[1:4].to_numpy() / cities.iloc[0:3].to_numpy() - 1)
+    jump = growth[0] - growth[1:].mean(axis=0)
+    ok = jump.max() <= FIRST_YEAR_CITY_JUMP_PP
+    check(name, "first_year_city_growth", ok, (name, dict(zip(cities.columns, growth.round(2).T))))
 
 
 def test_resident_rate_rises_no_faster_than_ever_observed(run):
