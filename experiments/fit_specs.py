@@ -75,7 +75,7 @@ def regional(hukou: bool, start_hukou: tuple[float, float] | None = None) -> dic
     """
     params = {
         "origin_attachment": Parameter(
-            ("behavior.origin_attachment_cny_per_month",), -2000.0, 4000.0
+            ("behavior.origin_attachment_cny_per_month",), -2000.0, 8000.0
         ),
         "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
         "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
