@@ -42,8 +42,9 @@ PROBES: tuple[Probe, ...] = (
         "x1",
         "x4",
         why="units serve the hukou population (and the registered poor) under the income "
-        "ceiling, so they add to the settling gain of settlers in need; Chengdu's points quota "
-        "fills every year, so there more demand changes who settles, not how many",
+        "ceiling, so they add to the settling gain of migrants in need only (about half of "
+        "those eligible to settle), by 100-400 CNY a month where rents are low; Chengdu's points "
+        "quota fills every year, so there more demand changes who settles, not how many",
     ),
     P(
         "cities.*.housing.poverty_registered_may_apply",
@@ -97,7 +98,7 @@ PROBES: tuple[Probe, ...] = (
         "capacity.public_rental_growth_pct_per_year",
         "0",
         "10",
-        why="as four times the units: long queues, a weak response of settling to its gain",
+        why="as four times the units",
     ),
     P("capacity.school_seats_growth_pct_per_year", "0", "10", why="not traced"),
     P("fiscal.transfer_per_settled_person_cny", "0", "50000", why="not traced"),
@@ -147,13 +148,15 @@ PROBES: tuple[Probe, ...] = (
         "land.homestead_compensation_cny",
         "0",
         "100000",
-        why="acts on withdrawals by settled households (not a column here), not on settling",
+        why="the offer counts in the settling gain: the compensation over the planning horizon "
+        "less the homestead's value",
     ),
     P(
         "land.collective_income_withdrawal_enabled",
         "false",
         "true",
-        why="the offer adds to the settling gain of households with a collective dividend",
+        why="the mean collective dividend is 50 CNY a month: ten years of it, spread over the "
+        "five-year planning horizon, add about 50 CNY a month to the settling gain",
     ),
     P(
         "assistance.urban_standard_cny_per_person_month",
@@ -286,7 +289,8 @@ PROBES: tuple[Probe, ...] = (
         "economy.rent_population_elasticity",
         "0",
         "0.5",
-        why="not traced: at 0.25 a city 30 % larger than at the start charges 7 % more rent",
+        why="not traced: at 0.5 a city 20 % larger than at the start charges 10 % more rent; "
+        "the cities are balanced at the start, so none grows fast enough for rents to bite",
     ),
     P(
         "provident_fund.contribution_rate_pct",
