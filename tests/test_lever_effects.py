@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.lever_effects import PROBES, SCENARIO, Probe, effect_rows, markdown, side_overrides
+from experiments.lever_effects import SCENARIO, effect_rows, markdown, side_overrides
+from experiments.lever_probes import PROBES, Probe
 from model.config import compose_config
 from model.levers import ConfigError
 

@@ -88,7 +88,8 @@ def test_no_city_jumps_in_its_first_year(run):
     growth = 100 * (cities.iloc[1:4].to_numpy() / cities.iloc[0:3].to_numpy() - 1)
     jump = growth[0] - growth[1:].mean(axis=0)
     ok = jump.max() <= FIRST_YEAR_CITY_JUMP_PP
-    check(name, "first_year_city_growth", ok, (name, dict(zip(cities.columns, growth.round(2).T))))
+    by_city = dict(zip(cities.columns, growth.round(2).T, strict=True))
+    check(name, "first_year_city_growth", ok, (name, by_city))
 
 
 def test_resident_rate_rises_no_faster_than_ever_observed(run):
