@@ -75,7 +75,7 @@ def regional(hukou: bool, start_hukou: tuple[float, float] | None = None) -> dic
     """
     params = {
         "origin_attachment": Parameter(
-            ("behavior.origin_attachment_cny_per_month",), -2000.0, 8000.0
+            ("behavior.origin_attachment_cny_per_month",), -2000.0, 4000.0
         ),
         "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
         "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
@@ -211,22 +211,7 @@ def moments_for(spec: FitSpec, obs: Observations) -> list[Moment]:
     ]
     if spec.survey_moments:
         out += survey_moments(obs, spec.first_year, spec.until)
-    else:
-        # A region's rates alone cannot tell moving from being reclassified (a fit may make every
-        # rise reclassification, with nobody moving); no region publishes the split, so regional
-        # fits take China's, as the national fit does.
-        out += reclassification_share_moment(obs, spec.first_year, spec.until)
     return out
-
-
-def reclassification_share_moment(obs: Observations, first_year: int, until: int) -> list[Moment]:
-    """Urban growth by source, China 1991-2010 (Chen Mingxing et al.; data file): about 31 % of
-    the rise of the urban share came from places reclassified as urban."""
-    share = obs.series("CN", "share_of_urbanization_gain_from_admin_reclassification")
-    if not len(share):
-        return []
-    value = float(share.iloc[-1]) / 100
-    return [Moment(RECLASSIFICATION_SHARE, RECLASSIFICATION_SHARE, until, value, 0.08, first_year)]
 
 
 def survey_moments(obs: Observations, first_year: int, until: int) -> list[Moment]:
@@ -262,7 +247,20 @@ def survey_moments(obs: Observations, first_year: int, until: int) -> list[Momen
                         Moment(f"{data_name}_change_{y}", indicator, int(y), change, sd, first_year)
                     )
     if until - first_year >= 4:
-        out += reclassification_share_moment(obs, first_year, until)
+        # Urban growth by source, China 1991-2010 (Chen Mingxing et al.; data file): about 31 %
+        # of the rise of the urban share came from places reclassified as urban.
+        share = obs.series("CN", "share_of_urbanization_gain_from_admin_reclassification")
+        if len(share):
+            out.append(
+                Moment(
+                    "reclassification_share_of_urban_growth",
+                    RECLASSIFICATION_SHARE,
+                    until,
+                    float(share.iloc[-1]) / 100,
+                    0.08,
+                    first_year,
+                )
+            )
     public = pd.concat(
         [
             obs.series("CN", "migrant_children_primary_in_public_school"),
