@@ -165,7 +165,8 @@ def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.n
 
 
 def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
-    """Move households ``idx`` to ``new_place``: place-bound permits, seats and units lapse."""
+    """Move households ``idx`` to ``new_place``: place-bound permits, seats, units and
+    subsidized jobs lapse."""
     if idx.size == 0:
         return
     hh, places, rng = w.hh, w.places, w.rng
@@ -178,6 +179,7 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
     hh.rental_subsidy[idx] = False
     hh.waiting_since_month[idx] = NOT_WAITING
     hh.settlement_eligible[idx] = False
+    hh.hiring_subsidy_months[idx] = 0  # the subsidized job is left behind
 
     home = new_place == hh.origin[idx]
     to_city = places.is_city[new_place]
