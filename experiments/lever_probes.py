@@ -223,6 +223,13 @@ PROBES: tuple[Probe, ...] = (
         why="loans draw some migrants home; both rates within noise at this size",
     ),
     P(
+        "skills.city_business_loan_cny",
+        "0",
+        "100000",
+        why="a business adds 1,000 CNY a month where it is and is lost by moving: those who take "
+        "a loan (2 % of eligible households a year) stay; not traced further",
+    ),
+    P(
         "skills.loan_interest_subsidy_share",
         "0",
         "1",

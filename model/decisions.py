@@ -4,7 +4,7 @@ Each step a random share of rural-origin households reconsiders. A reviewing hou
 its origin village, every city of the region and the outside, with a utility in CNY per month:
 
     expected income (Harris–Todaro, with the household's skill premium; at home, the farm wage
-      and a public-welfare post's pay if it holds one)
+      and a public-welfare post's pay if it holds one; where it runs a city business, its income)
     + dibao the household could expect there with that income
     - housing cost net of subsidy and expected public rental
     - children left behind x their cost x (1 - chance of a school seat)
@@ -103,6 +103,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     holds_job_there = (hh.employment[idx, None] == Employment.FORMAL) & (location[:, None] == dest)
     wage = np.where(holds_job_there, labour.formal_wage[dest], wage)
     income[:, 1:] = (adults * skill_multiplier(w, idx))[:, None] * wage
+    income[:, 1:] += skills.city_business_gain_cny_per_month(w, idx, dest)
     land_income = land.land_income_cny_per_month(w, idx)[:, None]
     utility = income + assistance.expected_benefit_cny_per_month(
         w, idx, alt_places, income + land_income
@@ -180,6 +181,8 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
     hh.waiting_since_month[idx] = NOT_WAITING
     hh.settlement_eligible[idx] = False
     hh.hiring_subsidy_months[idx] = 0  # the subsidized job is left behind
+    city_business = hh.entrepreneur[idx] == skills.Business.CITY
+    hh.entrepreneur[idx[city_business]] = skills.Business.NONE  # and so is a city business
 
     home = new_place == hh.origin[idx]
     to_city = places.is_city[new_place]

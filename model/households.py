@@ -90,7 +90,7 @@ _DTYPES: dict[str, type] = {
     "settlement_points": np.float32,
     "settle_applicant": bool,
     "trained": bool,
-    "entrepreneur": bool,
+    "entrepreneur": np.int8,
     "insured_flexible": bool,
     "key_occupation": bool,
     "registered_lease": bool,
@@ -139,7 +139,7 @@ class Households:
     settlement_points: np.ndarray  # float32, points under the current city's points rule
     settle_applicant: np.ndarray  # bool, applied to settle this step (decisions -> rationing)
     trained: np.ndarray  # bool, took subsidized vocational training
-    entrepreneur: np.ndarray  # bool, runs a loan-financed business in the village
+    entrepreneur: np.ndarray  # int8 Business: none, a loan-financed business in the village or city
     insured_flexible: np.ndarray  # bool, informal worker enrolled in employee insurance
     key_occupation: np.ndarray  # bool, works in sanitation, transit or another key service
     registered_lease: np.ndarray  # bool, rents with a registered lease when renting privately

@@ -63,6 +63,8 @@ INDICATORS: dict[str, str] = {
     "insured_city_migrant_households": "rural-hukou city households with insurance months",
     "trainees": "workers trained in the year",
     "returnee_loans": "returnee entrepreneurship loans made in the year (households)",
+    "city_business_loans": "guaranteed start-up loans made to migrant households in cities in the "
+    "year",
     "transfers_received_cny": "transfers received for settled persons in the year",
     "construction_land_quota_m2": "construction-land quota earned in the year (settlement, "
     "reclaimed homesteads)",
@@ -112,7 +114,7 @@ OUTLAY_ITEMS: dict[str, str] = {
     "outlay_training_cny": "training places",
     "outlay_hiring_subsidy_cny": "employers' social insurance paid for subsidized hires",
     "outlay_public_welfare_posts_cny": "pay of public-welfare posts in villages",
-    "outlay_loan_interest_cny": "interest subsidies on returnee loans",
+    "outlay_loan_interest_cny": "interest subsidies on guaranteed loans (returnee and city)",
     "outlay_pension_premiums_cny": "resident pension premiums paid for the poor",
     "outlay_medical_premiums_cny": "resident medical insurance premiums paid for the registered "
     "poor",
@@ -244,6 +246,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
             for name in (
                 "trainees",
                 "returnee_loans",
+                "city_business_loans",
                 "transfers_received_cny",
                 "construction_land_quota_m2",
                 "homestead_reclamation_quota_m2",

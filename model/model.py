@@ -55,6 +55,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("labour_market", labour.match_jobs),
     ("hiring_subsidies", employment_support.subsidize_hiring),
     ("public_welfare_posts", employment_support.fill_public_welfare_posts),
+    ("city_business_loans", skills.start_city_businesses),
     ("incomes", incomes.sum_incomes),
     ("social_insurance", insurance.accrue_insurance),
     ("residence_permits", permits.issue_residence_permits),

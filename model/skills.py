@@ -1,31 +1,44 @@
-"""Jobs and skills: training, public employment services, wage arrears, returnee loans.
+"""Jobs and skills: training, public employment services, wage arrears, guaranteed business loans.
 
-Seeds: 000 (一) (public employment services for poor migrants), 000 (二) and 004 (三) (subsidized
-vocational training; Sichuan 2023 aims at 100 thousand brand-skill trainees), 000 (三) and
-004 (四) (wage-arrears protection), 001 二(三)1 and 3 (training; guaranteed loans for returnee
-entrepreneurs; its 二(三)2, subsidies to employers hiring those in difficulty, is not modelled
-yet), 002 (九) (public employment and
-training services on equal terms), 003 二(三)2-3 (entrepreneurship loans, one-to-one job help),
-004 (一)-(二) (county jobs, returnee entrepreneurship).
+Seeds: 000 (一) (public employment services and guaranteed start-up loans for poor migrants where
+they live), 000 (二) and 004 (三) (subsidized vocational training; Sichuan 2023 aims at 100
+thousand brand-skill trainees), 000 (三) and 004 (四) (wage-arrears protection), 001 二(三)1 and 3
+(training; guaranteed loans for returnee entrepreneurs), 002 (九) (public employment and training
+services on equal terms; guaranteed start-up loans for rural workers who moved), 003 二(三)2-3
+(entrepreneurship loans, one-to-one job help), 004 (一)-(二) (county jobs, returnee
+entrepreneurship). Employers' hiring subsidies (001 二(三)2) are in
+:mod:`model.employment_support`.
 
 Training raises a worker's skill (and so the urban wage) and puts trained workers ahead in the
 formal-job queue; public employment services find work for a share of those left without. Wage
 arrears take a share of informal wages unless protection recovers them. A household that returns
-to its village may take a guaranteed loan and earn more there.
+to its village may take a guaranteed loan and earn more there; a migrant household in a city
+without a formal job may take a guaranteed start-up loan and earn more in that city, which it
+weighs in its location choice and loses if it moves.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.households import Employment
 from model.levers import lever
 from model.rationing import draw_up_to
 
 if TYPE_CHECKING:
     from model.world import World
+
+
+class Business(IntEnum):
+    """A household's loan-financed business (``Households.entrepreneur``)."""
+
+    NONE = 0
+    VILLAGE = 1  # a returnee's, earning at home
+    CITY = 2  # a migrant's, earning in the city where it was started
 
 
 @dataclass
@@ -108,12 +121,45 @@ class SkillsPolicy:
         high=1e6,
         doc="Extra village income of a household running a loan-financed business (assumption).",
     )
+    city_business_loan_cny: float = lever(
+        0.0,
+        unit="CNY/loan",
+        low=0,
+        high=1e7,
+        doc="Guaranteed start-up loan (创业担保贷款) offered to migrant households in a city "
+        "without a formal job (0: none).",
+        seeds="000 (一); 002 (九)",
+    )
+    city_business_take_up_per_year: float = lever(
+        0.02,
+        unit="share/year",
+        low=0,
+        high=1,
+        doc="Share of eligible migrant households that take the loan and start a business in a "
+        "year (assumption).",
+    )
+    city_business_income_gain_cny_per_month: float = lever(
+        1000.0,
+        unit="CNY/household/month",
+        low=0,
+        high=1e6,
+        doc="Extra income of a household running a loan-financed business in its city; lost if "
+        "it moves (assumption).",
+    )
+    city_business_poverty_only: bool = lever(
+        False,
+        unit="flag",
+        doc="Only poverty-registered migrant households may take the city loan (000 (一) offers "
+        "it to the rural poor in towns; 002 (九) to rural workers generally).",
+        seeds="000 (一)",
+    )
     loan_interest_subsidy_share: float = lever(
         0.05,
         unit="share of loan/year",
         low=0,
         high=1,
-        doc="Interest the government pays per year, as a share of the loan.",
+        doc="Interest the government pays per year, as a share of the loan (village and city "
+        "loans alike).",
         seeds="001 二(三)3 (贴息)",
     )
 
@@ -159,26 +205,64 @@ def start_returnee_businesses(w: World, returnees: np.ndarray) -> None:
     if policy.returnee_loan_cny <= 0 or returnees.size == 0:
         return
     takers = returnees[w.rng.random(returnees.size) < policy.returnee_loan_take_up]
-    hh.entrepreneur[takers] = True
+    hh.entrepreneur[takers] = Business.VILLAGE
     w.flows.add("returnee_loans", hh.weight[takers].sum(dtype=np.float64))
 
 
-def book_loan_subsidies(w: World) -> None:
-    """Phase: the interest subsidy on outstanding returnee loans."""
-    policy, hh = w.cfg.skills, w.hh
-    if policy.returnee_loan_cny <= 0:
+def start_city_businesses(w: World) -> None:
+    """Phase: migrant households in a city without a formal job take guaranteed start-up loans."""
+    policy, hh, places = w.cfg.skills, w.hh, w.places
+    if policy.city_business_loan_cny <= 0 or policy.city_business_take_up_per_year <= 0:
         return
-    loans = hh.weight[hh.entrepreneur].sum(dtype=np.float64)
-    yearly = loans * policy.returnee_loan_cny * policy.loan_interest_subsidy_share
-    w.flows.add("outlay_loan_interest_cny", yearly * w.months_per_step / 12)
+    p = 1.0 - (1.0 - policy.city_business_take_up_per_year) ** (w.months_per_step / 12)
+    c = np.flatnonzero(hh.entrepreneur == Business.NONE)
+    c = c[
+        places.is_city[hh.location[c]]
+        & places.is_rural[hh.origin[c]]
+        & (hh.employment[c] != Employment.FORMAL)
+        & (hh.adults[c] > 0)
+        & (hh.weight[c] > 0)
+    ]
+    if policy.city_business_poverty_only:
+        c = c[hh.poverty_registered[c]]
+    takers = c[w.rng.random(c.size) < p]
+    hh.entrepreneur[takers] = Business.CITY
+    w.flows.add("city_business_loans", hh.weight[takers].sum(dtype=np.float64))
+
+
+def book_loan_subsidies(w: World) -> None:
+    """Phase: the interest subsidy on outstanding guaranteed loans (village and city)."""
+    policy, hh = w.cfg.skills, w.hh
+    outstanding = 0.0
+    for kind, loan in (
+        (Business.VILLAGE, policy.returnee_loan_cny),
+        (Business.CITY, policy.city_business_loan_cny),
+    ):
+        if loan > 0:
+            outstanding += hh.weight[hh.entrepreneur == kind].sum(dtype=np.float64) * loan
+    if outstanding > 0:
+        yearly = outstanding * policy.loan_interest_subsidy_share
+        w.flows.add("outlay_loan_interest_cny", yearly * w.months_per_step / 12)
 
 
 def entrepreneur_income_cny_per_month(w: World, idx: np.ndarray | slice) -> np.ndarray:
-    """Extra village income of loan-financed businesses (0 for others and away from home)."""
-    hh, policy = w.hh, w.cfg.skills
-    at_home = hh.location[idx] == hh.origin[idx]
-    gain = np.float32(w.cny(policy.returnee_income_gain_cny_per_month))
-    return (hh.entrepreneur[idx] & at_home) * gain
+    """Extra income of loan-financed businesses where they are (0 for others and elsewhere)."""
+    hh, policy, places = w.hh, w.cfg.skills, w.places
+    business = hh.entrepreneur[idx]
+    village = (business == Business.VILLAGE) & (hh.location[idx] == hh.origin[idx])
+    city = (business == Business.CITY) & places.is_city[hh.location[idx]]
+    return village * np.float32(
+        w.cny(policy.returnee_income_gain_cny_per_month)
+    ) + city * np.float32(w.cny(policy.city_business_income_gain_cny_per_month))
+
+
+def city_business_gain_cny_per_month(w: World, idx: np.ndarray, dest: np.ndarray) -> np.ndarray:
+    """A city business's income at each destination ``dest`` (k x cities) of households ``idx``:
+    only in the city where the household lives, since a move leaves the business behind."""
+    gain = np.float32(w.cny(w.cfg.skills.city_business_income_gain_cny_per_month))
+    hh = w.hh
+    has = (hh.entrepreneur[idx] == Business.CITY)[:, None]
+    return (has & (dest == hh.location[idx, None])) * gain
 
 
 def expected_returnee_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
@@ -188,7 +272,7 @@ def expected_returnee_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarra
         return np.zeros(idx.size, dtype=np.float32)
     away = hh.location[idx] != hh.origin[idx]
     gain = np.where(
-        hh.entrepreneur[idx],
+        hh.entrepreneur[idx] == Business.VILLAGE,
         w.cny(policy.returnee_income_gain_cny_per_month),
         policy.returnee_loan_take_up * w.cny(policy.returnee_income_gain_cny_per_month),
     )
