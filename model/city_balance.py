@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import decisions
+from model import decisions, rents
 
 if TYPE_CHECKING:
     from model.world import World
@@ -56,7 +56,7 @@ def balance_city_amenities(w: World) -> np.ndarray:
     persons = stride * hh.weight[choosers].astype(np.float64) * hh.size[choosers]
     city_cols = np.arange(1, 1 + cities.size)
     here = hh.location[choosers, None] == cities[None, :]
-    residents = _city_residents(w)
+    residents = rents.city_residents(w)[cities]
     review = w.review_probability()
 
     def net_inflow(shift: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -83,9 +83,3 @@ def balance_city_amenities(w: World) -> np.ndarray:
         net, jacobian = net_inflow(shift)
     places.amenity_cny_per_month[cities] += shift
     return shift
-
-
-def _city_residents(w: World) -> np.ndarray:
-    hh, cities = w.hh, w.places.city_places
-    persons = hh.weight.astype(np.float64) * hh.size
-    return np.bincount(hh.location, weights=persons, minlength=w.places.n)[cities]

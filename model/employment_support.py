@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.households import Employment
+from model.labour import city_migrants_without_formal_job
 from model.levers import lever
 from model.rationing import draw_up_to
 
@@ -62,13 +63,7 @@ def subsidize_hiring(w: World) -> None:
     # The hard to employ: without work, or on the dibao, or poverty-registered (the cheap
     # conditions on the whole array, the rest on that subset).
     c = np.flatnonzero((hh.employment == Employment.UNEMPLOYED) | hh.dibao | hh.poverty_registered)
-    candidates = c[
-        places.is_city[hh.location[c]]
-        & places.is_rural[hh.origin[c]]
-        & (hh.employment[c] != Employment.FORMAL)
-        & (hh.adults[c] > 0)
-        & (hh.weight[c] > 0)
-    ]
+    candidates = city_migrants_without_formal_job(w, c)
 
     def workers(rows: np.ndarray) -> np.ndarray:
         return hh.adults[rows] * hh.weight[rows]  # float32; sums run in float64

@@ -132,3 +132,16 @@ def household_wage(w: World) -> np.ndarray:
     wage = by_employment.ravel()[cell]  # one gather instead of a select
     urban = (hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL)
     return np.where(urban, wage * skill_multiplier(w, slice(None)), wage)
+
+
+def city_migrants_without_formal_job(w: World, rows: np.ndarray) -> np.ndarray:
+    """Those of households ``rows`` of village origin who live in a city, have working-age
+    members and hold no formal job: whom programmes for migrant workers address."""
+    hh, places = w.hh, w.places
+    return rows[
+        places.is_city[hh.location[rows]]
+        & places.is_rural[hh.origin[rows]]
+        & (hh.employment[rows] != Employment.FORMAL)
+        & (hh.adults[rows] > 0)
+        & (hh.weight[rows] > 0)
+    ]

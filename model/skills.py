@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.households import Employment
+from model.labour import city_migrants_without_formal_job
 from model.levers import lever
 from model.rationing import draw_up_to
 
@@ -211,18 +211,11 @@ def start_returnee_businesses(w: World, returnees: np.ndarray) -> None:
 
 def start_city_businesses(w: World) -> None:
     """Phase: migrant households in a city without a formal job take guaranteed start-up loans."""
-    policy, hh, places = w.cfg.skills, w.hh, w.places
+    policy, hh = w.cfg.skills, w.hh
     if policy.city_business_loan_cny <= 0 or policy.city_business_take_up_per_year <= 0:
         return
     p = 1.0 - (1.0 - policy.city_business_take_up_per_year) ** (w.months_per_step / 12)
-    c = np.flatnonzero(hh.entrepreneur == Business.NONE)
-    c = c[
-        places.is_city[hh.location[c]]
-        & places.is_rural[hh.origin[c]]
-        & (hh.employment[c] != Employment.FORMAL)
-        & (hh.adults[c] > 0)
-        & (hh.weight[c] > 0)
-    ]
+    c = city_migrants_without_formal_job(w, np.flatnonzero(hh.entrepreneur == Business.NONE))
     if policy.city_business_poverty_only:
         c = c[hh.poverty_registered[c]]
     takers = c[w.rng.random(c.size) < p]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from conftest import small_model
-from model import city_balance, run_scenario
+from model import city_balance, rents, run_scenario
 
 # A capital made far too attractive by its configured amenity: the balance must undo the error.
 LOPSIDED = ["n_households=8000", "cities.capital.amenity_cny_per_month=1500"]
@@ -18,10 +18,10 @@ CHOICES_ONLY = ["reclassification.rate_per_year=0", "demography.enabled=false"]
 def first_year_growth_pct(balance: bool) -> np.ndarray:
     flag = f"start.balance_cities={str(balance).lower()}"
     model = small_model([*LOPSIDED, *CHOICES_ONLY, flag])
-    before = city_balance._city_residents(model.world)
+    before = rents.city_residents(model.world)[model.world.places.city_places]
     for _ in range(model.steps_per_year):
         model.step()
-    return 100 * (city_balance._city_residents(model.world) / before - 1)
+    return 100 * (rents.city_residents(model.world)[model.world.places.city_places] / before - 1)
 
 
 def test_a_balanced_start_needs_no_further_shift():
