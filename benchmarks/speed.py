@@ -51,6 +51,9 @@ LEVER_SETS: dict[str, list[str]] = {
         "fiscal.homestead_reclaimed_m2=200",
         "employment_support.places_per_year=20000",
         "employment_support.public_welfare_posts=20000",
+        "hukou_moves.graduates_move_freely=true",
+        "hukou_moves.returnee_origin_settlement_share=0.3",
+        "hukou_moves.region_transfer=true",
     ],
 }
 

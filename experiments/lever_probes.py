@@ -159,6 +159,26 @@ PROBES: tuple[Probe, ...] = (
         "five-year planning horizon, add about 50 CNY a month to the settling gain",
     ),
     P(
+        "hukou_moves.graduates_move_freely",
+        "false",
+        "true",
+        why="only Chengdu's points rule keeps anyone out in sichuan_2019; elsewhere graduates "
+        "are eligible anyway",
+    ),
+    P(
+        "hukou_moves.returnee_origin_settlement_share",
+        "0",
+        "0.3",
+        why="returnees become urban-hukou villagers: the hukou rate rises, residence does not",
+    ),
+    P(
+        "hukou_moves.region_transfer",
+        "false",
+        "true",
+        why="by design the hukou rate cannot move (the hukou is urban already); it changes "
+        "where settled households may use hukou-based services",
+    ),
+    P(
         "assistance.urban_standard_cny_per_person_month",
         "x1",
         "x1.5",

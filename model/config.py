@@ -35,6 +35,7 @@ from model.demography import DemographyConfig
 from model.employment_support import EmploymentSupportPolicy
 from model.fiscal import FiscalPolicy
 from model.home_purchase import HomePurchaseConfig
+from model.hukou_moves import HukouMovesPolicy
 from model.insurance import InsurancePolicy
 from model.labels import Language
 from model.land import LandPolicy
@@ -166,6 +167,9 @@ class RunConfig:
     outside: OutsideConfig = section(OutsideConfig, "outside the region")
     residence_permit: ResidencePermitPolicy = section(ResidencePermitPolicy, "residence permits")
     land: LandPolicy = section(LandPolicy, "land rights")
+    hukou_moves: HukouMovesPolicy = section(
+        HukouMovesPolicy, "graduates, returnees, transfer in the region"
+    )
     assistance: AssistancePolicy = section(AssistancePolicy, "dibao and temporary relief")
     skills: SkillsPolicy = section(SkillsPolicy, "training, employment services, arrears, loans")
     employment_support: EmploymentSupportPolicy = section(

@@ -16,6 +16,7 @@ import numpy as np
 
 from model.draws import any_of
 from model.households import Employment, Tenure
+from model.hukou_moves import mark_graduates
 
 if TYPE_CHECKING:
     from model.world import World
@@ -61,6 +62,7 @@ def _leave_home(w: World, parents: np.ndarray) -> None:
         SKILL_CORRELATION * hh.skill[parents]
         + np.float32(np.sqrt(1 - SKILL_CORRELATION**2)) * noise
     )
+    mark_graduates(hh, rows, w.cfg.hukou_moves.graduate_share)
     at_home = hh.location[rows] == hh.origin[rows]
     rural_home = at_home & places.is_rural[hh.location[rows]]
     hh.homestead_held[rows] = rural_home & hh.homestead_held[parents]

@@ -98,6 +98,7 @@ _DTYPES: dict[str, type] = {
     "dibao_grace_months": np.int8,
     "hiring_subsidy_months": np.int8,
     "public_welfare_post": bool,
+    "graduate": bool,
 }
 
 
@@ -147,6 +148,7 @@ class Households:
     dibao_grace_months: np.ndarray  # int8, months of benefit left after income rose above the line
     hiring_subsidy_months: np.ndarray  # int8, months left of the employer's hiring subsidy
     public_welfare_post: np.ndarray  # bool, a member holds a public-welfare post in the village
+    graduate: np.ndarray  # bool, the head is a college graduate (see model.hukou_moves)
 
     def __post_init__(self) -> None:
         self._buffers = {f.name: getattr(self, f.name) for f in fields(self)}

@@ -59,6 +59,10 @@ INDICATORS: dict[str, str] = {
     "collective_shares_withdrawn": "collective-income entitlements withdrawn for compensation in "
     "the year (households)",
     "returns_to_origin": "households returning to their village in the year",
+    "returnees_settled_at_origin": "returning households that took an urban hukou of their "
+    "area's town in the year (002 (六))",
+    "hukou_transfers_in_region": "urban-hukou households whose hukou followed them to another "
+    "city of the region in the year (002 (六))",
     "residence_permit_coverage_pct": "non-hukou city households holding a residence permit (%)",
     "insured_city_migrant_households": "rural-hukou city households with insurance months",
     "trainees": "workers trained in the year",
@@ -247,6 +251,8 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
                 "trainees",
                 "returnee_loans",
                 "city_business_loans",
+                "returnees_settled_at_origin",
+                "hukou_transfers_in_region",
                 "transfers_received_cny",
                 "construction_land_quota_m2",
                 "homestead_reclamation_quota_m2",

@@ -96,11 +96,16 @@ def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
     """Whether a newcomer among ``idx`` could use a service of each city without settling there.
 
     A permit comes with residence, so the permit basis counts as reachable; the region-hukou
-    basis for those registered in the region. Shape ``(len(idx), len(basis_code))``.
+    basis for those registered in the region; with the region-wide transfer (002 (六)), the
+    hukou basis for holders of an urban hukou of the region. Shape ``(len(idx), len(basis_code))``.
     """
     code = basis_code[None, :]
     by_region = (code == AccessBasis.region_hukou.value) & registered_in_region(w, idx)[:, None]
-    return (code == AccessBasis.open.value) | (code == AccessBasis.permit.value) | by_region
+    reached = (code == AccessBasis.open.value) | (code == AccessBasis.permit.value) | by_region
+    if w.cfg.hukou_moves.region_transfer:  # an urban hukou of the region moves with its holder
+        urban_of_region = w.hh.hukou_urban[idx] & w.places.is_city[w.hh.hukou_place[idx]]
+        reached |= (code == AccessBasis.hukou.value) & urban_of_region[:, None]
+    return reached
 
 
 def issue_residence_permits(w: World) -> None:

@@ -23,6 +23,7 @@ from model.households import (
     Tenure,
     allocate_agents,
 )
+from model.hukou_moves import mark_graduates_at_start
 from model.levers import ConfigError, lever, section
 
 if TYPE_CHECKING:
@@ -123,6 +124,7 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
         formal = rng.random(out.size) < places.labour.outside_formal_share[places.outside_place]
         hh.employment[out] = np.where(formal, Employment.FORMAL, Employment.INFORMAL)
         hh.school_seat[out] = rng.random(out.size) < places.outside_school_access_share
+    mark_graduates_at_start(hh, cfg.hukou_moves.graduate_share)
     hh.refresh_age_groups()
     return hh
 

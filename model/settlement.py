@@ -9,7 +9,8 @@ Rules, from the seeds:
   annual quota filled highest points first (000 (十四): Chengdu's points weighted to poor migrants).
 - ``closed``: no settlement (a counterfactual).
 Renters need an address: a community collective household lets them register (001 二(二)1(3);
-002 (五)). Family members may follow the applicant (001 二(二)1(2); 002 (四)).
+002 (五)). Family members may follow the applicant (001 二(二)1(2); 002 (四)). Graduates may
+settle whatever the rule asks, outside the quota (002 (五); :mod:`model.hukou_moves`).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import fiscal, land
 from model.households import Tenure
+from model.hukou_moves import graduate_channel, grant_urban_hukou
 from model.levers import lever
 from model.rationing import fill_capacity
 from model.tables import column_builder
@@ -208,7 +209,8 @@ def mark_settlement_eligibility(w: World) -> None:
         ],
         default=False,
     )
-    hh.settlement_eligible[idx] = eligible
+    graduate = graduate_channel(w, idx) & (rule != SettlementRuleType.closed.value)
+    hh.settlement_eligible[idx] = eligible | graduate
     hh.settlement_points[idx] = points
 
 
@@ -227,18 +229,14 @@ def admit_settlers(w: World) -> None:
         np.maximum(rules.annual_quota_persons - rules.settled_this_year_persons, 0.0),
         np.inf,
     )
-    admitted = fill_capacity(loc, persons, quota_left, -hh.settlement_points[idx], w.rng)
-    idx, loc, follows, persons = idx[admitted], loc[admitted], follows[admitted], persons[admitted]
-
-    hh.hukou_urban[idx] = True
-    hh.hukou_place[idx] = loc
-    hh.family_followed[idx] = follows
-    hh.settlement_eligible[idx] = False
-    np.add.at(rules.settled_this_year_persons, loc, persons)
-    w.flows.add("settled_persons", persons.sum())
-    w.flows.add_by_place("settled_persons", loc, persons)
-    fiscal.book_settlement(w, loc, persons)
-    land.apply_settlement_terms(w, idx)
+    admitted = graduate_channel(w, idx)  # graduates settle outside the quota (002 (五))
+    queued = np.flatnonzero(~admitted)
+    admitted[queued] = fill_capacity(
+        loc[queued], persons[queued], quota_left, -hh.settlement_points[idx[queued]], w.rng
+    )
+    in_quota = queued[admitted[queued]]
+    np.add.at(rules.settled_this_year_persons, loc[in_quota], persons[in_quota])
+    grant_urban_hukou(w, idx[admitted], loc[admitted])
 
 
 def urban_hukou_persons(w: World) -> np.ndarray:
