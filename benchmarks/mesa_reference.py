@@ -14,7 +14,8 @@ growth, months in place (demography is off, so ages are frozen as in the engine)
 and the formal-job lottery with informal work (Harris–Todaro wages), insurance months,
 residence permits, the open / conditions / points settlement rules with an annual quota and
 family following, the location choice (multinomial logit over village, cities and outside,
-with the village's pull rising with the head's age), applications to settle, migrant school
+with the village's pull rising with the head's age and each city's settling option at its
+recent settling rate), applications to settle, migrant school
 seats with a poverty priority, kept land rights, and paid homestead withdrawal. Public rental
 housing, rental subsidies, private schools and the programme levers (dibao, training,
 employment services, loans, flexible insurance, fiscal links, reclassification, demography) are
@@ -122,6 +123,8 @@ class Locale(mesa.Agent):
         self.min_points = float(st.min_points[index])
         self.annual_quota = float(st.annual_quota_persons[index])
         self.settled_this_year = float(st.settled_this_year_persons[index])
+        self.settled_this_step = 0.0
+        self.settling_hazard = float(st.settling_hazard_per_month[index])
         self.applicants: list[Household] = []
         # Schooling
         self.school_basis = int(sc.basis[index])
@@ -173,6 +176,14 @@ class Locale(mesa.Agent):
             used += persons
             household.settle()
         self.settled_this_year += used
+        self.settled_this_step = used
+
+    def update_settling_rate(self, non_hukou_persons: float, months: int) -> None:
+        """Monthly settling rate among non-hukou residents, averaged over about a year."""
+        at_risk = non_hukou_persons + self.settled_this_step
+        rate = self.settled_this_step / at_risk if at_risk > 0 else 0.0
+        per_month = 1.0 - (1.0 - rate) ** (1.0 / months)
+        self.settling_hazard += min(months / 12, 1.0) * (per_month - self.settling_hazard)
 
 
 class Household(mesa.Agent):
@@ -341,7 +352,7 @@ class Household(mesa.Agent):
             if best is not self.place:
                 self.move_to(best)
         if self.settlement_eligible:
-            gain = self.settling_gain()
+            gain = self.settling_gain(self.place)
             if self.random.random() < _expit(
                 gain / self.model.cfg.behavior.logit_scale_cny_per_month
             ):
@@ -372,6 +383,7 @@ class Household(mesa.Agent):
                     * beh.left_behind_cost_cny_per_child_month
                     * (1 - self.school_access(alt))
                 )
+                other += self.settling_option(alt)
             else:  # the outside
                 access = 1.0 if (here and self.school_seat) else model.outside_school_access
                 money -= alt.rent * self.rent_scale()
@@ -425,13 +437,22 @@ class Household(mesa.Agent):
                 self.employment = Employment.FORMAL
             self.school_seat = self.random.random() < self.model.outside_school_access
 
-    def settling_gain(self) -> float:
+    def settling_option(self, city: Locale) -> float:
+        """The option of settling in ``city``: its gain times the chance within the horizon."""
+        beh = self.model.cfg.behavior
+        if self.hukou_urban:
+            return beh.hukou_value_cny_per_month if self.hukou_place is city else 0.0
+        chance = 1.0 - math.exp(-city.settling_hazard * beh.planning_horizon_months)
+        return chance * max(self.settling_gain(city), 0.0)
+
+    def settling_gain(self, city: Locale) -> float:
+        """What settling in ``city`` is worth (public rental and subsidies are off here)."""
         beh, land = self.model.cfg.behavior, self.model.cfg.land
         school_gain = (
-            self.place.family_follows
+            city.family_follows
             * self.children
             * beh.left_behind_cost_cny_per_child_month
-            * (1 - self.school_access(self.place))
+            * (1 - self.school_access(city))
         )
         loss = (
             (1 - land.contract_land_kept_share)
@@ -540,6 +561,7 @@ class MesaReferenceModel(mesa.Model):
         households.shuffle_do("review")
         for place in self.locales:
             place.admit_settlers()
+        self.update_settling_rates(households)
         self.allocate_school_seats(households)
         households.shuffle_do("consider_homestead_withdrawal")
         self.month += self.months_per_step
@@ -547,6 +569,15 @@ class MesaReferenceModel(mesa.Model):
             self.yearly.append(self.rates())
             for place in self.locales:
                 place.settled_this_year = 0.0
+
+    def update_settling_rates(self, households: mesa.agent.AgentSet) -> None:
+        """Each city's settling rate among its non-hukou residents (see model.settling_gain)."""
+        non_hukou = {p.index: 0.0 for p in self.locales}
+        for h in households:
+            if h.place.is_city and not h.hukou_urban:
+                non_hukou[h.place.index] += h.size * h.weight
+        for place in self.locales:
+            place.update_settling_rate(non_hukou[place.index], self.months_per_step)
 
     def labour_market(self, households: mesa.agent.AgentSet) -> None:
         """Separations, then vacancies to job seekers in random order; wages and incomes."""

@@ -11,22 +11,26 @@ its origin village, every city of the region and the outside, with a utility in 
     + health cover (medical insurance, public health) where the household would have it
     + employers' housing provident fund contributions where it would be covered
     + network pull x share of the origin's households already there
+    + the option of settling there (:mod:`model.settling_gain`): the settling gain times the
+      chance of settling within the planning horizon at the city's recent settling rate
     + amenity (origin: attachment by age and years away, and the homestead's value)
     - moving cost spread over the planning horizon (any place but the current one)
 
 Money (income, benefits, housing, schooling, moving) counts per equivalent person (divided by
-persons ** ``equivalence_elasticity``, a square-root scale by default); attachment, network and
-amenity are per person already. A household picks the best after adding Gumbel taste noise of
-scale ``logit_scale_cny_per_month`` (a multinomial logit). Behaviour values are in start-year
-CNY and scaled by the price level, so wage growth alone does not make moving more attractive
-year after year. Age enters twice: the village's pull grows with the head's age, and retired
-heads bring no wage to a city, so older migrants return; but the pull weakens with every year
-spent away (up to twenty), so those long settled in a town tend to stay and grow old there.
+persons ** ``equivalence_elasticity``, a square-root scale by default); attachment, network,
+amenity and the settling option are per person already. A household picks the best after adding
+Gumbel taste noise of scale ``logit_scale_cny_per_month`` (a multinomial logit). Behaviour
+values are in start-year CNY and scaled by the price level, so wage growth alone does not make
+moving more attractive year after year. Age enters twice: the village's pull grows with the
+head's age, and retired heads bring no wage to a city, so older migrants return; but the pull
+weakens with every year spent away (up to twenty), so those long settled in a town tend to stay
+and grow old there.
 
 A reviewing migrant who stays in a city it may settle in then applies to settle with the logit
-probability of the settling gain: hukou value, the schooling and housing it would open and the
-paid-withdrawal offers for its rural rights it could take, less the land income it would give
-up. (The provident fund is not part of it: a hukou does not change who employs the household.)
+probability of the settling gain (:mod:`model.settling_gain`): hukou value, the schooling and
+housing it would open and the paid-withdrawal offers for its rural rights it could take, less
+the land income it would give up. (The provident fund is not part of it: a hukou does not
+change who employs the household.)
 """
 
 from __future__ import annotations
@@ -44,7 +48,8 @@ from model.housing import housing_cost_cny_per_month, rent_scale
 from model.labour import skill_multiplier
 from model.levers import lever
 from model.provident_fund import provident_fund_value_cny_per_month
-from model.schooling import school_access_prob, schooling_cost_cny_per_month
+from model.schooling import schooling_cost_cny_per_month
+from model.settling_gain import settling_gain_cny_per_month, settling_option_cny_per_month
 
 if TYPE_CHECKING:
     from model.world import World
@@ -144,6 +149,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         + np.float32(w.cny(beh.attachment_per_year_of_age_cny_per_month)) * age_above_40
         - np.float32(w.cny(beh.attachment_lost_per_year_away_cny_per_month)) * years_away
     )
+    utility[:, city_cols] += settling_option_cny_per_month(w, idx, cities)
     utility[:, 1:] += places.amenity_cny_per_month[dest]
     pull = np.float32(w.cny(beh.network_pull_cny_per_month))
     utility += pull * network_shares(w, origin, alt_places)
@@ -211,29 +217,6 @@ def apply_to_settle(w: World, idx: np.ndarray) -> None:
     scale = w.cny(w.cfg.behavior.logit_scale_cny_per_month)
     applies = w.rng.random(idx.size) < expit(gain / scale)
     w.hh.settle_applicant[idx[applies]] = True
-
-
-def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
-    """What settling in their current city is worth to households ``idx`` (CNY/month)."""
-    hh, places, beh = w.hh, w.places, w.cfg.behavior
-    cities = places.city_places
-    col = np.searchsorted(cities, hh.location[idx])
-    rows = np.arange(idx.size)
-    follows = places.settlement.family_follows[hh.location[idx]]
-
-    access_now = school_access_prob(w, idx, cities)[rows, col]
-    left_behind = w.cny(beh.left_behind_cost_cny_per_child_month)
-    school_gain = follows * hh.children[idx] * left_behind * (1 - access_now)
-    cost_now = housing_cost_cny_per_month(w, idx, cities)[rows, col]
-    cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)[rows, col]
-    housing_gain = np.maximum(cost_now - cost_settled, 0.0)
-    money = (
-        school_gain
-        + housing_gain
-        - land.settling_loss_cny_per_month(w, idx)
-        + land.withdrawal_offers_cny_per_month(w, idx)
-    )
-    return w.cny(beh.hukou_value_cny_per_month) + money / equivalent_persons(w, idx)
 
 
 @dataclass

@@ -32,6 +32,7 @@ from model import (
     rents,
     schooling,
     settlement,
+    settling_gain,
     skills,
 )
 from model.config import RunConfig, compose_config
@@ -64,6 +65,7 @@ PHASES: tuple[tuple[str, Phase], ...] = (
     ("settlement_eligibility", settlement.mark_settlement_eligibility),
     ("decisions", decisions.choose_locations),
     ("settlement_admission", settlement.admit_settlers),
+    ("settling_rates", settling_gain.update_settling_rates),
     ("hukou_moves", hukou_moves.move_hukou),
     ("capacity", capacity.grow_capacity),
     ("housing_allocation", housing.allocate_housing),
@@ -91,6 +93,7 @@ SPIN_UP_PHASES: tuple[tuple[str, Phase], ...] = tuple(
         "settlement_eligibility",
         "decisions",
         "settlement_admission",
+        "settling_rates",
         "housing_allocation",
         "school_allocation",
         "social_assistance",

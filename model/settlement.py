@@ -144,6 +144,8 @@ class SettlementTable:
     min_points: np.ndarray
     annual_quota_persons: np.ndarray
     settled_this_year_persons: np.ndarray  # float64, admitted so far in the calendar year
+    settled_this_step_persons: np.ndarray  # float64, admitted this step (all channels)
+    settling_hazard_per_month: np.ndarray  # float64, see model.settling_gain
 
     @classmethod
     def build(
@@ -168,6 +170,8 @@ class SettlementTable:
             min_points=arr(lambda r: r.min_points, np.float32, 0),
             annual_quota_persons=arr(lambda r: r.annual_quota_persons, np.float64, 0),
             settled_this_year_persons=np.zeros(n_places),
+            settled_this_step_persons=np.zeros(n_places),
+            settling_hazard_per_month=np.zeros(n_places),
         )
 
 
@@ -219,6 +223,7 @@ def admit_settlers(w: World) -> None:
     hh, rules = w.hh, w.places.settlement
     idx = np.flatnonzero(hh.settle_applicant & hh.settlement_eligible)
     hh.settle_applicant[:] = False
+    rules.settled_this_step_persons[:] = 0.0
     if idx.size == 0:
         return
     loc = hh.location[idx]
@@ -236,6 +241,7 @@ def admit_settlers(w: World) -> None:
     )
     in_quota = queued[admitted[queued]]
     np.add.at(rules.settled_this_year_persons, loc[in_quota], persons[in_quota])
+    np.add.at(rules.settled_this_step_persons, loc[admitted], persons[admitted])
     grant_urban_hukou(w, idx[admitted], loc[admitted])
 
 

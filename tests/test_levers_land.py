@@ -7,7 +7,7 @@ import numpy as np
 
 from conftest import small_model
 from model import run_scenario
-from model.decisions import settling_gain_cny_per_month
+from model.settling_gain import settling_gain_cny_per_month
 
 BASE = ["n_households=8000", "end_year=2023"]
 COLLECTIVE = [

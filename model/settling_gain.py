@@ -1,0 +1,90 @@
+"""What settling is worth: the gain where a household lives, and the option in every city.
+
+The settling gain (CNY/month per equivalent person) is the hukou's own value plus what the hukou
+would open in that city — schooling for the children where the family may follow, housing
+support (a rental subsidy, public rental as a hukou holder under the income ceiling) — and the
+paid-withdrawal offers for the household's rural rights, less the land income it would give up.
+A migrant who may settle where it lives applies with the logit chance of this gain
+(:func:`model.decisions.apply_to_settle`).
+
+A household choosing where to live also weighs the option of settling in each city: the gain
+there, if positive, times the chance of settling within its planning horizon that the city's
+recent record implies — the share of its non-hukou residents who took its hukou per month,
+averaged over about a year (``SettlementTable.settling_hazard_per_month``, kept by the
+``settling_rates`` phase). So a city's settlement rule and quota, and the services its hukou
+opens, pull migrants towards it, and a household learns of a change of rule as settling there
+changes. A household holding the city's urban hukou (or any of the region's, with the
+region-wide transfer) counts the hukou's value there; an urban-hukou holder cannot settle again,
+so elsewhere it has no option.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model import land
+from model.housing import housing_cost_cny_per_month
+from model.schooling import school_access_prob
+
+if TYPE_CHECKING:
+    from model.world import World
+
+
+def update_settling_rates(w: World) -> None:
+    """Phase: each city's monthly settling rate among its non-hukou residents, over ~a year."""
+    hh, places, table = w.hh, w.places, w.places.settlement
+    non_hukou = w.count_by_place(places.is_city[hh.location] & ~hh.hukou_urban, hh.size)
+    settled = table.settled_this_step_persons
+    at_risk = non_hukou + settled  # residents before this step's admissions
+    rate = np.divide(settled, at_risk, out=np.zeros_like(settled), where=at_risk > 0)
+    per_month = 1.0 - (1.0 - rate) ** (1.0 / w.months_per_step)
+    memory = min(w.months_per_step / 12.0, 1.0)
+    table.settling_hazard_per_month += memory * (per_month - table.settling_hazard_per_month)
+
+
+def settling_gains_cny_per_month(w: World, idx: np.ndarray, cities: np.ndarray) -> np.ndarray:
+    """What settling in each city would be worth to households ``idx`` (shape k x cities)."""
+    hh, places, beh = w.hh, w.places, w.cfg.behavior
+    follows = places.settlement.family_follows[cities][None, :]
+    left_behind = np.float32(w.cny(beh.left_behind_cost_cny_per_child_month))
+    access = school_access_prob(w, idx, cities)
+    school_gain = follows * hh.children[idx, None] * left_behind * (1 - access)
+    cost_now = housing_cost_cny_per_month(w, idx, cities)
+    cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)
+    rights = land.withdrawal_offers_cny_per_month(w, idx) - land.settling_loss_cny_per_month(w, idx)
+    money = school_gain + np.maximum(cost_now - cost_settled, 0) + rights[:, None]
+    persons = np.maximum(hh.size[idx], 1).astype(np.float32)
+    equivalent = persons ** np.float32(beh.equivalence_elasticity)
+    return (w.cny(beh.hukou_value_cny_per_month) + money / equivalent[:, None]).astype(np.float32)
+
+
+def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
+    """What settling in their current city is worth to households ``idx`` (CNY/month)."""
+    cities = w.places.city_places
+    col = np.searchsorted(cities, w.hh.location[idx])
+    return settling_gains_cny_per_month(w, idx, cities)[np.arange(idx.size), col]
+
+
+def settling_option_cny_per_month(w: World, idx: np.ndarray, cities: np.ndarray) -> np.ndarray:
+    """The settling option of each city in a location choice (per equivalent person, k x cities).
+
+    Non-hukou households: the positive part of the settling gain times the chance of settling
+    within the planning horizon at the city's settling rate. Urban-hukou holders: the hukou's
+    value where they hold it (anywhere in the region with the region-wide transfer).
+    """
+    hh, places, beh = w.hh, w.places, w.cfg.behavior
+    hazard = places.settlement.settling_hazard_per_month[cities]
+    chance = (1.0 - np.exp(-hazard * beh.planning_horizon_months)).astype(np.float32)
+    urban = hh.hukou_urban[idx]
+    option = np.zeros((idx.size, cities.size), dtype=np.float32)
+    rural = np.flatnonzero(~urban)
+    if rural.size:
+        gains = settling_gains_cny_per_month(w, idx[rural], cities)
+        option[rural] = chance[None, :] * np.maximum(gains, 0)
+    holds = hh.hukou_place[idx, None] == cities[None, :]
+    if w.cfg.hukou_moves.region_transfer:
+        holds = holds | places.is_city[hh.hukou_place[idx]][:, None]
+    option[urban[:, None] & holds] = np.float32(w.cny(beh.hukou_value_cny_per_month))
+    return option

@@ -1,0 +1,61 @@
+"""The settling option in the location choice, and the cities' settling rates behind it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import small_model
+from model.settling_gain import (
+    settling_gains_cny_per_month,
+    settling_option_cny_per_month,
+    update_settling_rates,
+)
+
+BASE = ["n_households=4000"]
+
+
+def test_the_settling_rate_is_the_share_of_non_hukou_residents_settled_per_month():
+    model = small_model(BASE)
+    w = model.world
+    table, places, hh = w.places.settlement, w.places, w.hh
+    capital = places.index("capital")
+    here = (hh.location == capital) & ~hh.hukou_urban
+    residents = float((hh.weight[here] * hh.size[here]).sum(dtype=np.float64))
+    table.settling_hazard_per_month[:] = 0.0
+    table.settled_this_step_persons[:] = 0.0
+    table.settled_this_step_persons[capital] = residents / 3  # a quarter of those at risk
+    update_settling_rates(w)
+    per_month = 1 - 0.75 ** (1 / w.months_per_step)
+    memory = w.months_per_step / 12
+    assert table.settling_hazard_per_month[capital] == pytest.approx(memory * per_month)
+    others = np.setdiff1d(places.city_places, [capital])
+    assert (table.settling_hazard_per_month[others] == 0).all()
+
+
+def test_a_city_where_migrants_settle_pulls_harder():
+    model = small_model(BASE)
+    w = model.world
+    hh, cities = w.hh, w.places.city_places
+    idx = np.flatnonzero(~hh.hukou_urban & w.places.is_rural[hh.origin] & (hh.weight > 0))
+    table = w.places.settlement
+    table.settling_hazard_per_month[cities] = 0.0
+    assert (settling_option_cny_per_month(w, idx, cities) == 0).all()  # nobody ever settles
+    table.settling_hazard_per_month[cities[0]] = 0.01
+    option = settling_option_cny_per_month(w, idx, cities)
+    gains = settling_gains_cny_per_month(w, idx, cities)
+    chance = 1 - np.exp(-0.01 * w.cfg.behavior.planning_horizon_months)
+    assert option[:, 0] == pytest.approx(chance * np.maximum(gains[:, 0], 0), rel=1e-5)
+    assert (option[:, 1:] == 0).all()
+    assert (option[:, 0] > 0).mean() > 0.5  # most would gain from settling
+
+
+def test_an_urban_hukou_holder_counts_the_hukou_where_it_holds_it():
+    model = small_model(BASE)
+    w = model.world
+    hh, cities = w.hh, w.places.city_places
+    idx = np.flatnonzero(hh.hukou_urban & (hh.hukou_place == cities[0]) & (hh.weight > 0))[:50]
+    w.places.settlement.settling_hazard_per_month[cities] = 0.05
+    option = settling_option_cny_per_month(w, idx, cities)
+    assert option[:, 0] == pytest.approx(w.cny(w.cfg.behavior.hukou_value_cny_per_month))
+    assert (option[:, 1:] == 0).all()  # it cannot settle a second time elsewhere
