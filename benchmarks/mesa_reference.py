@@ -11,16 +11,15 @@ with capacities (formal jobs, school seats, settlement quotas) kept on the place
 
 The rules covered are those active in :data:`COMPARISON_LEVERS` (the demo region): economic
 growth, months in place (demography is off, so ages are frozen as in the engine), separations
-and the formal-job lottery with informal work (Harris–Todaro wages), insurance months,
-residence permits, the open / conditions / points settlement rules with an annual quota and
-family following, the location choice (multinomial logit over village, cities and outside,
-with the village's pull rising with the head's age and each city's settling option at its
-recent settling rate), applications to settle, migrant school
-seats with a poverty priority, kept land rights, and paid homestead withdrawal. Public rental
-housing, rental subsidies, private schools and the programme levers (dibao, training,
-employment services, loans, flexible insurance, fiscal links, reclassification, demography) are
-switched off in both engines by :data:`COMPARISON_LEVERS`, and the reference leaves them out.
-"""
+and the formal-job lottery with informal work (Harris–Todaro wages), insurance months, residence
+permits, the open / conditions / points settlement rules with an annual quota and family
+following, the location choice (multinomial logit over village, cities and outside, with the
+village's pull rising with the head's age and each city's settling option at its recent settling
+rate), applications to settle, migrant school seats with a poverty priority, kept land rights,
+and paid homestead withdrawal. Public rental housing, rental subsidies, private schools, the
+hukou moves of :mod:`model.hukou_moves` and the programme levers (dibao, training, employment
+services, loans, flexible insurance, fiscal links, reclassification, demography) are switched
+off in both engines by :data:`COMPARISON_LEVERS`, and the reference leaves them out."""
 
 from __future__ import annotations
 
@@ -179,11 +178,11 @@ class Locale(mesa.Agent):
         self.settled_this_step = used
 
     def update_settling_rate(self, non_hukou_persons: float, months: int) -> None:
-        """Monthly settling rate among non-hukou residents, averaged over about a year."""
+        """Settling hazard (per month) among non-hukou residents, averaged over about a year."""
         at_risk = non_hukou_persons + self.settled_this_step
-        rate = self.settled_this_step / at_risk if at_risk > 0 else 0.0
-        per_month = 1.0 - (1.0 - rate) ** (1.0 / months)
-        self.settling_hazard += min(months / 12, 1.0) * (per_month - self.settling_hazard)
+        share = min(self.settled_this_step / at_risk, 1 - 1e-12) if at_risk > 0 else 0.0
+        hazard = -math.log1p(-share) / months
+        self.settling_hazard += min(months / 12, 1.0) * (hazard - self.settling_hazard)
 
 
 class Household(mesa.Agent):

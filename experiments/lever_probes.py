@@ -162,14 +162,15 @@ PROBES: tuple[Probe, ...] = (
         "hukou_moves.graduates_move_freely",
         "false",
         "true",
-        why="only Chengdu's points rule keeps anyone out in sichuan_2019; elsewhere graduates "
-        "are eligible anyway",
+        why="only Chengdu's points rule and quota keep anyone out in sichuan_2019; elsewhere "
+        "graduates are eligible anyway",
     ),
     P(
         "hukou_moves.returnee_origin_settlement_share",
         "0",
         "0.3",
-        why="returnees become urban-hukou villagers: the hukou rate rises, residence does not",
+        why="only returnees who start a business at home qualify, and sichuan_2019 offers no "
+        "returnee loans, so none does",
     ),
     P(
         "hukou_moves.region_transfer",

@@ -120,7 +120,8 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         idx
     ] + skills.expected_returnee_gain_cny_per_month(w, idx)
     city_cols = slice(1, 1 + n_city)
-    utility[:, city_cols] -= housing_cost_cny_per_month(w, idx, cities)
+    housing_cost = housing_cost_cny_per_month(w, idx, cities)
+    utility[:, city_cols] -= housing_cost
     utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
     utility[:, city_cols] += provident_fund_value_cny_per_month(w, idx, cities)
     utility[:, city_cols] -= schooling_cost_cny_per_month(
@@ -140,7 +141,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
 
     # Money counts per equivalent person; what a place means beyond money is per person already:
     # the village (family, community; more so with age), the network, the place's amenity.
-    utility /= equivalent_persons(w, idx)[:, None]
+    utility /= w.equivalent_persons(idx)[:, None]
     age_above_40 = hh.head_age_years[idx] - np.float32(40)
     away = location != origin
     years_away = np.where(away, np.minimum(hh.months_in_place[idx], 240) / np.float32(12), 0)
@@ -149,17 +150,11 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         + np.float32(w.cny(beh.attachment_per_year_of_age_cny_per_month)) * age_above_40
         - np.float32(w.cny(beh.attachment_lost_per_year_away_cny_per_month)) * years_away
     )
-    utility[:, city_cols] += settling_option_cny_per_month(w, idx, cities)
+    utility[:, city_cols] += settling_option_cny_per_month(w, idx, cities, housing_cost)
     utility[:, 1:] += places.amenity_cny_per_month[dest]
     pull = np.float32(w.cny(beh.network_pull_cny_per_month))
     utility += pull * network_shares(w, origin, alt_places)
     return utility
-
-
-def equivalent_persons(w: World, idx: np.ndarray) -> np.ndarray:
-    """Equivalent persons of households ``idx``: persons ** elasticity (float32, at least 1)."""
-    persons = np.maximum(w.hh.size[idx], 1).astype(np.float32)
-    return persons ** np.float32(w.cfg.behavior.equivalence_elasticity)
 
 
 def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.ndarray:

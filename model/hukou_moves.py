@@ -8,19 +8,25 @@ work or start a business at home may register either at their origin or where th
 - **Graduates** (``graduates_move_freely``). A household whose head is a college graduate holds
   the ``graduate`` flag: set when a grown child forms a household and its skill lies in the top
   ``graduate_share`` of the skill distribution, and at the start for heads under
-  ``GRADUATE_MAX_START_AGE`` by the same rule (no extra random draw: the flag follows skill, the
-  model's stand-in for schooling). With the lever, a rural-hukou graduate living in a city of the
-  region may settle there whatever the city's rule asks (address, residence, insurance, points)
-  and outside a points city's yearly quota; only a closed city refuses. Moving the hukou back to
-  the origin is not modelled: settled households keep their rural rights in every seed region
-  (000 (十六); 001 二(二)3), so a move back would change no choice and no service.
+  ``GRADUATE_MAX_START_AGE_YEARS`` by the same rule (no extra random draw: the flag follows
+  skill, the model's stand-in for schooling). With the lever, a rural-hukou graduate who lives
+  and works (or runs a business) in a city of the region may settle there whatever the city's
+  rule asks (address, residence, insurance, points), and outside a points city's yearly quota
+  (an assumption: the clause lets graduates move freely and names no quota); a closed city
+  refuses. Moving the hukou back to the origin is not modelled: settled households keep their
+  rural rights in every seed region (000 (十六); 001 二(二)3), so a move back would change no
+  choice and no service.
 - **Returnees** (``returnee_origin_settlement_share``). A household that came back to its
-  village from a city or from outside this step registers an urban hukou of its rural area's
-  town with this probability; it stays in the village (its hukou is urban, its residence rural),
-  and counts as settled (fiscal links and land terms as any settler).
-- **Region-wide transfer** (``region_transfer``). An urban hukou of the region follows its holder
-  to the city of the region where it lives; a household weighing a move counts the hukou-based
-  services of every city as within reach (:func:`model.permits.reachable`).
+  village from a city or from outside this step and starts a business there (a returnee loan,
+  :mod:`model.skills`) registers an urban hukou of its rural area's town with this
+  probability: the clause's returnees who start a business, registering where they do. It stays
+  in the village (its hukou is urban, its residence rural) and counts as settled, with the
+  fiscal links and land terms of any settler.
+- **Region-wide transfer** (``region_transfer``). An urban hukou of the region (a city's or a
+  town's) follows its holder to the city of the region where it lives, without that city's
+  rule or quota: in a region with a points city, a town hukou becomes a way in. A household
+  weighing a move counts the hukou-based services of every city as within reach
+  (:func:`model.permits.reachable`).
 """
 
 from __future__ import annotations
@@ -32,13 +38,15 @@ import numpy as np
 from scipy.special import ndtri
 
 from model import fiscal, land
+from model.households import Employment
 from model.levers import lever
+from model.skills import Business
 
 if TYPE_CHECKING:
     from model.households import Households
     from model.world import World
 
-GRADUATE_MAX_START_AGE = 35.0  # heads older than this at the start studied before the reforms
+GRADUATE_MAX_START_AGE_YEARS = 35.0  # heads older than this at the start studied before the reforms
 
 
 def move_hukou(w: World) -> None:
@@ -46,10 +54,11 @@ def move_hukou(w: World) -> None:
     policy, hh, places = w.cfg.hukou_moves, w.hh, w.places
     if policy.returnee_origin_settlement_share > 0:
         back = np.flatnonzero(_returned_home_this_step(w) & ~hh.hukou_urban)
+        back = back[hh.entrepreneur[back] == Business.VILLAGE]  # they start a business at home
         town = places.town_of[hh.location[back]]
         back, town = back[town >= 0], town[town >= 0]
         takes = w.rng.random(back.size) < policy.returnee_origin_settlement_share
-        grant_urban_hukou(w, back[takes], town[takes].astype(np.int16))
+        grant_urban_hukou(w, back[takes], town[takes])
         w.flows.add("returnees_settled_at_origin", hh.weight[back[takes]].sum(dtype=np.float64))
     if policy.region_transfer:
         moved = np.flatnonzero(
@@ -82,14 +91,17 @@ def grant_urban_hukou(w: World, idx: np.ndarray, place: np.ndarray) -> None:
 def _returned_home_this_step(w: World) -> np.ndarray:
     """Households at their home village that moved there this step (months in place reset)."""
     hh = w.hh
-    return (hh.months_in_place == 0) & (hh.location == hh.origin) & w.places.is_rural[hh.location]
+    home = (hh.location == hh.origin) & w.places.is_rural[hh.location]
+    return home & (hh.months_in_place == 0) & (hh.weight > 0)
 
 
 def graduate_channel(w: World, idx: np.ndarray) -> np.ndarray:
-    """Whether households ``idx`` may settle as graduates, whatever their city's rule or quota."""
+    """Whether households ``idx`` may settle as graduates where they work, whatever the rule."""
     if not w.cfg.hukou_moves.graduates_move_freely:
         return np.zeros(idx.size, dtype=bool)
-    return w.hh.graduate[idx] & ~w.hh.hukou_urban[idx]
+    hh = w.hh
+    working = hh.employment[idx] != Employment.UNEMPLOYED
+    return hh.graduate[idx] & ~hh.hukou_urban[idx] & working
 
 
 def mark_graduates(hh: Households, rows: np.ndarray | slice, share: float) -> None:
@@ -99,7 +111,7 @@ def mark_graduates(hh: Households, rows: np.ndarray | slice, share: float) -> No
 
 def mark_graduates_at_start(hh: Households, share: float) -> None:
     """Flag the initial heads young enough to have studied under the current rules."""
-    young = np.flatnonzero(hh.head_age_years < GRADUATE_MAX_START_AGE)
+    young = np.flatnonzero(hh.head_age_years < GRADUATE_MAX_START_AGE_YEARS)
     mark_graduates(hh, young, share)
 
 

@@ -94,6 +94,7 @@ SPIN_UP_PHASES: tuple[tuple[str, Phase], ...] = tuple(
         "decisions",
         "settlement_admission",
         "settling_rates",
+        "hukou_moves",
         "housing_allocation",
         "school_allocation",
         "social_assistance",
@@ -188,12 +189,13 @@ class SettlementModel(mesa.Model):
         spin_up_steps = self.cfg.spin_up_years * self.steps_per_year
         if spin_up_steps:
             before = _persons_by_place_and_hukou(w)
-            for _ in range(spin_up_steps):
+            for step in range(1, spin_up_steps + 1):
                 add_months(w.hh.months_in_place, w.months_per_step)
                 for _name, phase in SPIN_UP_PHASES:
                     phase(w)
                 w.months_run += w.months_per_step
-                w.places.settlement.settled_this_year_persons[:] = 0.0
+                if step % self.steps_per_year == 0:  # a yearly quota, as in the run
+                    w.places.settlement.settled_this_year_persons[:] = 0.0
             after = _persons_by_place_and_hukou(w)
             restore = np.where((before > 0) & (after > 0), before / np.maximum(after, 1e-12), 1.0)
             cell = _place_and_hukou(w)

@@ -9,13 +9,13 @@ A migrant who may settle where it lives applies with the logit chance of this ga
 
 A household choosing where to live also weighs the option of settling in each city: the gain
 there, if positive, times the chance of settling within its planning horizon that the city's
-recent record implies — the share of its non-hukou residents who took its hukou per month,
-averaged over about a year (``SettlementTable.settling_hazard_per_month``, kept by the
-``settling_rates`` phase). So a city's settlement rule and quota, and the services its hukou
-opens, pull migrants towards it, and a household learns of a change of rule as settling there
-changes. A household holding the city's urban hukou (or any of the region's, with the
-region-wide transfer) counts the hukou's value there; an urban-hukou holder cannot settle again,
-so elsewhere it has no option.
+recent record implies — the hazard at which its non-hukou residents took its hukou, averaged
+over about a year (``SettlementTable.settling_hazard_per_month``, kept by the ``settling_rates``
+phase, which also runs in the spin-up so that the start carries the start's own rates). So a
+city's settlement rule and quota, and the services its hukou opens, pull migrants towards it,
+and a household learns of a change of rule as settling there changes. A household holding the
+city's urban hukou (or any of the region's, with the region-wide transfer) counts the hukou's
+value there; an urban-hukou holder cannot settle again, so elsewhere it has no option.
 """
 
 from __future__ import annotations
@@ -33,46 +33,55 @@ if TYPE_CHECKING:
 
 
 def update_settling_rates(w: World) -> None:
-    """Phase: each city's monthly settling rate among its non-hukou residents, over ~a year."""
+    """Phase: each city's settling hazard among its non-hukou residents, averaged over ~a year."""
     hh, places, table = w.hh, w.places, w.places.settlement
     non_hukou = w.count_by_place(places.is_city[hh.location] & ~hh.hukou_urban, hh.size)
     settled = table.settled_this_step_persons
     at_risk = non_hukou + settled  # residents before this step's admissions
-    rate = np.divide(settled, at_risk, out=np.zeros_like(settled), where=at_risk > 0)
-    per_month = 1.0 - (1.0 - rate) ** (1.0 / w.months_per_step)
-    memory = min(w.months_per_step / 12.0, 1.0)
-    table.settling_hazard_per_month += memory * (per_month - table.settling_hazard_per_month)
+    share = np.divide(settled, at_risk, out=np.zeros_like(settled), where=at_risk > 0)
+    hazard = -np.log1p(-np.minimum(share, 1 - 1e-12)) / w.months_per_step
+    step_weight = min(w.months_per_step / 12.0, 1.0)  # an exponential average over a year
+    table.settling_hazard_per_month += step_weight * (hazard - table.settling_hazard_per_month)
 
 
-def settling_gains_cny_per_month(w: World, idx: np.ndarray, cities: np.ndarray) -> np.ndarray:
-    """What settling in each city would be worth to households ``idx`` (shape k x cities)."""
+def settling_gain_by_city_cny_per_month(
+    w: World, idx: np.ndarray, cities: np.ndarray, housing_cost: np.ndarray | None = None
+) -> np.ndarray:
+    """What settling in each city would be worth to households ``idx`` (shape k x cities).
+
+    ``housing_cost``: their expected housing cost in each city as they are, if already known
+    (:func:`model.housing.housing_cost_cny_per_month`).
+    """
     hh, places, beh = w.hh, w.places, w.cfg.behavior
     follows = places.settlement.family_follows[cities][None, :]
     left_behind = np.float32(w.cny(beh.left_behind_cost_cny_per_child_month))
     access = school_access_prob(w, idx, cities)
     school_gain = follows * hh.children[idx, None] * left_behind * (1 - access)
-    cost_now = housing_cost_cny_per_month(w, idx, cities)
+    if housing_cost is None:
+        housing_cost = housing_cost_cny_per_month(w, idx, cities)
     cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)
     rights = land.withdrawal_offers_cny_per_month(w, idx) - land.settling_loss_cny_per_month(w, idx)
-    money = school_gain + np.maximum(cost_now - cost_settled, 0) + rights[:, None]
-    persons = np.maximum(hh.size[idx], 1).astype(np.float32)
-    equivalent = persons ** np.float32(beh.equivalence_elasticity)
-    return (w.cny(beh.hukou_value_cny_per_month) + money / equivalent[:, None]).astype(np.float32)
+    money = school_gain + np.maximum(housing_cost - cost_settled, 0) + rights[:, None]
+    gain = w.cny(beh.hukou_value_cny_per_month) + money / w.equivalent_persons(idx)[:, None]
+    return gain.astype(np.float32)
 
 
 def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     """What settling in their current city is worth to households ``idx`` (CNY/month)."""
     cities = w.places.city_places
     col = np.searchsorted(cities, w.hh.location[idx])
-    return settling_gains_cny_per_month(w, idx, cities)[np.arange(idx.size), col]
+    return settling_gain_by_city_cny_per_month(w, idx, cities)[np.arange(idx.size), col]
 
 
-def settling_option_cny_per_month(w: World, idx: np.ndarray, cities: np.ndarray) -> np.ndarray:
+def settling_option_cny_per_month(
+    w: World, idx: np.ndarray, cities: np.ndarray, housing_cost: np.ndarray | None = None
+) -> np.ndarray:
     """The settling option of each city in a location choice (per equivalent person, k x cities).
 
     Non-hukou households: the positive part of the settling gain times the chance of settling
-    within the planning horizon at the city's settling rate. Urban-hukou holders: the hukou's
+    within the planning horizon at the city's settling hazard. Urban-hukou holders: the hukou's
     value where they hold it (anywhere in the region with the region-wide transfer).
+    ``housing_cost`` as in :func:`settling_gain_by_city_cny_per_month` (rows of ``idx``).
     """
     hh, places, beh = w.hh, w.places, w.cfg.behavior
     hazard = places.settlement.settling_hazard_per_month[cities]
@@ -81,7 +90,8 @@ def settling_option_cny_per_month(w: World, idx: np.ndarray, cities: np.ndarray)
     option = np.zeros((idx.size, cities.size), dtype=np.float32)
     rural = np.flatnonzero(~urban)
     if rural.size:
-        gains = settling_gains_cny_per_month(w, idx[rural], cities)
+        cost = None if housing_cost is None else housing_cost[rural]
+        gains = settling_gain_by_city_cny_per_month(w, idx[rural], cities, cost)
         option[rural] = chance[None, :] * np.maximum(gains, 0)
     holds = hh.hukou_place[idx, None] == cities[None, :]
     if w.cfg.hukou_moves.region_transfer:

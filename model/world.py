@@ -66,6 +66,14 @@ class World:
         """A behaviour value given in start-year CNY, in current prices."""
         return start_year_cny * self.price_level
 
+    def equivalent_persons(self, idx: np.ndarray) -> np.ndarray:
+        """Equivalent persons of households ``idx``: persons ** elasticity (float32, at least 1).
+
+        Money in choices counts per equivalent person (see :mod:`model.decisions`).
+        """
+        persons = np.maximum(self.hh.size[idx], 1).astype(np.float32)
+        return persons ** np.float32(self.cfg.behavior.equivalence_elasticity)
+
     def review_probability(self) -> float:
         """Chance that a household reconsiders its choices during one step."""
         p_month = self.cfg.behavior.review_prob_per_month

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from conftest import small_model
+from model import settlement
+from model.decisions import alternative_places, location_utilities
 from model.settling_gain import (
-    settling_gains_cny_per_month,
+    settling_gain_by_city_cny_per_month,
     settling_option_cny_per_month,
     update_settling_rates,
 )
@@ -26,9 +28,9 @@ def test_the_settling_rate_is_the_share_of_non_hukou_residents_settled_per_month
     table.settled_this_step_persons[:] = 0.0
     table.settled_this_step_persons[capital] = residents / 3  # a quarter of those at risk
     update_settling_rates(w)
-    per_month = 1 - 0.75 ** (1 / w.months_per_step)
-    memory = w.months_per_step / 12
-    assert table.settling_hazard_per_month[capital] == pytest.approx(memory * per_month)
+    hazard = -np.log(0.75) / w.months_per_step
+    step_weight = w.months_per_step / 12
+    assert table.settling_hazard_per_month[capital] == pytest.approx(step_weight * hazard)
     others = np.setdiff1d(places.city_places, [capital])
     assert (table.settling_hazard_per_month[others] == 0).all()
 
@@ -43,7 +45,7 @@ def test_a_city_where_migrants_settle_pulls_harder():
     assert (settling_option_cny_per_month(w, idx, cities) == 0).all()  # nobody ever settles
     table.settling_hazard_per_month[cities[0]] = 0.01
     option = settling_option_cny_per_month(w, idx, cities)
-    gains = settling_gains_cny_per_month(w, idx, cities)
+    gains = settling_gain_by_city_cny_per_month(w, idx, cities)
     chance = 1 - np.exp(-0.01 * w.cfg.behavior.planning_horizon_months)
     assert option[:, 0] == pytest.approx(chance * np.maximum(gains[:, 0], 0), rel=1e-5)
     assert (option[:, 1:] == 0).all()
@@ -59,3 +61,37 @@ def test_an_urban_hukou_holder_counts_the_hukou_where_it_holds_it():
     option = settling_option_cny_per_month(w, idx, cities)
     assert option[:, 0] == pytest.approx(w.cny(w.cfg.behavior.hukou_value_cny_per_month))
     assert (option[:, 1:] == 0).all()  # it cannot settle a second time elsewhere
+
+
+def test_admission_records_who_settled_this_step_by_city():
+    model = small_model(BASE)
+    w = model.world
+    hh = w.hh
+    settlement.mark_settlement_eligibility(w)
+    idx = np.flatnonzero(hh.settlement_eligible)
+    assert idx.size > 0
+    hh.settle_applicant[idx] = True
+    before = w.flows.by_place.get("settled_persons", np.zeros(w.places.n)).copy()
+    settlement.admit_settlers(w)
+    recorded = w.places.settlement.settled_this_step_persons
+    admitted = w.flows.by_place["settled_persons"] - before
+    assert recorded.sum() > 0
+    assert recorded == pytest.approx(admitted)
+
+
+def test_a_higher_settling_rate_raises_that_city_in_the_location_choice_only():
+    model = small_model(BASE)
+    w = model.world
+    hh, cities = w.hh, w.places.city_places
+    idx = np.flatnonzero(~hh.hukou_urban & w.places.is_rural[hh.origin] & (hh.weight > 0))
+    alts = alternative_places(w, idx)
+    table = w.places.settlement
+    table.settling_hazard_per_month[cities] = 0.001
+    low = location_utilities(w, idx, alts)
+    table.settling_hazard_per_month[cities[1]] = 0.02
+    high = location_utilities(w, idx, alts)
+    column = 1 + 1  # the village first, then the cities in order
+    changed = np.flatnonzero((high != low).any(axis=0))
+    assert changed.tolist() == [column]
+    assert (high[:, column] >= low[:, column]).all()
+    assert (high[:, column] > low[:, column]).mean() > 0.5
