@@ -203,6 +203,8 @@ class SettlementModel(mesa.Model):
             self._match_start()
             self._balance_cities()
         rents.fix_reference_residents(w)
+        w.places.funds.transfers_cny[:] = 0.0  # what settling earned in the spin-up is not money
+        w.places.funds.land_quota_m2[:] = 0.0
         w.flows.reset()
 
     def _balance_cities(self) -> None:

@@ -95,3 +95,18 @@ def test_a_higher_settling_rate_raises_that_city_in_the_location_choice_only():
     assert changed.tolist() == [column]
     assert (high[:, column] >= low[:, column]).all()
     assert (high[:, column] > low[:, column]).mean() > 0.5
+
+
+def test_the_spin_up_leaves_no_earnings_and_rates_like_the_runs():
+    """Settling in the spin-up earns no transfers or land to build with in year one, and the
+    cities' settling hazards at the start are of the size the run then keeps (a yearly quota)."""
+    model = small_model(["n_households=6000", "spin_up_years=3"], "sichuan_2019")
+    w = model.world
+    assert (w.places.funds.transfers_cny == 0).all() and (w.places.funds.land_quota_m2 == 0).all()
+    cities = w.places.city_places
+    start = w.places.settlement.settling_hazard_per_month[cities].copy()
+    assert (start > 0).all()
+    for _ in range(2 * model.steps_per_year):
+        model.step()
+    later = w.places.settlement.settling_hazard_per_month[cities]
+    assert (start < 2 * later).all() and (later < 2 * start).all()
