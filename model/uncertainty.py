@@ -4,7 +4,11 @@ With ``uncertainty.draws=N`` (N > 1) a run is repeated N times. Each repetition 
 random stream (a child of the run's seed, ``numpy.random.SeedSequence``) and, when the behaviour
 set was fitted, its own parameter values drawn from the fit's sampling distribution: a normal
 with the estimate's covariance (``calibration/fits/<name>.json``, with the parent fit's shared
-parameters drawn from the parent's), cut at the estimation bounds. The bands are the 5th, 50th
+parameters drawn from the parent's), combined with a weak normal prior centred on the estimate
+whose standard deviation is a quarter of the parameter's estimation range (an approximate
+posterior: where the data identify a parameter the prior hardly matters; where a regional fit
+leaves a direction unidentified, its draws spread over the range instead of piling up at the
+bounds), and cut at the bounds. The bands are the 5th, 50th
 and 95th percentiles over the repetitions, year by year, so they carry both parameter
 uncertainty and replicate noise. An unfitted set (``behavior=default``) has no sampling
 distribution: its bands are replicate noise only, and the summary says so.
@@ -25,6 +29,7 @@ from model.levers import ConfigError, lever
 
 PROJECT = Path(__file__).resolve().parent.parent
 QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+PRIOR_SD_PER_RANGE = 4.0  # the prior's sd is the estimation range / 4 (±2 sd span the range)
 
 
 def fit_records(fit_record: str) -> list[dict[str, Any]]:
@@ -63,6 +68,10 @@ def parameter_draws(fit_record: str, n: int, rng: np.random.Generator) -> list[d
         index = [list(record["parameters"]).index(name) for name in names]
         mean = np.array([record["parameters"][name]["estimate"] for name in names])
         cov = np.asarray(record["covariance"])[np.ix_(index, index)]
+        ranges = np.array(
+            [record["parameters"][m]["high"] - record["parameters"][m]["low"] for m in names]
+        )
+        cov = approximate_posterior(cov, ranges / PRIOR_SD_PER_RANGE)
         sample = rng.multivariate_normal(mean, cov, size=n, method="eigh")
         for name, column in zip(names, sample.T, strict=True):
             p = record["parameters"][name]
@@ -71,6 +80,16 @@ def parameter_draws(fit_record: str, n: int, rng: np.random.Generator) -> list[d
                 draw.update({key: float(value) for key in p["keys"]})
             taken.update(p["keys"])
     return draws
+
+
+def approximate_posterior(cov: np.ndarray, prior_sd: np.ndarray) -> np.ndarray:
+    """The covariance of a normal estimate combined with independent normal priors of ``prior_sd``.
+
+    The fit's information is the pseudo-inverse of its covariance (so a direction the data leave
+    unidentified carries none, whatever the covariance says of it).
+    """
+    information = np.linalg.pinv(cov, hermitian=True)
+    return np.linalg.inv(information + np.diag(1.0 / prior_sd**2))
 
 
 def child_seeds(seed: int, n: int) -> list[int]:

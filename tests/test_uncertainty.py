@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from conftest import run_cli
 from model import compose_config
@@ -62,3 +63,18 @@ def test_parameter_draws_follow_the_fit_and_stay_in_bounds():
                     assert values[key].between(p["low"], p["high"]).all(), key
                     checked.add(key)
     assert len(set(child_seeds(7, 50))) == 50
+
+
+def test_the_prior_bounds_only_what_the_data_leave_open():
+    from model.uncertainty import approximate_posterior
+
+    prior_sd = np.array([10.0, 10.0])
+    precise = np.diag([0.01, 0.04])
+    assert np.allclose(approximate_posterior(precise, prior_sd), precise, rtol=1e-3)
+    # Only the sum of the two is identified: the difference gets about the prior's spread.
+    along_sum = np.array([[1.0, 1.0], [1.0, 1.0]]) * 0.005
+    post = approximate_posterior(along_sum, prior_sd)
+    diff = np.array([1.0, -1.0])
+    total = np.array([1.0, 1.0])
+    assert diff @ post @ diff == pytest.approx(2 * 10.0**2, rel=1e-6)
+    assert total @ post @ total < 0.03
