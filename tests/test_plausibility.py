@@ -39,11 +39,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("nantong_2020", "first_year"): "Nantong's first year rises about 1.1 points against 1.73 a "
     "year before the start; the observed rise in 2018 was 1.17 and the later observations are "
     "met, so the pre-start trend, not the model, overstates the first year:",
-    ("sichuan_2019", "first_year_city_growth"): "Sichuan's county towns grow 6.5 % in 2020 "
-    "against 5.1 and 4.9 % in the next two years (+774 thousand persons against about 650 "
-    "thousand a year; reclassification is steady at about 400 thousand a year, and household "
-    "formation peaks in the first year, 2.7 million households formed against 2.4 and 2.1 "
-    "million; not traced further); Chengdu and the prefecture cities pass:",
     ("jiangmen_2018", "caseloads"): _JIANGMEN,
     ("jiangmen_2018", "fitted"): _JIANGMEN,
     ("jiangmen_2018", "city_growth"): _JIANGMEN,
