@@ -195,7 +195,7 @@ def income_per_person(w: World, idx: np.ndarray | slice) -> np.ndarray:
     """Household income per person before transfers (wages plus land income), CNY/month."""
     hh = w.hh
     income = hh.income_cny_per_month[idx] + land.land_income_cny_per_month(w, idx)
-    return income / np.maximum(hh.size[idx], 1)
+    return income / np.maximum(hh.size_of(idx), 1)
 
 
 def claim_place(w: World) -> np.ndarray:
@@ -239,7 +239,7 @@ def administer_assistance(w: World) -> None:
     recipients = np.flatnonzero(hh.dibao)
     at = place[recipients]
     benefit = benefit_per_person(w, at, standard[recipients], income_pp[recipients])
-    persons = hh.size[recipients] * hh.weight[recipients]
+    persons = hh.size_of(recipients) * hh.weight[recipients]
     paid = (benefit * persons).sum(dtype=np.float64)
     w.flows.add("outlay_dibao_cny", paid * months)
 
@@ -277,7 +277,7 @@ def expected_benefit_cny_per_month(
     hh, policy, places = w.hh, w.cfg.assistance, w.places
     if no_dibao(w):
         return np.zeros(alt_places.shape, dtype=np.float32)
-    size = np.maximum(hh.size[idx], 1).astype(np.float32)[:, None]
+    size = np.maximum(hh.size_of(idx), 1).astype(np.float32)[:, None]
     registered = ~places.is_outside[hh.hukou_place[idx]][:, None]
     standard = standard_cny_per_person_month(w, alt_places)
     income_pp = income / size

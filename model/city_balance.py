@@ -53,7 +53,7 @@ def balance_city_amenities(w: World) -> np.ndarray:
     alt_places = decisions.alternative_places(w, choosers)
     scale = w.cny(w.cfg.behavior.logit_scale_cny_per_month)
     utility = decisions.location_utilities(w, choosers, alt_places).astype(np.float64) / scale
-    persons = stride * hh.weight[choosers].astype(np.float64) * hh.size[choosers]
+    persons = stride * hh.weight[choosers].astype(np.float64) * hh.size_of(choosers)
     city_cols = np.arange(1, 1 + cities.size)
     here = hh.location[choosers, None] == cities[None, :]
     residents = rents.city_residents(w)[cities]

@@ -162,6 +162,15 @@ class Households:
         """Persons per household (int16)."""
         return self.adults.astype(np.int16) + self.children + self.elderly + self.preschool
 
+    def size_of(self, rows: np.ndarray) -> np.ndarray:
+        """Persons in households ``rows`` (int16): :attr:`size` for those rows only."""
+        return (
+            self.adults[rows].astype(np.int16)
+            + self.children[rows]
+            + self.elderly[rows]
+            + self.preschool[rows]
+        )
+
     @property
     def children_total(self) -> np.ndarray:
         """Children under 15 (preschool and school age), int16."""

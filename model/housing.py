@@ -261,7 +261,7 @@ def rent_scale(w: World, idx: np.ndarray) -> np.ndarray:
 
     A single worker shares a flat or rents a room; a family of five needs more than a couple.
     """
-    persons = np.maximum(w.hh.size[idx], 1).astype(np.float32)
+    persons = np.maximum(w.hh.size_of(idx), 1).astype(np.float32)
     e = np.float32(w.cfg.economy.rent_size_elasticity)
     return (persons / np.float32(REFERENCE_HOUSEHOLD_PERSONS)) ** e
 

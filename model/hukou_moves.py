@@ -77,7 +77,7 @@ def grant_urban_hukou(w: World, idx: np.ndarray, place: np.ndarray) -> None:
     """
     hh = w.hh
     follows = w.places.settlement.family_follows[place]
-    persons = np.where(follows, hh.size[idx], 1) * hh.weight[idx].astype(np.float64)
+    persons = np.where(follows, hh.size_of(idx), 1) * hh.weight[idx].astype(np.float64)
     hh.hukou_urban[idx] = True
     hh.hukou_place[idx] = place
     hh.family_followed[idx] = follows

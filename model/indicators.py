@@ -371,7 +371,7 @@ def low_income_incidence_pct(w: World) -> float:
         return 0.0
     in_region = ~places.is_outside[hh.location]
     idx = np.flatnonzero(in_region)
-    persons = hh.size[idx] * hh.weight[idx]
+    persons = hh.size_of(idx) * hh.weight[idx]
     line = assistance.standard_cny_per_person_month(w, hh.location[idx])
     low = assistance.income_per_person(w, idx) < line
     return 100.0 * total(persons[low]) / max(total(persons), 1e-12)

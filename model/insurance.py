@@ -90,7 +90,7 @@ def accrue_insurance(w: World) -> None:
     add_months(hh.insurance_months, months, where=accruing)
     if policy.registered_poor_full_cover:
         poor = hh.poverty_registered & ~w.places.is_outside[hh.location]
-        persons = (hh.size[poor] * hh.weight[poor]).sum(dtype=np.float64)
+        persons = (hh.size_of(poor) * hh.weight[poor]).sum(dtype=np.float64)
         premiums = persons * policy.registered_poor_premium_cny_per_person_year * months / 12
         w.flows.add("outlay_medical_premiums_cny", premiums)
 

@@ -53,10 +53,10 @@ def reclassify_rural_places(w: World) -> None:
     hh.hukou_place[converted] = hh.location[converted]
     hh.family_followed[converted] = True
     w.flows.add("reclassified_households", hh.weight[idx].sum(dtype=np.float64))
-    w.flows.add("reclassified_persons", (hh.weight[idx] * hh.size[idx]).sum(dtype=np.float64))
+    w.flows.add("reclassified_persons", (hh.weight[idx] * hh.size_of(idx)).sum(dtype=np.float64))
     w.flows.add(
         "hukou_converted_persons",
-        (hh.weight[converted] * hh.size[converted]).sum(dtype=np.float64),
+        (hh.weight[converted] * hh.size_of(converted)).sum(dtype=np.float64),
     )
 
 

@@ -228,7 +228,7 @@ def admit_settlers(w: World) -> None:
         return
     loc = hh.location[idx]
     follows = rules.family_follows[loc]
-    persons = np.where(follows, hh.size[idx], 1) * hh.weight[idx].astype(np.float64)
+    persons = np.where(follows, hh.size_of(idx), 1) * hh.weight[idx].astype(np.float64)
     quota_left = np.where(
         rules.rule == SettlementRuleType.points.value,
         np.maximum(rules.annual_quota_persons - rules.settled_this_year_persons, 0.0),

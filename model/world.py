@@ -71,7 +71,7 @@ class World:
 
         Money in choices counts per equivalent person (see :mod:`model.decisions`).
         """
-        persons = np.maximum(self.hh.size[idx], 1).astype(np.float32)
+        persons = np.maximum(self.hh.size_of(idx), 1).astype(np.float32)
         return persons ** np.float32(self.cfg.behavior.equivalence_elasticity)
 
     def review_probability(self) -> float:
