@@ -35,7 +35,9 @@ if TYPE_CHECKING:
 def update_settling_rates(w: World) -> None:
     """Phase: each city's settling hazard among its non-hukou residents, averaged over ~a year."""
     hh, places, table = w.hh, w.places, w.places.settlement
-    non_hukou = w.count_by_place(places.is_city[hh.location] & ~hh.hukou_urban, hh.size)
+    rows = np.flatnonzero(places.is_city[hh.location] & ~hh.hukou_urban)
+    persons = hh.weight[rows].astype(np.float64) * hh.size_of(rows)
+    non_hukou = np.bincount(hh.location[rows], weights=persons, minlength=places.n)
     settled = table.settled_this_step_persons
     at_risk = non_hukou + settled  # residents before this step's admissions
     share = np.divide(settled, at_risk, out=np.zeros_like(settled), where=at_risk > 0)
