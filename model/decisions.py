@@ -48,7 +48,7 @@ from model.housing import housing_cost_cny_per_month, rent_scale
 from model.labour import skill_multiplier
 from model.levers import lever
 from model.provident_fund import provident_fund_value_cny_per_month
-from model.schooling import schooling_cost_cny_per_month
+from model.schooling import school_access_prob, schooling_cost_cny_per_month
 from model.settling_gain import settling_gain_cny_per_month, settling_option_cny_per_month
 
 if TYPE_CHECKING:
@@ -124,8 +124,9 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     utility[:, city_cols] -= housing_cost
     utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
     utility[:, city_cols] += provident_fund_value_cny_per_month(w, idx, cities)
+    school_access = school_access_prob(w, idx, cities)
     utility[:, city_cols] -= schooling_cost_cny_per_month(
-        w, idx, cities, w.cny(beh.left_behind_cost_cny_per_child_month)
+        w, idx, cities, w.cny(beh.left_behind_cost_cny_per_child_month), school_access
     )
     if places.outside_place is not None:
         out = places.outside_place
@@ -150,7 +151,9 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         + np.float32(w.cny(beh.attachment_per_year_of_age_cny_per_month)) * age_above_40
         - np.float32(w.cny(beh.attachment_lost_per_year_away_cny_per_month)) * years_away
     )
-    utility[:, city_cols] += settling_option_cny_per_month(w, idx, cities, housing_cost)
+    utility[:, city_cols] += settling_option_cny_per_month(
+        w, idx, cities, housing_cost, school_access
+    )
     utility[:, 1:] += places.amenity_cny_per_month[dest]
     pull = np.float32(w.cny(beh.network_pull_cny_per_month))
     utility += pull * network_shares(w, origin, alt_places)

@@ -160,9 +160,9 @@ class Households:
     @property
     def size(self) -> np.ndarray:
         """Persons per household (int16)."""
-        return self.adults.astype(np.int16) + self.children + self.elderly + self.preschool
+        return self.size_of(slice(None))
 
-    def size_of(self, rows: np.ndarray) -> np.ndarray:
+    def size_of(self, rows: np.ndarray | slice) -> np.ndarray:
         """Persons in households ``rows`` (int16): :attr:`size` for those rows only."""
         return (
             self.adults[rows].astype(np.int16)

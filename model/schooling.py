@@ -193,16 +193,22 @@ def _keep_within_seats(
 
 
 def schooling_cost_cny_per_month(
-    w: World, idx: np.ndarray, city_places: np.ndarray, left_behind_cost: float
+    w: World,
+    idx: np.ndarray,
+    city_places: np.ndarray,
+    left_behind_cost: float,
+    public: np.ndarray | None = None,
 ) -> np.ndarray:
     """Expected monthly cost of the children's schooling in each city, for households ``idx``.
 
     Children with a public seat (or the city's hukou) cost nothing; otherwise a private place,
     if one is to be had, costs its fee; failing that the children stay behind, at the
-    household's cost of a child left behind.
+    household's cost of a child left behind. ``public``: :func:`school_access_prob` for these
+    households and cities, if already known.
     """
     hh, t = w.hh, w.places.schooling
-    public = school_access_prob(w, idx, city_places)
+    if public is None:
+        public = school_access_prob(w, idx, city_places)
     private_here = hh.private_school[idx, None] & (hh.location[idx, None] == city_places[None, :])
     private = np.where(private_here, 1.0, t.private_prob[city_places][None, :]) * (1 - public)
     fee = t.private_fee[city_places][None, :]

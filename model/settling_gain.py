@@ -47,17 +47,22 @@ def update_settling_rates(w: World) -> None:
 
 
 def settling_gain_by_city_cny_per_month(
-    w: World, idx: np.ndarray, cities: np.ndarray, housing_cost: np.ndarray | None = None
+    w: World,
+    idx: np.ndarray,
+    cities: np.ndarray,
+    housing_cost: np.ndarray | None = None,
+    school_access: np.ndarray | None = None,
 ) -> np.ndarray:
     """What settling in each city would be worth to households ``idx`` (shape k x cities).
 
-    ``housing_cost``: their expected housing cost in each city as they are, if already known
-    (:func:`model.housing.housing_cost_cny_per_month`).
+    ``housing_cost`` and ``school_access``: their expected housing cost and chance of a school
+    seat in each city as they are, if already known
+    (:func:`model.housing.housing_cost_cny_per_month`, :func:`model.schooling.school_access_prob`).
     """
     hh, places, beh = w.hh, w.places, w.cfg.behavior
     follows = places.settlement.family_follows[cities][None, :]
     left_behind = np.float32(w.cny(beh.left_behind_cost_cny_per_child_month))
-    access = school_access_prob(w, idx, cities)
+    access = school_access_prob(w, idx, cities) if school_access is None else school_access
     school_gain = follows * hh.children[idx, None] * left_behind * (1 - access)
     if housing_cost is None:
         housing_cost = housing_cost_cny_per_month(w, idx, cities)
@@ -76,14 +81,19 @@ def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
 
 
 def settling_option_cny_per_month(
-    w: World, idx: np.ndarray, cities: np.ndarray, housing_cost: np.ndarray | None = None
+    w: World,
+    idx: np.ndarray,
+    cities: np.ndarray,
+    housing_cost: np.ndarray | None = None,
+    school_access: np.ndarray | None = None,
 ) -> np.ndarray:
     """The settling option of each city in a location choice (per equivalent person, k x cities).
 
     Non-hukou households: the positive part of the settling gain times the chance of settling
     within the planning horizon at the city's settling hazard. Urban-hukou holders: the hukou's
     value where they hold it (anywhere in the region with the region-wide transfer).
-    ``housing_cost`` as in :func:`settling_gain_by_city_cny_per_month` (rows of ``idx``).
+    ``housing_cost`` and ``school_access`` as in :func:`settling_gain_by_city_cny_per_month`
+    (rows of ``idx``).
     """
     hh, places, beh = w.hh, w.places, w.cfg.behavior
     hazard = places.settlement.settling_hazard_per_month[cities]
@@ -93,7 +103,8 @@ def settling_option_cny_per_month(
     rural = np.flatnonzero(~urban)
     if rural.size:
         cost = None if housing_cost is None else housing_cost[rural]
-        gains = settling_gain_by_city_cny_per_month(w, idx[rural], cities, cost)
+        access = None if school_access is None else school_access[rural]
+        gains = settling_gain_by_city_cny_per_month(w, idx[rural], cities, cost, access)
         option[rural] = chance[None, :] * np.maximum(gains, 0)
     holds = hh.hukou_place[idx, None] == cities[None, :]
     if w.cfg.hukou_moves.region_transfer:
