@@ -305,7 +305,7 @@ def fit(
         problem,
         max_evals,
         global_points=global_points,
-        candidates=related_estimates(spec),
+        candidates=related_estimates(spec, problem.current()),
         local_searches=local_searches,
     )
     runtime = time.perf_counter() - started

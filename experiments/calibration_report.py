@@ -128,7 +128,37 @@ def projection_section(draws: int, n_households: int) -> Section:
         for y in (2020, 2025, 2029, 2030, 2035)
     ]
     sec.tables.append(pd.DataFrame(rows))
+    sec.text.append(
+        "The population behind the rates (the estimate's run; millions; migrant workers: "
+        "rural-hukou workers employed away from their village). Published figures after 2019 "
+        "are kept out of the data file."
+    )
+    sec.tables.append(population_path(ts, obs))
     return sec
+
+
+def population_path(ts: pd.DataFrame, obs: Observations) -> pd.DataFrame:
+    """Population, births, deaths and migrant workers of a national run, with 2015-2019 data."""
+    years = [y for y in (2016, 2019, 2020, 2025, 2029, 2030, 2035) if y in ts.index]
+    observed = {
+        "births": obs.series("CN", "births") / 100,
+        "deaths": obs.series("CN", "deaths") / 100,
+        "population": obs.series("CN", "total_population") / 100,
+    }
+    rows = []
+    for y in years:
+        row: dict[str, float] = {"year": y}
+        for name, column in (
+            ("population", "resident_population"),
+            ("births", "births"),
+            ("deaths", "deaths"),
+        ):
+            row[f"{name} (model)"] = ts.loc[y, column] / 1e6
+            row[f"{name} (observed)"] = observed[name].get(y, np.nan)
+        row["migrant workers (model)"] = ts.loc[y, "rural_labor_transfer_employment"] / 1e6
+        row["migrant workers' mean age (model)"] = ts.loc[y, "migrant_worker_mean_age"]
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def scenarios_section(n_households: int) -> Section:

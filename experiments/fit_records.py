@@ -46,13 +46,17 @@ def load_record(name: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def related_estimates(spec: FitSpec) -> list[dict[str, float]]:
+def related_estimates(
+    spec: FitSpec, current: dict[str, float] | None = None
+) -> list[dict[str, float]]:
     """Starting points from the records of this fit (an earlier run) and of the other fits of
     the same region that read no later data (a start fitted to later years would leak them).
 
     A record that lacks some of the fit's parameters is completed with the values the fit
-    inherits from its parent, so adding a parameter never starts a fit from worse than before.
+    inherits from its parent, else with the parameter's ``start`` or ``current`` (the values of
+    the fit's base config), so adding a parameter never starts a fit from worse than before.
     """
+    current = current or {}
     inherited = parent_estimates(spec.parent) if spec.parent else {}
     out = []
     for other in FITS.values():
@@ -60,12 +64,18 @@ def related_estimates(spec: FitSpec) -> list[dict[str, float]]:
         if other.region != spec.region or other.until > spec.until or not path.exists():
             continue
         record = json.loads(path.read_text(encoding="utf-8"))
-        if record["until"] > spec.until or not set(record["parameters"]) <= set(spec.parameters):
+        if record["until"] > spec.until:
             continue
-        start = {k: p["estimate"] for k, p in record["parameters"].items()}
+        start = {  # a parameter the fit no longer estimates is dropped
+            k: p["estimate"] for k, p in record["parameters"].items() if k in spec.parameters
+        }
         for name, param in spec.parameters.items():
             if name not in start and param.keys[0] in inherited:
                 start[name] = inherited[param.keys[0]]
+            elif name not in start and param.start is not None:
+                start[name] = param.start
+            elif name not in start and name in current:
+                start[name] = current[name]
         if set(start) == set(spec.parameters):
             out.append(start)
     return out

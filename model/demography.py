@@ -51,7 +51,9 @@ def age_population(w: World) -> None:
     flows = w.flows
 
     urban = (~w.places.is_rural[hh.location]).astype(np.intp)
-    p_birth = fertility_per_couple_year(cfg)[urban, age] * np.float32(years)
+    p_birth = fertility_per_couple_year(cfg)[urban, age] * np.float32(
+        years * period_fertility_ratio(cfg, w.year)
+    )
     born = bernoulli(rng, np.where(hh.couple == 2, p_birth, np.float32(0)))
     born &= hh.preschool < MAX_PRESCHOOL
     to_school = any_of(rng, hh.preschool, years / PRESCHOOL_YEARS)
@@ -125,6 +127,15 @@ def fertility_per_couple_year(cfg: DemographyConfig) -> np.ndarray:
     return (levels * schedule[None, :]).astype(np.float32)
 
 
+def period_fertility_ratio(cfg: DemographyConfig, year: int) -> float:
+    """Fertility in ``year`` relative to the schedule of ``completed_fertility_*``.
+
+    The schedule holds in ``fertility_reference_year``; each year after it (before it)
+    fertility is ``fertility_change_pct_per_year`` per cent higher (lower) than the year before.
+    """
+    return (1 + cfg.fertility_change_pct_per_year / 100) ** (year - cfg.fertility_reference_year)
+
+
 def mortality_per_year(cfg: DemographyConfig) -> np.ndarray:
     """Death rate per person-year by age 0-120 (Gompertz-Makeham), float64."""
     ages = np.arange(MAX_AGE + 1, dtype=np.float64)
@@ -184,6 +195,26 @@ class DemographyConfig:
         doc="Village couples' fertility relative to urban couples' (2010 census: village TFR "
         "1.44 against about 1.0 in cities and towns).",
     )
+    fertility_change_pct_per_year: float = lever(
+        0.0,
+        unit="%/year",
+        low=-15,
+        high=10,
+        doc="Yearly change of period fertility around ``fertility_reference_year``: a "
+        "scenario assumption (0: the schedule holds every year). Fitted to China's births "
+        "2012-2019 beside the minimum age of leaving home it came out at -0.2 %/yr (sd 0.5): "
+        "the fall of births after 2016 is the population's ages, not fertility, so behaviour "
+        "sets leave it at 0. Acts on births during the run; the start's children are drawn "
+        "from the schedule.",
+    )
+    fertility_reference_year: int = lever(
+        2015,
+        unit="year",
+        low=1950,
+        high=2100,
+        doc="Year in which period fertility equals the schedule of ``completed_fertility_*`` "
+        "(the year the national start population's children were matched to).",
+    )
     mortality_base_per_year: float = lever(
         0.0005,
         unit="probability/year",
@@ -217,9 +248,22 @@ class DemographyConfig:
         unit="probability/year",
         low=0,
         high=1,
-        doc="Chance per year that a grown child (15+) leaves to head a household of their own "
-        "(to work away or to marry; 0.12: at about 23 on average, close to the mean age at first "
-        "marriage, 24.9 in the 2010 census).",
+        doc="Chance per year that a grown child old enough (``leave_home_min_age_years``) "
+        "leaves to head a household of their own (to work away or to marry): the mean age of "
+        "leaving is the minimum age plus 1/rate (15 + 8.3 with the defaults; the mean age at "
+        "first marriage was 24.9 in the 2010 census).",
+    )
+    leave_home_min_age_years: float = lever(
+        15.0,
+        unit="years",
+        low=15,
+        high=30,
+        doc="Age before which grown children stay at home (a grown child is the head's age "
+        "less the generation gap); from it they leave at ``leave_home_per_year``. Estimated in "
+        "fitted behaviour sets from the number and ages of migrant workers and the births; the "
+        "default 15, the end of compulsory school, is an assumption. It acts on leaving "
+        "during the run: the start's grown children at home are drawn as households of the "
+        "surveyed sizes hold them (``households.*``).",
     )
     partnering_per_year: float = lever(
         0.5,

@@ -1,11 +1,13 @@
 """Household formation: grown children leave home and single heads form couples.
 
-A grown child who leaves home heads a new one-person household where the parents live, with
-the hukou the family holds (an urban hukou only if the whole family moved theirs), the family's
-home village, no land of its own (the contract stays with the parents), and a skill correlated
-with the parents'. From then on the new household decides for itself where to live and whether
-to settle: the young leave villages first. Two single households of one row form one couple
-household: the row's weight halves and its couple doubles, so persons are kept exactly.
+Grown children leave once old enough (``demography.leave_home_min_age_years``, the head's age
+less the generation gap), at a yearly rate. A grown child who leaves home heads a new one-person
+household where the parents live, with the hukou the family holds (an urban hukou only if the
+whole family moved theirs), the family's home village, no land of its own (the contract stays
+with the parents), and a skill correlated with the parents'. From then on the new household
+decides for itself where to live and whether to settle: the young leave villages first. Two
+single households of one row form one couple household: the row's weight halves and its couple
+doubles, so persons are kept exactly.
 """
 
 from __future__ import annotations
@@ -32,8 +34,12 @@ def form_households(w: World) -> None:
     if not cfg.enabled:
         return
     years = w.months_per_step / 12
-    leaving = any_of(w.rng, w.hh.grown_children, cfg.leave_home_per_year * years)
-    _leave_home(w, np.flatnonzero(leaving & (w.hh.weight > 0)))
+    hh = w.hh
+    leaving = any_of(w.rng, hh.grown_children, cfg.leave_home_per_year * years)
+    old_enough = (
+        hh.head_age_years - np.float32(cfg.generation_gap_years) >= cfg.leave_home_min_age_years
+    )
+    _leave_home(w, np.flatnonzero(leaving & old_enough & (hh.weight > 0)))
     _form_couples(w, cfg.partnering_per_year * years)
     w.hh.refresh_age_groups()
 

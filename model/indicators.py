@@ -91,8 +91,9 @@ INDICATORS: dict[str, str] = {
     "dibao_recipients": "persons in households receiving the dibao",
     "low_income_incidence_pct": "residents with income per person below the local dibao line (%)",
     "dibao_standard_cny_per_person_month": "urban dibao standard",
-    "rural_labor_transfer_employment": "rural-origin workers employed away from their village "
-    "(in a city or outside the region; local off-farm work in the village is not modelled)",
+    "rural_labor_transfer_employment": "rural-origin workers still holding a rural hukou "
+    "employed away from their village (in a city or outside the region; local off-farm work in "
+    "the village is not modelled)",
     "migrant_workers_in_cities": "workers of rural-hukou households from the region's villages "
     "living in its cities",
     "migrant_monthly_income_cny": "mean monthly wage of employed migrant workers in cities",
@@ -274,6 +275,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         "rural_labor_transfer_employment": total(
             workers[
                 places.is_rural[hh.origin]
+                & ~hh.hukou_urban  # a settled worker is no longer a migrant worker (农民工)
                 & ~places.is_rural[hh.location]
                 & ((hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL))
             ]

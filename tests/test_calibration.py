@@ -141,3 +141,25 @@ def test_scenario_files_do_not_set_what_their_fits_estimate():
                 assert node is None, (spec.scenario, key)
         cfg = compose_config([f"scenario={spec.scenario}"])
         assert cfg.behavior.name == spec.scenario  # the scenario selects its own fit
+
+
+def test_an_earlier_record_starts_a_fit_with_new_parameters_at_their_start(tmp_path, monkeypatch):
+    """A record written before a parameter was added (or after one was dropped) still starts
+    the search: the new parameter at its declared start, a dropped one ignored."""
+    import experiments.fit_records as records
+
+    spec = FITS["national_2016"]
+    old = {
+        name: {"estimate": (p.low + p.high) / 2}
+        for name, p in spec.parameters.items()
+        if name != "leave_home_min_age"
+    }
+    old["a_dropped_parameter"] = {"estimate": 1.0}
+    (tmp_path / "national_2016.json").write_text(
+        json.dumps({"until": 2016, "parameters": old}), encoding="utf-8"
+    )
+    monkeypatch.setattr(records, "FITS_DIR", tmp_path)
+    (start,) = records.related_estimates(spec, {"leave_home_min_age": 15.0})
+    assert set(start) == set(spec.parameters)
+    assert start["leave_home_min_age"] == spec.parameters["leave_home_min_age"].start == 25.0
+    assert start["hukou_value"] == old["hukou_value"]["estimate"]

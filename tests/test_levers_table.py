@@ -181,12 +181,26 @@ ROWS = {
         "sum",
         +1,
     ),
-    "leaving home": (
+    "leaving home": (  # fewer grown children at home, at the start and after it
         ["demography.leave_home_per_year=0.05"],
         ["demography.leave_home_per_year=0.4"],
+        "persons_per_household",
+        "last",
+        -1,
+    ),
+    "age of leaving home": (  # later leaving: fewer households formed in the run's years
+        ["demography.leave_home_min_age_years=15"],
+        ["demography.leave_home_min_age_years=24"],
         "households_formed",
         "sum",
-        +1,
+        -1,
+    ),
+    "fertility trend": (
+        ["demography.fertility_change_pct_per_year=0"],
+        ["demography.fertility_change_pct_per_year=-8"],
+        "births",
+        "sum",
+        -1,
     ),
     "partnering": (
         ["demography.partnering_per_year=0.05"],
@@ -434,3 +448,27 @@ def test_a_city_rent_rises_with_its_residents_by_the_elasticity():
     # the rents of the last step, against the residents before its moves
     np.testing.assert_allclose(crowding, growth**0.5, rtol=0.02)
     assert crowding.max() > 1.02
+
+
+def test_grown_children_leave_home_only_from_the_minimum_age():
+    """New households are headed by grown children at least the minimum age; the start's own
+    young heads (drawn from the age shares) are older than the start's rows by construction."""
+    model = small_model(["n_households=4000", "demography.leave_home_min_age_years=24"])
+    first_new_row = len(model.world.hh)
+    model.run_for(model.steps_per_year)
+    hh = model.world.hh
+    new = np.arange(first_new_row, len(hh))
+    new = new[hh.weight[new] > 0]
+    assert new.size > 0
+    assert hh.head_age_years[new].min() >= 24.0
+
+
+def test_period_fertility_falls_each_year_by_the_trend():
+    from model.config import compose_config
+    from model.demography import period_fertility_ratio
+
+    cfg = compose_config(["scenario=demo", "demography.fertility_change_pct_per_year=-4"])
+    demography = cfg.demography
+    assert period_fertility_ratio(demography, demography.fertility_reference_year) == 1.0
+    ratio = period_fertility_ratio(demography, demography.fertility_reference_year + 5)
+    assert ratio == pytest.approx(0.96**5)

@@ -28,7 +28,10 @@ MAX_DIBAO_GROWTH = 1.25
 MAX_INCIDENCE_RISE_PP = 2.0
 FIRST_YEAR_TOLERANCE_PP = 0.5
 FIRST_YEAR_CITY_JUMP_PP = 1.5
-SIZE = ["n_households=20000"]
+# 40,000 households: at 20,000 a small place's yearly growth swings by a point or more from
+# sampling alone (Baotou's banner towns: 2.0, 0.2, 0.7, 1.6 % in 2024-2027), enough to decide
+# the first-year check either way.
+SIZE = ["n_households=40000"]
 # Misses measured and reported in the README ("Plausibility", "Limits"); each is checked to
 # still miss, so that a fix is noticed and the entry removed.
 _JIANGMEN = (
@@ -36,7 +39,7 @@ _JIANGMEN = (
     "assumed start and the national behaviour move it far too fast:"
 )
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("nantong_2020", "first_year"): "Nantong's first year rises about 1.1 points against 1.73 a "
+    ("nantong_2020", "first_year"): "Nantong's first year rises about 1.0 points against 1.73 a "
     "year before the start; the observed rise in 2018 was 1.17 and the later observations are "
     "met, so the pre-start trend, not the model, overstates the first year:",
     ("jiangmen_2018", "caseloads"): _JIANGMEN,
