@@ -129,9 +129,9 @@ def projection_section(draws: int, n_households: int) -> Section:
     ]
     sec.tables.append(pd.DataFrame(rows))
     sec.text.append(
-        "The population behind the rates (the estimate's run; millions; migrant workers: "
-        "rural-hukou workers employed away from their village). Published figures after 2019 "
-        "are kept out of the data file."
+        "The second table is the population behind the rates (the estimate's run; millions; "
+        "migrant workers: rural-hukou workers employed away from their village). Published "
+        "figures after 2019 are kept out of the data file."
     )
     sec.tables.append(population_path(ts, obs))
     return sec

@@ -6,6 +6,7 @@ Estimation itself is in :mod:`experiments.calibration`.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -53,12 +54,13 @@ def related_estimates(
     the same region that read no later data (a start fitted to later years would leak them).
 
     A record that lacks some of the fit's parameters is completed with the values the fit
-    inherits from its parent, else with the parameter's ``start`` or ``current`` (the values of
-    the fit's base config), so adding a parameter never starts a fit from worse than before.
+    inherits from its parent, else with each of the parameter's ``starts`` (one starting point
+    each, scored by the search on the fit's own data), else with ``current`` (the values of the
+    fit's base config), so adding a parameter never starts a fit from worse than before.
     """
     current = current or {}
     inherited = parent_estimates(spec.parent) if spec.parent else {}
-    out = []
+    out: list[dict[str, float]] = []
     for other in FITS.values():
         path = FITS_DIR / f"{other.name}.json"
         if other.region != spec.region or other.until > spec.until or not path.exists():
@@ -69,15 +71,20 @@ def related_estimates(
         start = {  # a parameter the fit no longer estimates is dropped
             k: p["estimate"] for k, p in record["parameters"].items() if k in spec.parameters
         }
+        grids: dict[str, tuple[float, ...]] = {}
         for name, param in spec.parameters.items():
-            if name not in start and param.keys[0] in inherited:
+            if name in start:
+                continue
+            if param.keys[0] in inherited:
                 start[name] = inherited[param.keys[0]]
-            elif name not in start and param.start is not None:
-                start[name] = param.start
-            elif name not in start and name in current:
+            elif param.starts:
+                grids[name] = param.starts
+            elif name in current:
                 start[name] = current[name]
-        if set(start) == set(spec.parameters):
-            out.append(start)
+        for values in itertools.product(*grids.values()):
+            candidate = start | dict(zip(grids, values, strict=True))
+            if set(candidate) == set(spec.parameters):
+                out.append(candidate)
     return out
 
 

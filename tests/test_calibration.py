@@ -143,9 +143,9 @@ def test_scenario_files_do_not_set_what_their_fits_estimate():
         assert cfg.behavior.name == spec.scenario  # the scenario selects its own fit
 
 
-def test_an_earlier_record_starts_a_fit_with_new_parameters_at_their_start(tmp_path, monkeypatch):
+def test_an_earlier_record_starts_a_fit_with_new_parameters_at_their_starts(tmp_path, monkeypatch):
     """A record written before a parameter was added (or after one was dropped) still starts
-    the search: the new parameter at its declared start, a dropped one ignored."""
+    the search: once for each of the new parameter's declared starts, a dropped one ignored."""
     import experiments.fit_records as records
 
     spec = FITS["national_2016"]
@@ -159,7 +159,9 @@ def test_an_earlier_record_starts_a_fit_with_new_parameters_at_their_start(tmp_p
         json.dumps({"until": 2016, "parameters": old}), encoding="utf-8"
     )
     monkeypatch.setattr(records, "FITS_DIR", tmp_path)
-    (start,) = records.related_estimates(spec, {"leave_home_min_age": 15.0})
-    assert set(start) == set(spec.parameters)
-    assert start["leave_home_min_age"] == spec.parameters["leave_home_min_age"].start == 25.0
-    assert start["hukou_value"] == old["hukou_value"]["estimate"]
+    starts = records.related_estimates(spec, {"leave_home_min_age": 15.0})
+    grid = spec.parameters["leave_home_min_age"].starts
+    assert [s["leave_home_min_age"] for s in starts] == list(grid) and len(grid) > 1
+    for start in starts:
+        assert set(start) == set(spec.parameters)
+        assert start["hukou_value"] == old["hukou_value"]["estimate"]

@@ -472,3 +472,19 @@ def test_period_fertility_falls_each_year_by_the_trend():
     assert period_fertility_ratio(demography, demography.fertility_reference_year) == 1.0
     ratio = period_fertility_ratio(demography, demography.fertility_reference_year + 5)
     assert ratio == pytest.approx(0.96**5)
+
+
+def test_a_higher_leaving_rate_forms_more_households_from_the_same_start():
+    """The rate acts in the run, not only on the start's draw: from one start (drawn at the
+    low rate), the high rate set as the run's policy forms more households."""
+    from model import SettlementModel, compose_config
+
+    formed = []
+    for rate in (0.05, 0.4):
+        base = ["scenario=demo", "n_households=6000", "end_year=2023"]
+        start = compose_config([*base, "demography.leave_home_per_year=0.05"])
+        policy = compose_config([*base, f"demography.leave_home_per_year={rate}"])
+        model = SettlementModel(start, policy=policy)
+        model.run_to_end()
+        formed.append(model.timeseries()["households_formed"].sum())
+    assert formed[1] > 1.5 * formed[0], formed
