@@ -237,42 +237,30 @@ def survey_moments(obs: Observations, first_year: int, until: int) -> list[Momen
                     Moment(f"{data_name}_{y}", indicator, int(y), value, rel * value if rel else sd)
                 )
 
-    # Out-migrating workers include some 40 M who work away but live in rural places elsewhere,
-    # a state the model does not have (its migrants live in cities), so only the change since
-    # the first year is fitted, with the sd of the level (3 %).
-    away = obs.series("CN", "migrant_workers_outmigrating") * 1e4
-    if first_year in away.index:
-        for y, v in away.items():
-            if first_year < y <= until:
-                change = float(v - away[first_year])
-                out.append(
-                    Moment(
-                        f"migrant_workers_outmigrating_change_{y}",
-                        "rural_labor_transfer_employment",
-                        int(y),
-                        change,
-                        0.03 * float(v),
-                        first_year,
-                    )
-                )
     add("migrant_workers_in_cities", "migrant_workers_urban_resident", 1e4, 0.03, 0)
     add("migrant_monthly_income_cny", "migrant_monthly_income", 1.0, 0.03, 0)
     for y, v in obs.series("CN", "births").items():  # a flow: the years after the first
         if first_year < y <= until:
             out.append(Moment(f"births_{y}", "births", int(y), float(v) * 1e4, 0.06 * v * 1e4))
-    # Ages: the survey covers local off-farm workers too, who are older than those away from
-    # their village (the model's migrants), so only the change since the first year is fitted.
-    for indicator, data_name, sd in (
-        ("migrant_worker_mean_age", "migrant_average_age", 0.4),
-        ("migrant_workers_over_50_pct", "migrant_share_age_over_50", 1.0),
+    # Fitted as the change since the first year only: the survey's ages cover local off-farm
+    # workers too, who are older than those away from their village (the model's migrants), and
+    # its out-migrating workers include some 40 M who live in villages elsewhere, a state the
+    # model does not have (its migrants live in cities; sd: 3 % of the level).
+    for indicator, data_name, scale, rel, sd in (
+        ("rural_labor_transfer_employment", "migrant_workers_outmigrating", 1e4, 0.03, 0.0),
+        ("migrant_worker_mean_age", "migrant_average_age", 1.0, 0.0, 0.4),
+        ("migrant_workers_over_50_pct", "migrant_share_age_over_50", 1.0, 0.0, 1.0),
     ):
-        series = obs.series("CN", data_name)
+        series = obs.series("CN", data_name) * scale
         if first_year in series.index:
             for y, v in series.items():
                 if first_year < y <= until:
                     change = float(v - series[first_year])
+                    sigma = rel * float(v) if rel else sd
                     out.append(
-                        Moment(f"{data_name}_change_{y}", indicator, int(y), change, sd, first_year)
+                        Moment(
+                            f"{data_name}_change_{y}", indicator, int(y), change, sigma, first_year
+                        )
                     )
     if until - first_year >= 4:
         # Urban growth by source, China 1991-2010 (Chen Mingxing et al.; data file): about 31 %
