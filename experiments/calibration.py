@@ -7,12 +7,14 @@
 A fit (:class:`FitSpec`) runs a scenario's economy and policies from the region's figures for
 ``first_year`` to ``until`` and chooses the parameters that bring the simulated statistics
 closest to the observed ones of those years (weighted least squares on common random numbers,
-scipy's trust-region solver on parameters scaled to [0, 1]). It reads the data file through
-:class:`~experiments.observations.Observations` cut at ``until``: nothing later can enter.
+scipy's trust-region solver on parameters scaled to [0, 1], then a simplex walk at coarser
+steps where the simulated objective is too rough for finite differences). It reads the data
+file through :class:`~experiments.observations.Observations` cut at ``until``: nothing later
+can enter.
 The national fit estimates the behaviour every region shares; a regional fit takes those from
 its parent and estimates the few region-specific parameters (attachment to the village, the
-value of a hukou, the peri-urban stock, the pace at which towns absorb and renew it) on that
-region's resident and hukou rates up to its scenario's start year.
+peri-urban stock and its renewal, the first year's hukou rate where it is not published) on
+that region's resident and hukou rates up to its scenario's start year.
 
 Each fit writes ``calibration/fits/NAME.json`` (estimates, their covariance, every moment
 fitted against observed) and ``configs/behavior/NAME.yaml`` (the behaviour set a scenario
@@ -34,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import least_squares
+from scipy.optimize import least_squares, minimize
 from scipy.stats import qmc
 
 from experiments.design import replicate_seeds
@@ -201,6 +203,7 @@ def estimate(
     global_points: int = 0,
     candidates: list[dict[str, float]] | None = None,
     local_searches: int = 1,
+    polish_evals: int = 0,
 ) -> dict[str, Any]:
     """Minimise the weighted squared distance; return the estimate and its covariance.
 
@@ -213,6 +216,7 @@ def estimate(
             region on fewer years).
         local_searches: How many of the best starting points are searched locally (the best
             result is kept).
+        polish_evals: Evaluations of a simplex search from the best local result (0: none).
     """
     start = problem.current() if start is None else start
     u0 = np.clip(problem.to_unit(start), 0.02, 0.98)
@@ -236,20 +240,42 @@ def estimate(
         + [(float((residuals(u) ** 2).sum()), i + 1, u) for i, u in enumerate(tries)],
         key=lambda t: (t[0], t[1]),
     )
-    result = None
-    for _value, _i, u in scored[:local_searches]:  # the best starts, each searched locally
-        found = least_squares(
+
+    def search(u: np.ndarray, max_nfev: int) -> Any:
+        return least_squares(
             residuals,
             np.clip(u, 0.02, 0.98),
             bounds=(0.0, 1.0),
             diff_step=0.04,
             x_scale=1.0,
-            max_nfev=max_evals,
+            max_nfev=max_nfev,
             xtol=1e-3,
             ftol=1e-4,
         )
+
+    result = None
+    for _value, _i, u in scored[:local_searches]:  # the best starts, each searched locally
+        found = search(u, max_evals)
         if result is None or found.cost < result.cost:
             result = found
+    if polish_evals:
+        # A simulated objective is rough at the finite-difference step, where a gradient search
+        # stops early; a simplex of coarser steps walks on, and a last gradient search from its
+        # best point gives the Jacobian the covariance needs.
+        d = result.x.size
+        simplex = np.vstack(
+            [result.x, result.x + 0.08 * np.eye(d) * np.where(result.x > 0.5, -1, 1)]
+        )
+        walked = minimize(
+            lambda u: float((residuals(u) ** 2).sum()),
+            result.x,
+            method="Nelder-Mead",
+            bounds=[(0.0, 1.0)] * d,
+            options={"maxfev": polish_evals, "initial_simplex": simplex, "xatol": 0.005},
+        )
+        if walked.fun < 2 * result.cost:  # least_squares' cost is half the sum of squares
+            found = search(walked.x, 4 * (d + 1))
+            result = found if found.cost < result.cost else result
     theta = problem.to_theta(result.x)
     spans = np.array([p.high - p.low for p in problem.parameters.values()])
     jacobian = result.jac / spans[None, :]  # d residual / d theta
@@ -291,6 +317,7 @@ def fit(
     until: int | None = None,
     global_points: int = 40,
     local_searches: int = 3,
+    polish_evals: int = 80,
 ) -> dict[str, Any]:
     """Run one fit; write its record and its behaviour set; return the record.
 
@@ -307,6 +334,7 @@ def fit(
         global_points=global_points,
         candidates=related_estimates(spec, problem.current()),
         local_searches=local_searches,
+        polish_evals=polish_evals,
     )
     runtime = time.perf_counter() - started
     sd = np.sqrt(np.clip(np.diag(result["covariance"]), 0, None))

@@ -88,6 +88,14 @@ def related_estimates(
     return out
 
 
+def peri_urban_share_year(record: dict[str, Any]) -> int:
+    """First year of the fit whose estimate of the peri-urban share a record's set holds."""
+    params = record["parameters"].values()
+    if any("reclassification.peri_urban_share" in p["keys"] for p in params):
+        return int(record["first_year"])
+    return peri_urban_share_year(load_record(record["parent"]))
+
+
 def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
     """``configs/behavior/NAME.yaml``: the behaviour values and the other estimated values."""
     behavior = summarize_config(problem.base)["behavior"]
@@ -102,6 +110,10 @@ def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
         for part in path:
             node = node.setdefault(part, {})
         node[last] = float(f"{float(value):.8g}")  # 8 significant digits
+    if "peri_urban_share" in tree.get("reclassification", {}):
+        # The share is that of the first year of the fit that estimated it; a scenario starting
+        # later carries it forward (model.reclassification.start_peri_urban_share).
+        tree["reclassification"]["peri_urban_share_year"] = peri_urban_share_year(record)
     estimated = {k.split(".", 1)[1] for k in values if k.startswith("behavior.")}
     tree["behavior"] = {
         **{k: v for k, v in behavior.items() if k not in estimated},

@@ -24,7 +24,7 @@ import pandas as pd
 
 from experiments.calibration import backcast, fit
 from experiments.design import replicate_seeds
-from experiments.fit_records import FITS_DIR, parent_estimates
+from experiments.fit_records import FITS_DIR, load_record, parent_estimates, peri_urban_share_year
 from experiments.fit_specs import FITS
 from experiments.observations import REPO, Observations
 from model import SettlementModel, compose_config
@@ -55,6 +55,7 @@ def forecast(name: str, n_households: int, replicates: int) -> pd.DataFrame:
         ]
     )
     values = {k: v for k, v in parent_estimates(name).items() if not k.startswith("start.")}
+    values["reclassification.peri_urban_share_year"] = peri_urban_share_year(load_record(name))
     base = with_values(base, values)
     runs = []
     for seed in replicate_seeds(CUTOFF, replicates):

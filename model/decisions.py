@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.special import expit
 
 from model import assistance, insurance, land, skills
 from model.employment_support import post_wage_cny_per_month
@@ -49,7 +48,7 @@ from model.labour import skill_multiplier
 from model.levers import lever
 from model.provident_fund import provident_fund_value_cny_per_month
 from model.schooling import school_access_prob, schooling_cost_cny_per_month
-from model.settling_gain import settling_gain_cny_per_month, settling_option_cny_per_month
+from model.settling_gain import settling_chance, settling_option_cny_per_month
 
 if TYPE_CHECKING:
     from model.world import World
@@ -211,9 +210,7 @@ def apply_to_settle(w: World, idx: np.ndarray) -> None:
     """Eligible migrants ``idx`` apply to settle with the logit chance of their settling gain."""
     if idx.size == 0:
         return
-    gain = settling_gain_cny_per_month(w, idx)
-    scale = w.cny(w.cfg.behavior.logit_scale_cny_per_month)
-    applies = w.rng.random(idx.size) < expit(gain / scale)
+    applies = w.rng.random(idx.size) < settling_chance(w, idx)
     w.hh.settle_applicant[idx[applies]] = True
 
 

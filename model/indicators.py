@@ -23,6 +23,7 @@ from model.households import Employment, Tenure
 from model.labour import household_wage
 from model.schooling import schooled_with_parents
 from model.settlement import urban_hukou_persons
+from model.settling_gain import settling_willingness_pct
 
 if TYPE_CHECKING:
     from model.places import PlaceTable
@@ -96,6 +97,8 @@ INDICATORS: dict[str, str] = {
     "the village is not modelled)",
     "migrant_workers_in_cities": "workers of rural-hukou households from the region's villages "
     "living in its cities",
+    "settling_willingness_pct": "share of rural-hukou households living in a city that would "
+    "take its hukou if eligible (%; the CMDS question)",
     "migrant_monthly_income_cny": "mean monthly wage of employed migrant workers in cities",
     "migrant_homeowner_pct": "rural-hukou migrant households in cities owning their home (%)",
     "native_private_renter_pct": "urban-hukou households in cities renting privately (%)",
@@ -281,6 +284,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
             ]
         ),
         "migrant_workers_in_cities": total(workers[migrant_city]),
+        "settling_willingness_pct": settling_willingness_pct(w, np.flatnonzero(migrant_city)),
         "migrant_monthly_income_cny": migrant_income(w, migrant_city),
         "migrant_homeowner_pct": _share_pct(weight, migrant_city, hh.tenure == Tenure.OWNED),
         "native_private_renter_pct": _share_pct(

@@ -25,6 +25,7 @@ from model.households import (
 )
 from model.hukou_moves import mark_graduates_at_start
 from model.levers import ConfigError, lever, section
+from model.reclassification import start_peri_urban_share
 
 if TYPE_CHECKING:
     from model.config import RunConfig
@@ -47,6 +48,7 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
     hold their hukou in) the outside place.
     """
     traits = cfg.households
+    peri_urban_share = start_peri_urban_share(cfg.reclassification, cfg.start_year)
     n_rural = len(cfg.rural_areas)
     rural_sizes = np.array([a.initial_households for a in cfg.rural_areas.values()])
     segments: list[tuple[str, int, float]] = []  # (kind, place, real households)
@@ -91,7 +93,7 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
             )
             hh.origin[sl] = origin
             hh.hukou_place[sl] = origin
-            hh.peri_urban[sl] = rng.random(count) < cfg.reclassification.peri_urban_share
+            hh.peri_urban[sl] = rng.random(count) < peri_urban_share
             hh.contract_land_mu[sl] = rng.gamma(2.0, traits.mean_land_mu / 2.0, count)
             hh.collective_income_cny_per_month[sl] = rng.exponential(
                 traits.mean_collective_income_cny_per_month, count

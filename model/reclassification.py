@@ -9,6 +9,10 @@ shrinks as the stock is used up instead of growing with whatever rural populatio
 As towns grow, the area they will grow into moves outward: each year a small share of the other
 village households at home becomes peri-urban (``peri_urban_renewal_per_year``, estimated), so
 the stock is renewed in proportion to the villages that remain rather than used up once.
+The share is that of a fit's first year (``peri_urban_share_year``): a run that starts later
+begins with the share the stock's own yearly balance gives by its start year
+(:func:`start_peri_urban_share`), not with the first year's again, so the first years of a
+scenario absorb villages at the pace its fit had reached, not at the pace of the fit's start.
 A configured share of the absorbed households (for example land-expropriated farmers) also
 receives an urban hukou. Absorbed households take the town as their home place, so they no
 longer choose among destinations; those left with a rural hukou stay non-hukou urban residents.
@@ -71,6 +75,22 @@ def _renew_peri_urban_stock(w: World) -> None:
     hh.peri_urban[idx[w.rng.random(idx.size) < q]] = True
 
 
+def start_peri_urban_share(policy: ReclassificationPolicy, start_year: int) -> float:
+    """The peri-urban share of village households at home in ``start_year``.
+
+    ``peri_urban_share`` holds in ``peri_urban_share_year`` (0: the start year itself); each
+    later year absorbs ``rate_per_year`` of the stock and renews ``peri_urban_renewal_per_year``
+    of the rest: s' = s (1 - r) + q (1 - s). Migration changes both parts alike and is left out.
+    """
+    share, absorbed = policy.peri_urban_share, policy.rate_per_year
+    if absorbed <= 0 or not policy.peri_urban_share_year:
+        return share
+    renewed = policy.peri_urban_renewal_per_year
+    for _ in range(max(start_year - policy.peri_urban_share_year, 0)):
+        share = share * (1 - absorbed) + renewed * (1 - share)
+    return share
+
+
 @dataclass
 class ReclassificationPolicy:
     """In-situ urbanization: peri-urban villages reclassified as urban with nobody moving."""
@@ -92,6 +112,14 @@ class ReclassificationPolicy:
         doc="Share of each rural area's households (at the start) living in villages its town "
         "will absorb: the finite stock in-situ urbanization draws down (estimated in fitted "
         "behaviour sets; the default is an assumption).",
+    )
+    peri_urban_share_year: int = lever(
+        0,
+        unit="year",
+        low=0,
+        high=2200,
+        doc="Year peri_urban_share refers to (a fitted set: its fit's first year; 0: the run's "
+        "start year); a later start carries the share forward by the stock's yearly balance.",
     )
     peri_urban_renewal_per_year: float = lever(
         0.0,

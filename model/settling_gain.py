@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import expit
 
 from model import land
 from model.housing import housing_cost_cny_per_month
@@ -78,6 +79,26 @@ def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     cities = w.places.city_places
     col = np.searchsorted(cities, w.hh.location[idx])
     return settling_gain_by_city_cny_per_month(w, idx, cities)[np.arange(idx.size), col]
+
+
+def settling_chance(w: World, idx: np.ndarray) -> np.ndarray:
+    """The chance that households ``idx``, eligible where they live, apply to settle there.
+
+    The logit of their settling gain (:func:`settling_gain_cny_per_month`) at the behaviour's
+    taste-noise scale: what the migrant survey asks ("if you met the local conditions, would you
+    move your hukou here?", China Migrants Dynamic Survey).
+    """
+    scale = w.cny(w.cfg.behavior.logit_scale_cny_per_month)
+    return expit(settling_gain_cny_per_month(w, idx) / scale)
+
+
+def settling_willingness_pct(w: World, idx: np.ndarray) -> float:
+    """Share (%, by household weight) of households ``idx`` that would settle where they live if
+    eligible: the mean of :func:`settling_chance` (0 for an empty ``idx``)."""
+    if idx.size == 0:
+        return 0.0
+    weight = w.hh.weight[idx].astype(np.float64)
+    return float(100.0 * (weight * settling_chance(w, idx)).sum() / weight.sum())
 
 
 def settling_option_cny_per_month(

@@ -38,11 +38,14 @@ _JIANGMEN = (
     "Jiangmen has no rates before its 2017 start in the data file, so no regional fit; its "
     "assumed start and the national behaviour move it far too fast:"
 )
+_NANTONG = (
+    "Nantong's fit (2013-2017) matched its rates with a small peri-urban stock that renewal "
+    "fills (1.3 % of village households in 2013, 12 % by 2017, towards 22 %); the scenario now "
+    "starts with the stock of 2017, so its towns absorb villages ever faster:"
+)
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("nantong_2020", "first_year"): "Nantong's first year rises about 1.0 points against 1.73 a "
-    "year before the start; the observed rise in 2018 was 1.17 and the later observations are "
-    "met, so the pre-start trend, not the model, overstates the first year:",
-    ("jiangmen_2018", "caseloads"): _JIANGMEN,
+    ("nantong_2020", "city_growth"): _NANTONG,
+    ("nantong_2020", "later_observations"): _NANTONG,
     ("jiangmen_2018", "fitted"): _JIANGMEN,
     ("jiangmen_2018", "city_growth"): _JIANGMEN,
     ("jiangmen_2018", "first_year_city_growth"): _JIANGMEN,
