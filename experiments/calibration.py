@@ -241,10 +241,10 @@ def estimate(
         key=lambda t: (t[0], t[1]),
     )
 
-    def search(u: np.ndarray, max_nfev: int) -> Any:
+    def search(u: np.ndarray, max_nfev: int, margin: float = 0.02) -> Any:
         return least_squares(
             residuals,
-            np.clip(u, 0.02, 0.98),
+            np.clip(u, margin, 1 - margin),
             bounds=(0.0, 1.0),
             diff_step=0.04,
             x_scale=1.0,
@@ -274,7 +274,9 @@ def estimate(
             options={"maxfev": polish_evals, "initial_simplex": simplex, "xatol": 0.005},
         )
         if walked.fun < 2 * result.cost:  # least_squares' cost is half the sum of squares
-            found = search(walked.x, 4 * (d + 1))
+            # from the walk's own point (a start's margin from the bounds would undo the walk
+            # where it ended near one)
+            found = search(walked.x, 4 * (d + 1), margin=1e-4)
             result = found if found.cost < result.cost else result
     theta = problem.to_theta(result.x)
     spans = np.array([p.high - p.low for p in problem.parameters.values()])

@@ -79,8 +79,9 @@ NATIONAL = {
 def regional(start_hukou: tuple[float, float] | None = None) -> dict[str, Parameter]:
     """The region-specific parameters of a regional fit.
 
-    A region's attachment to its villages and the pace at which its towns absorb villages; all
-    else, the value of a hukou included, keeps the shared (national) estimate. A region
+    A region's attachment to its villages and its stock of villages its towns will absorb (at
+    the start, and renewed as towns grow); all else, the value of a hukou and the yearly rate of
+    absorption included, keeps the shared (national) estimate. A region
     publishes three to six yearly rates before its start, which identify a few parameters, not
     six: estimating the hukou's value, the absorbed share and the absorption rate as well
     left sichuan_2019 with standard errors wider than their bounds (hukou value 1,207 sd 4,078,

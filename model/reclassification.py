@@ -109,9 +109,9 @@ class ReclassificationPolicy:
         unit="share 0-1",
         low=0,
         high=1,
-        doc="Share of each rural area's households (at the start) living in villages its town "
-        "will absorb: the finite stock in-situ urbanization draws down (estimated in fitted "
-        "behaviour sets; the default is an assumption).",
+        doc="Share of each rural area's households (in peri_urban_share_year, else at the "
+        "start) living in villages its town will absorb: the finite stock in-situ urbanization "
+        "draws down (estimated in fitted behaviour sets; the default is an assumption).",
     )
     peri_urban_share_year: int = lever(
         0,
@@ -119,7 +119,8 @@ class ReclassificationPolicy:
         low=0,
         high=2200,
         doc="Year peri_urban_share refers to (a fitted set: its fit's first year; 0: the run's "
-        "start year); a later start carries the share forward by the stock's yearly balance.",
+        "start year); a later start carries the share forward by the stock's yearly balance at "
+        "this run's rate and renewal. To give a start share directly, set this to 0.",
     )
     peri_urban_renewal_per_year: float = lever(
         0.0,

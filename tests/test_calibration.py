@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from experiments.calibration import Problem, estimate
-from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR
+from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR, peri_urban_share_year
 from experiments.fit_specs import FITS, PRODUCTION_ORDER
 from experiments.observations import DATA_FILE, Observations
 from model import ConfigError, compose_config
@@ -118,6 +118,9 @@ def test_committed_behaviour_sets_match_their_records(name):
                 node = node.get(part, {}) if isinstance(node, dict) else {}
             if p["in_behavior_set"]:
                 assert node == pytest.approx(p["estimate"], rel=1e-5), key
+    if "peri_urban_share" in tree.get("reclassification", {}):
+        share_year = tree["reclassification"]["peri_urban_share_year"]
+        assert share_year == peri_urban_share_year(record)
     cov = np.asarray(record["covariance"])
     assert cov.shape == (len(record["parameters"]),) * 2
     assert np.all(np.linalg.eigvalsh((cov + cov.T) / 2) >= -1e-9)
