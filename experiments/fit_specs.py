@@ -243,6 +243,10 @@ def survey_moments(obs: Observations, first_year: int, until: int) -> list[Momen
 
     add("migrant_workers_in_cities", "migrant_workers_urban_resident", 1e4, 0.03, 0)
     add("migrant_monthly_income_cny", "migrant_monthly_income", 1.0, 0.03, 0)
+    # Would rural-hukou migrants take the hukou of the city they live in if they were eligible?
+    # (2017 CMDS: 37 %.) The model's answer is the logit chance of the settling gain, so this
+    # separates the hukou's value from how often households review their choices.
+    add("settling_willingness_pct", "hukou_transfer_willingness_rural_migrants", 1.0, None, 4.0)
     for y, v in obs.series("CN", "births").items():  # a flow: the years after the first
         if first_year < y <= until:
             out.append(Moment(f"births_{y}", "births", int(y), float(v) * 1e4, 0.06 * v * 1e4))
@@ -279,16 +283,6 @@ def survey_moments(obs: Observations, first_year: int, until: int) -> list[Momen
                     float(v) / 100,
                     0.08,
                     first_year,
-                )
-            )
-    # Would rural-hukou migrants take the hukou of the city they live in if they were eligible?
-    # (2017 CMDS: 37 %.) The model's answer is the logit chance of the settling gain, so this
-    # separates the hukou's value from how often households review their choices.
-    for y, v in obs.series("CN", "hukou_transfer_willingness_rural_migrants").items():
-        if first_year <= y <= until:
-            out.append(
-                Moment(
-                    f"settling_willingness_{y}", "settling_willingness_pct", int(y), float(v), 4.0
                 )
             )
     public = pd.concat(
