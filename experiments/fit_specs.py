@@ -247,9 +247,10 @@ def survey_moments(obs: Observations, first_year: int, until: int) -> list[Momen
     # (2017 CMDS: 37 %.) The model's answer is the logit chance of the settling gain, so this
     # separates the hukou's value from how often households review their choices.
     add("settling_willingness_pct", "hukou_transfer_willingness_rural_migrants", 1.0, None, 4.0)
-    for y, v in obs.series("CN", "births").items():  # a flow: the years after the first
-        if first_year < y <= until:
-            out.append(Moment(f"births_{y}", "births", int(y), float(v) * 1e4, 0.06 * v * 1e4))
+    for flow in ("births", "deaths"):  # flows: the years after the first
+        for y, v in obs.series("CN", flow).items():
+            if first_year < y <= until:
+                out.append(Moment(f"{flow}_{y}", flow, int(y), float(v) * 1e4, 0.06 * v * 1e4))
     # Fitted as the change since the first year only: the survey's ages cover local off-farm
     # workers too, who are older than those away from their village (the model's migrants), and
     # its out-migrating workers include some 40 M who live in villages elsewhere, a state the

@@ -181,6 +181,13 @@ ROWS = {
         "sum",
         +1,
     ),
+    "mortality trend": (
+        ["demography.mortality_change_pct_per_year=0"],
+        ["demography.mortality_change_pct_per_year=-8"],
+        "deaths",
+        "sum",
+        -1,
+    ),
     "leaving home": (  # fewer grown children at home, at the start and after it
         ["demography.leave_home_per_year=0.05"],
         ["demography.leave_home_per_year=0.4"],
@@ -472,6 +479,19 @@ def test_period_fertility_falls_each_year_by_the_trend():
     assert period_fertility_ratio(demography, demography.fertility_reference_year) == 1.0
     ratio = period_fertility_ratio(demography, demography.fertility_reference_year + 5)
     assert ratio == pytest.approx(0.96**5)
+
+
+def test_death_rates_change_each_year_by_the_trend_at_every_age():
+    from model.config import compose_config
+    from model.demography import mortality_per_year
+
+    cfg = compose_config(["scenario=demo", "demography.mortality_change_pct_per_year=-3"])
+    demography = cfg.demography
+    table, reference = mortality_per_year(demography), demography.mortality_reference_year
+    assert np.array_equal(mortality_per_year(demography, reference), table)
+    later = mortality_per_year(demography, reference + 10)
+    young_and_old = table < 0.5  # the table is capped at 1 at the oldest ages
+    assert later[young_and_old] == pytest.approx(table[young_and_old] * 0.97**10)
 
 
 def test_a_higher_leaving_rate_forms_more_households_from_the_same_start():
