@@ -206,7 +206,7 @@ def claim_place(w: World) -> np.ndarray:
     at_hukou_place = hh.location == hh.hukou_place
     long_stay = hh.months_in_place >= policy.months_residence_where_not_registered
     can_claim = registered & in_region & (at_hukou_place | long_stay)
-    return np.where(can_claim, hh.location, -1).astype(np.int16)
+    return (hh.location + np.int16(1)) * can_claim - np.int16(1)
 
 
 def administer_assistance(w: World) -> None:
@@ -224,17 +224,19 @@ def administer_assistance(w: World) -> None:
 
     candidates = np.flatnonzero(below & ~hh.dibao)
     hh.dibao[candidates[rng.random(candidates.size) < policy.take_up_share]] = True
-    hh.dibao_grace_months[hh.dibao & below] = policy.months_kept_after_exit
+    # (Full-length masks are turned into row indices first: boolean indexing is slower.)
+    hh.dibao_grace_months[np.flatnonzero(hh.dibao & below)] = policy.months_kept_after_exit
     above = hh.dibao & ~below  # income rose: the grace months run down
-    hh.dibao_grace_months[above] = np.maximum(hh.dibao_grace_months[above] - months, 0)
+    rows = np.flatnonzero(above)
+    hh.dibao_grace_months[rows] = np.maximum(hh.dibao_grace_months[rows] - months, 0)
     review_due = (w.months_run // policy.review_interval_months) != (
         (w.months_run + months) // policy.review_interval_months
     )
     if review_due:
-        hh.dibao[above & (hh.dibao_grace_months <= 0)] = False
-    hh.dibao[~can_claim] = False  # moved away from where they could claim
+        hh.dibao &= ~(above & (hh.dibao_grace_months <= 0))
+    hh.dibao &= can_claim  # moved away from where they could claim
     if policy.able_bodied_dibao_registered_poor:
-        hh.poverty_registered[hh.dibao & (hh.adults > 0)] = True
+        hh.poverty_registered |= hh.dibao & (hh.adults > 0)
 
     recipients = np.flatnonzero(hh.dibao)
     at = place[recipients]
@@ -261,7 +263,7 @@ def _pay_temporary_relief(w: World) -> None:
     hh, policy = w.hh, w.cfg.assistance
     if policy.temporary_relief_cny > 0:
         hit = w.places.is_city[hh.location] & (hh.employment == Employment.UNEMPLOYED)
-        relief = hh.weight[hit].sum(dtype=np.float64) * policy.temporary_relief_cny
+        relief = hh.weight[np.flatnonzero(hit)].sum(dtype=np.float64) * policy.temporary_relief_cny
         w.flows.add("outlay_temporary_relief_cny", relief)
 
 

@@ -50,12 +50,13 @@ def age_population(w: World) -> None:
     age = np.minimum(hh.head_age_years, MAX_AGE).astype(np.int16)
     flows = w.flows
 
-    urban = (~w.places.is_rural[hh.location]).astype(np.intp)
+    urban = ~w.places.is_rural[hh.location]
     # The step's births are booked in the calendar year after the last closed year-end.
-    p_birth = fertility_per_couple_year(cfg)[urban, age] * np.float32(
-        years * period_fertility_ratio(cfg, w.year + 1)
-    )
-    born = bernoulli(rng, np.where(hh.couple == 2, np.minimum(p_birth, 1), np.float32(0)))
+    # (Tables by (row, age) are read through flat indices: one gather instead of two.)
+    p_birth = fertility_per_couple_year(cfg).ravel().take(age + np.int16(MAX_AGE + 1) * urban)
+    p_birth *= np.float32(years * period_fertility_ratio(cfg, w.year + 1))
+    np.minimum(p_birth, 1, out=p_birth)
+    born = bernoulli(rng, p_birth * (hh.couple == 2))
     born &= hh.preschool < MAX_PRESCHOOL
     to_school = any_of(rng, hh.preschool, years / PRESCHOOL_YEARS)
     grown_up = any_of(rng, hh.children, years / SCHOOL_YEARS) & (hh.grown_children < MAX_GROWN)
@@ -161,8 +162,8 @@ def mortality_per_year(cfg: DemographyConfig, year: int | None = None) -> np.nda
 
 def _at_least_one(p_person: np.ndarray, count: np.ndarray, age: np.ndarray) -> np.ndarray:
     """Chance (float32) that at least one of ``count`` persons aged ``age`` has an event."""
-    table = 1 - (1 - p_person[None, :]) ** np.arange(3)[:, None]  # counts 0, 1, 2
-    return table.astype(np.float32)[np.minimum(count, 2), age]
+    table = (1 - (1 - p_person[None, :]) ** np.arange(3)[:, None]).astype(np.float32)
+    return table.ravel().take(np.minimum(count, 2).astype(np.intp) * table.shape[1] + age)
 
 
 def expected_children(

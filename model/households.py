@@ -33,7 +33,7 @@ def add_months(counter: np.ndarray, months: int, where: np.ndarray | None = None
     if where is None:
         counter += months
     else:
-        np.add(counter, months, out=counter, where=where)
+        counter += np.int16(months) * where  # (a masked ufunc is slower than a product)
 
 
 class Employment(IntEnum):
@@ -188,8 +188,10 @@ class Households:
     def refresh_age_groups(self) -> None:
         """Recompute working-age adults and elderly from the generations and the head's age."""
         retired = self.head_age_years >= RETIREMENT_AGE
-        np.add(np.where(retired, 0, self.couple), self.grown_children, out=self.adults)
-        np.add(np.where(retired, self.couple, 0), self.parents, out=self.elderly)
+        np.multiply(self.couple, retired, out=self.elderly)  # a retired couple
+        np.subtract(self.couple, self.elderly, out=self.adults)  # a working-age couple
+        np.add(self.adults, self.grown_children, out=self.adults)
+        np.add(self.elderly, self.parents, out=self.elderly)
 
     def add_rows(self, k: int) -> np.ndarray:
         """Indices of ``k`` rows for new households, reset to empty (weight 0).

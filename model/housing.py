@@ -309,18 +309,20 @@ def housing_cost_cny_per_month(
 
     if assume_hukou:
         return cost.astype(np.float32)
-    here = hh.location[idx, None] == city_places[None, :]
-    tenure = hh.tenure[idx, None]
+    # Where the household lives (one cell per row), what its own housing costs.
+    row = np.flatnonzero(w.places.is_city[hh.location[idx]])
+    col = np.searchsorted(city_places, hh.location[idx[row]])
+    hit = col < city_places.size
+    row, col = row[hit], col[hit]
+    hit = city_places[col] == hh.location[idx[row]]
+    row, col = row[hit], col[hit]
+    tenure = hh.tenure[idx[row]]
+    here_rent = rent[row, col]
+    private = here_rent - hh.rental_subsidy[idx[row]] * t.subsidy_cny[city_places][col]
+    public = here_rent * t.rent_share[city_places][col]
     actual = np.where(
-        tenure == Tenure.OWNED,
-        0.0,
-        np.where(
-            tenure == Tenure.PUBLIC_RENTAL,
-            rent * t.rent_share[city_places][None, :],
-            rent - hh.rental_subsidy[idx, None] * t.subsidy_cny[city_places][None, :],
-        ),
+        tenure == Tenure.OWNED, 0.0, np.where(tenure == Tenure.PUBLIC_RENTAL, public, private)
     )
-    housed = here & (tenure != Tenure.PRIVATE_RENTAL)
-    return np.where(housed, actual, np.where(here, np.minimum(actual, cost), cost)).astype(
-        np.float32
-    )
+    housed = tenure != Tenure.PRIVATE_RENTAL
+    cost[row, col] = np.where(housed, actual, np.minimum(actual, cost[row, col]))
+    return cost.astype(np.float32)

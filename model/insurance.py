@@ -85,11 +85,11 @@ def accrue_insurance(w: World) -> None:
         p = 1.0 - (1.0 - policy.flexible_enrolment_per_month) ** months
         candidates = np.flatnonzero(informal & ~hh.insured_flexible)
         hh.insured_flexible[candidates[w.rng.random(candidates.size) < p]] = True
-    hh.insured_flexible[~informal] = False  # a formal job insures; leaving work or town ends it
+    hh.insured_flexible &= informal  # a formal job insures; leaving work or town ends it
     accruing = in_city & ((hh.employment == Employment.FORMAL) | hh.insured_flexible)
     add_months(hh.insurance_months, months, where=accruing)
     if policy.registered_poor_full_cover:
-        poor = hh.poverty_registered & ~w.places.is_outside[hh.location]
+        poor = np.flatnonzero(hh.poverty_registered & ~w.places.is_outside[hh.location])
         persons = (hh.size_of(poor) * hh.weight[poor]).sum(dtype=np.float64)
         premiums = persons * policy.registered_poor_premium_cny_per_person_year * months / 12
         w.flows.add("outlay_medical_premiums_cny", premiums)

@@ -78,8 +78,7 @@ def match_jobs(w: World) -> None:
     informal = rng.random(rest.size) < labour.work_finding_share[hh.location[rest]]
     hh.employment[rest] = np.where(informal, Employment.INFORMAL, Employment.UNEMPLOYED)
 
-    at_rural = places.is_rural[hh.location]
-    hh.employment[at_rural] = Employment.FARMING
+    hh.employment[np.flatnonzero(places.is_rural[hh.location])] = Employment.FARMING
 
     labour.labor = np.bincount(hh.location, weights=workers, minlength=places.n)
     labour.formal_filled = held + np.bincount(

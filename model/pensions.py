@@ -42,9 +42,10 @@ def pension_income_cny_per_month(w: World, idx: np.ndarray | slice = slice(None)
         * (1 + policy.resident_pension_growth_pct_per_year / 100) ** years
     )
     employee = w.cny(policy.employee_pension_cny_per_month)
-    retired_heads = np.where(hh.head_age_years[idx] >= RETIREMENT_AGE, hh.couple[idx], 0)
+    retired_heads = hh.couple[idx] * (hh.head_age_years[idx] >= RETIREMENT_AGE)
     insured = hh.insurance_months[idx] >= policy.employee_min_contribution_months
-    per_head = np.where(insured, np.float32(employee), np.float32(resident))
+    # (Products and lookups rather than np.where: a select on a random mask is branchy.)
+    per_head = np.array([resident, employee], dtype=np.float32).take(insured.view(np.uint8))
     support = np.float32(w.cny(policy.support_from_children_cny_per_month))
     elderly_persons = retired_heads + hh.parents[idx]
     pension = retired_heads * per_head + hh.parents[idx] * np.float32(resident)
@@ -60,7 +61,7 @@ def elderly_farm_income_cny_per_month(w: World, rural_wage: np.ndarray) -> np.nd
         & (hh.head_age_years < ELDERLY_FARMING_UNTIL)
         & w.places.is_rural[hh.location]
     )
-    return np.where(farming, hh.couple * share * rural_wage[hh.location], 0).astype(np.float32)
+    return ((hh.couple * farming) * share * rural_wage[hh.location]).astype(np.float32)
 
 
 def book_pension_premiums(w: World) -> None:

@@ -200,19 +200,14 @@ def mark_settlement_eligibility(w: World) -> None:
         + rules.points_poverty[loc] * hh.poverty_registered[idx]
     )
     insurance_required = hh.insurance_months[idx] >= rules.min_insurance_months[loc]
-    eligible = np.select(
-        [
-            rule == SettlementRuleType.open.value,
-            rule == SettlementRuleType.conditions.value,
-            rule == SettlementRuleType.points.value,
-        ],
-        [
-            has_address,
-            has_address & residence_ok & (stable_housing | insurance_ok),
-            has_address & residence_ok & insurance_required & (points >= rules.min_points[loc]),
-        ],
-        default=False,
+    open_rule = rule == SettlementRuleType.open.value
+    conditions = (rule == SettlementRuleType.conditions.value) & (stable_housing | insurance_ok)
+    by_points = (
+        (rule == SettlementRuleType.points.value)
+        & insurance_required
+        & (points >= rules.min_points[loc])
     )
+    eligible = has_address & (open_rule | (residence_ok & (conditions | by_points)))
     graduate = graduate_channel(w, idx) & (rule != SettlementRuleType.closed.value)
     hh.settlement_eligible[idx] = eligible | graduate
     hh.settlement_points[idx] = points
@@ -248,5 +243,5 @@ def admit_settlers(w: World) -> None:
 def urban_hukou_persons(w: World) -> np.ndarray:
     """Persons per household holding an urban hukou of the region (float32)."""
     hh = w.hh
-    held = np.where(hh.family_followed, hh.size, 1)
-    return np.where(hh.hukou_urban, held, 0).astype(np.float32)
+    held = 1 + hh.family_followed * (hh.size - 1)  # the family, or the migrant alone
+    return (held * hh.hukou_urban).astype(np.float32)
