@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import assistance, insurance, land, skills
+from model import assistance, insurance, land, layout, skills
 from model.employment_support import post_wage_cny_per_month
 from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month, rent_scale
@@ -68,7 +68,7 @@ def choose_locations(w: World) -> None:
         utility = location_utilities(w, idx, alt_places)
         noise = rng.gumbel(size=utility.shape).astype(np.float32)
         scale = np.float32(w.cny(beh.logit_scale_cny_per_month))
-        choice = np.argmax(utility / scale + noise, axis=1)
+        choice = layout.argmax_by_row(utility / scale + noise)
         new_place = alt_places[np.arange(idx.size), choice]
         moving = new_place != hh.location[idx]
         relocate(w, idx[moving], new_place[moving])
@@ -81,7 +81,7 @@ def alternative_places(w: World, idx: np.ndarray) -> np.ndarray:
     others = places.city_places
     if places.outside_place is not None:
         others = np.append(others, places.outside_place)
-    alts = np.empty((idx.size, 1 + others.size), dtype=np.int16)
+    alts = layout.empty(idx.size, 1 + others.size, np.int16)
     alts[:, 0] = w.hh.origin[idx]
     alts[:, 1:] = others[None, :]
     return alts
@@ -100,7 +100,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
 
     # Expected labour income: farm wage at home; elsewhere the Harris–Todaro wage, with a
     # formal job already held counting as certain.
-    income = np.empty(alt_places.shape, dtype=np.float32)
+    income = layout.empty(*alt_places.shape, np.float32)
     income[:, 0] = adults * labour.rural_wage[origin] + post_wage_cny_per_month(w, idx)
     dest = alt_places[:, 1:]
     wage = labour.expected_urban_wage[dest]

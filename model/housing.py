@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import layout
 from model.households import NOT_WAITING, Tenure
 from model.levers import lever
 from model.permits import AccessBasis, has_access, reachable
@@ -284,18 +285,22 @@ def housing_cost_cny_per_month(
         Array of shape ``(len(idx), len(city_places))``.
     """
     hh, t, places = w.hh, w.places.housing, w.places
-    rent = places.rent_cny_per_month[city_places][None, :].astype(np.float32)
-    rent = rent * rent_scale(w, idx)[:, None]
-    own_hukou = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
+    city_rent = places.rent_cny_per_month[city_places].astype(np.float32)
+    rent = layout.by_place(np.multiply, rent_scale(w, idx), city_rent)
+    own_hukou = hh.hukou_urban[idx][:, None] & layout.by_place(
+        np.equal, hh.hukou_place[idx], city_places
+    )
     if assume_hukou:
         own_hukou = np.ones_like(own_hukou)
     ceiling = t.income_ceiling[city_places] * np.float32(w.price_level)
-    in_need = hh.income_cny_per_month[idx, None] <= ceiling[None, :]
+    in_need = layout.by_place(np.less_equal, hh.income_cny_per_month[idx], ceiling)
     sub_ok = own_hukou | reachable(w, idx, t.subsidy_basis[city_places])
     pub_ok = (
         own_hukou
         | reachable(w, idx, t.public_basis[city_places])
-        | (t.poverty_may_apply[city_places][None, :] & hh.poverty_registered[idx, None])
+        | layout.by_place(
+            np.bitwise_and, hh.poverty_registered[idx], t.poverty_may_apply[city_places]
+        )
     )
     expected_public_saving = (
         pub_ok

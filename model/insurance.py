@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import layout
 from model.households import Employment, add_months
 from model.levers import lever
 
@@ -118,9 +119,11 @@ def health_cover_value_cny_per_month(
     hh, policy, beh = w.hh, w.cfg.insurance, w.cfg.behavior
     value = w.cny(beh.health_cover_value_cny_per_month)
     if value == 0:
-        return np.zeros((idx.size, city_places.size), dtype=np.float32)
-    local = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
-    here = hh.location[idx, None] == city_places[None, :]
+        return layout.zeros(idx.size, city_places.size, np.float32)
+    local = hh.hukou_urban[idx][:, None] & layout.by_place(
+        np.equal, hh.hukou_place[idx], city_places
+    )
+    here = layout.by_place(np.equal, hh.location[idx], city_places)
     resident_long = hh.months_in_place[idx, None] >= policy.public_health_months
     served = here & (resident_long | hh.has_permit[idx, None])  # a permit opens services too
     covered = local

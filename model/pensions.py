@@ -69,7 +69,7 @@ def book_pension_premiums(w: World) -> None:
     hh, policy = w.hh, w.cfg.pensions
     if not policy.premiums_paid_for_poor or policy.resident_premium_cny_per_year <= 0:
         return
-    poor = hh.poverty_registered | hh.dibao
+    poor = np.flatnonzero(hh.poverty_registered | hh.dibao)
     persons = (hh.adults[poor] * hh.weight[poor]).sum(dtype=np.float64)
     paid = persons * policy.resident_premium_cny_per_year * w.months_per_step / 12
     w.flows.add("outlay_pension_premiums_cny", paid)

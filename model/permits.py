@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import layout
 from model.households import Employment, Tenure
 from model.levers import lever
 
@@ -99,12 +100,14 @@ def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
     basis for those registered in the region; with the region-wide transfer (002 (六)), the
     hukou basis for holders of an urban hukou of the region. Shape ``(len(idx), len(basis_code))``.
     """
-    code = basis_code[None, :]
-    by_region = (code == AccessBasis.region_hukou.value) & registered_in_region(w, idx)[:, None]
-    reached = (code == AccessBasis.open.value) | (code == AccessBasis.permit.value) | by_region
+    anyone = (basis_code == AccessBasis.open.value) | (basis_code == AccessBasis.permit.value)
+    by_region = basis_code == AccessBasis.region_hukou.value
+    reached = layout.by_place(np.bitwise_and, registered_in_region(w, idx), by_region)
+    reached |= anyone[None, :]
     if w.cfg.hukou_moves.region_transfer:  # an urban hukou of the region moves with its holder
         urban_of_region = w.hh.hukou_urban[idx] & w.places.is_city[w.hh.hukou_place[idx]]
-        reached |= (code == AccessBasis.hukou.value) & urban_of_region[:, None]
+        by_hukou = basis_code == AccessBasis.hukou.value
+        reached |= layout.by_place(np.bitwise_and, urban_of_region, by_hukou)
     return reached
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import layout
 from model.households import Employment
 from model.labour import formal_job_chance, skill_multiplier
 from model.levers import lever
@@ -42,15 +43,17 @@ def provident_fund_value_cny_per_month(
     hh, labour, policy = w.hh, w.places.labour, w.cfg.provident_fund
     rate = policy.contribution_rate_pct / 100.0
     if rate == 0:
-        return np.zeros((idx.size, city_places.size), dtype=np.float32)
+        return layout.zeros(idx.size, city_places.size, np.float32)
     p_formal = formal_job_chance(labour.labor, labour)[city_places][None, :]
-    here = hh.location[idx, None] == city_places[None, :]
-    formal = np.where(here, hh.employment[idx, None] == Employment.FORMAL, p_formal)
-    local = hh.hukou_urban[idx, None] & (hh.hukou_place[idx, None] == city_places[None, :])
+    here = layout.by_place(np.equal, hh.location[idx], city_places)
+    formal = np.where(here, (hh.employment[idx] == Employment.FORMAL)[:, None], p_formal)
+    local = hh.hukou_urban[idx][:, None] & layout.by_place(
+        np.equal, hh.hukou_place[idx], city_places
+    )
     coverage = np.where(
         local, policy.hukou_employee_coverage_share, policy.migrant_employee_coverage_share
     )
-    wage = labour.formal_wage[city_places][None, :] * skill_multiplier(w, idx)[:, None]
+    wage = layout.by_place(np.multiply, skill_multiplier(w, idx), labour.formal_wage[city_places])
     adults = hh.adults[idx, None].astype(np.float32)
     return (adults * formal * coverage * rate * wage).astype(np.float32)
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
-from model import land
+from model import land, layout
 from model.housing import housing_cost_cny_per_month
 from model.schooling import school_access_prob
 
@@ -61,10 +61,11 @@ def settling_gain_by_city_cny_per_month(
     (:func:`model.housing.housing_cost_cny_per_month`, :func:`model.schooling.school_access_prob`).
     """
     hh, places, beh = w.hh, w.places, w.cfg.behavior
-    follows = places.settlement.family_follows[cities][None, :]
+    follows = places.settlement.family_follows[cities]
     left_behind = np.float32(w.cny(beh.left_behind_cost_cny_per_child_month))
     access = school_access_prob(w, idx, cities) if school_access is None else school_access
-    school_gain = follows * hh.children[idx, None] * left_behind * (1 - access)
+    children = layout.by_place(np.multiply, hh.children[idx], follows)  # those who may follow
+    school_gain = children * left_behind * (1 - access)
     if housing_cost is None:
         housing_cost = housing_cost_cny_per_month(w, idx, cities)
     cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)
@@ -120,15 +121,17 @@ def settling_option_cny_per_month(
     hazard = places.settlement.settling_hazard_per_month[cities]
     chance = (1.0 - np.exp(-hazard * beh.planning_horizon_months)).astype(np.float32)
     urban = hh.hukou_urban[idx]
-    option = np.zeros((idx.size, cities.size), dtype=np.float32)
+    option = layout.zeros(idx.size, cities.size, np.float32)
     rural = np.flatnonzero(~urban)
     if rural.size:
         cost = None if housing_cost is None else housing_cost[rural]
         access = None if school_access is None else school_access[rural]
         gains = settling_gain_by_city_cny_per_month(w, idx[rural], cities, cost, access)
         option[rural] = chance[None, :] * np.maximum(gains, 0)
-    holds = hh.hukou_place[idx, None] == cities[None, :]
+    holders = np.flatnonzero(urban)
+    hukou_place = hh.hukou_place[idx[holders]]
+    holds = layout.by_place(np.equal, hukou_place, cities)
     if w.cfg.hukou_moves.region_transfer:
-        holds = holds | places.is_city[hh.hukou_place[idx]][:, None]
-    option[urban[:, None] & holds] = np.float32(w.cny(beh.hukou_value_cny_per_month))
+        holds = holds | places.is_city[hukou_place][:, None]
+    option[holders] = holds * np.float32(w.cny(beh.hukou_value_cny_per_month))
     return option

@@ -83,7 +83,8 @@ class World:
         self, mask: np.ndarray, per_household: np.ndarray | None = None
     ) -> np.ndarray:
         """Real households (or ``per_household`` units) in ``mask``, summed by current place."""
-        weights = self.hh.weight[mask].astype(np.float64)
+        rows = np.flatnonzero(mask)
+        weights = self.hh.weight[rows].astype(np.float64)
         if per_household is not None:
-            weights = weights * per_household[mask]
-        return np.bincount(self.hh.location[mask], weights=weights, minlength=self.places.n)
+            weights = weights * per_household[rows]
+        return np.bincount(self.hh.location[rows], weights=weights, minlength=self.places.n)
