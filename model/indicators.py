@@ -153,22 +153,25 @@ def person_accounts(w: World) -> PersonAccounts:
     outside = places.is_outside[hh.location]
     # Children without a place at school where the parents live stay in the origin, and their
     # younger siblings with them.
-    away = np.where(schooled_with_parents(w), 0, hh.children_total) * weight
+    # (Counts are non-negative, so a product with a mask selects exactly as np.where would,
+    # and much faster on a random mask.)
+    away = hh.children_total * ~schooled_with_parents(w) * weight
     present = hh.size * weight - away  # persons where the household lives
     origin_in_region = ~places.is_outside[hh.origin]  # children behind live in the origin
-    registered = np.where(places.is_outside[hh.hukou_place], np.float32(0), hh.size * weight)
+    registered = hh.size * weight * ~places.is_outside[hh.hukou_place]
     urban_hukou = urban_hukou_persons(w) * weight
-    hukou_present = np.where(hh.family_followed, present, np.minimum(urban_hukou, present))
-    zero = np.float32(0)
-    urban_resident = np.where(in_city, present, zero)
+    hukou_present = np.minimum(urban_hukou, present)
+    rows = np.flatnonzero(hh.family_followed)
+    hukou_present[rows] = present[rows]
+    urban_resident = present * in_city
     return PersonAccounts(
-        resident=np.where(outside, zero, present) + np.where(origin_in_region, away, zero),
+        resident=present * ~outside + away * origin_in_region,
         urban_resident=urban_resident,
         registered=registered,
         urban_hukou=urban_hukou,
-        non_hukou_urban=urban_resident - np.where(hh.hukou_urban & in_city, hukou_present, zero),
+        non_hukou_urban=urban_resident - hukou_present * (hh.hukou_urban & in_city),
         children_away=away,
-        outside=np.where(outside, present, zero),
+        outside=present * outside,
     )
 
 
@@ -301,7 +304,8 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
 
 def _share_pct(weight: np.ndarray, among: np.ndarray, having: np.ndarray) -> float:
     """Households ``having`` a trait among those ``among`` (%, by weight)."""
-    return 100.0 * total(weight[among & having]) / max(total(weight[among]), 1e-12)
+    both = np.flatnonzero(among & having)
+    return 100.0 * total(weight[both]) / max(total(weight[np.flatnonzero(among)]), 1e-12)
 
 
 def age_structure(w: World, acc: PersonAccounts) -> dict[str, float]:
@@ -311,13 +315,17 @@ def age_structure(w: World, acc: PersonAccounts) -> dict[str, float]:
     """
     hh, places = w.hh, w.places
     weight = hh.weight
-    in_region = ~places.is_outside[hh.location]
-    rural = places.is_rural[hh.location]
-    away_in_region = np.where(~places.is_outside[hh.origin], acc.children_away, np.float32(0))
-    children = total((hh.children_total * weight - acc.children_away)[in_region])
+    in_region = np.flatnonzero(~places.is_outside[hh.location])
+    rural_mask = places.is_rural[hh.location]
+    rural, not_rural = np.flatnonzero(rural_mask), np.flatnonzero(~rural_mask)
+    away_in_region = acc.children_away * ~places.is_outside[hh.origin]
+    children = total(
+        hh.children_total[in_region] * weight[in_region] - acc.children_away[in_region]
+    )
     children += total(away_in_region)
-    elderly = hh.elderly * np.where(in_region, weight, np.float32(0))
-    rural_persons = total(acc.resident[rural]) + total(away_in_region[~rural])
+    elderly = np.zeros(len(hh), dtype=np.float32)
+    elderly[in_region] = hh.elderly[in_region] * weight[in_region]
+    rural_persons = total(acc.resident[rural]) + total(away_in_region[not_rural])
     residents = max(total(acc.resident), 1e-12)
     households = total(weight)
     return {
@@ -353,8 +361,9 @@ def migrant_worker_ages(w: World, migrant_city: np.ndarray) -> dict[str, float]:
 def migrant_income(w: World, migrant_city: np.ndarray) -> float:
     """Mean monthly wage per employed worker among migrant households in cities."""
     hh = w.hh
-    employed = migrant_city & (
-        (hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL)
+    employed = np.flatnonzero(
+        migrant_city
+        & ((hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL))
     )
     workers = hh.adults[employed] * hh.weight[employed].astype(np.float64)
     if workers.sum() <= 0:
@@ -380,4 +389,4 @@ def low_income_incidence_pct(w: World) -> float:
     persons = hh.size_of(idx) * hh.weight[idx]
     line = assistance.standard_cny_per_person_month(w, hh.location[idx])
     low = assistance.income_per_person(w, idx) < line
-    return 100.0 * total(persons[low]) / max(total(persons), 1e-12)
+    return 100.0 * total(persons[np.flatnonzero(low)]) / max(total(persons), 1e-12)

@@ -129,8 +129,10 @@ def household_wage(w: World) -> np.ndarray:
     by_employment[Employment.INFORMAL] = labour.informal_wage * labour.informal_paid_share
     cell = hh.employment.astype(np.intp) * w.places.n + hh.location
     wage = by_employment.ravel()[cell]  # one gather instead of a select
-    urban = (hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL)
-    return np.where(urban, wage * skill_multiplier(w, slice(None)), wage)
+    multiplier = skill_multiplier(w, slice(None))
+    farm_or_idle = (hh.employment != Employment.FORMAL) & (hh.employment != Employment.INFORMAL)
+    multiplier[np.flatnonzero(farm_or_idle)] = 1  # the skill premium is an urban wage's
+    return wage * multiplier
 
 
 def city_migrants_without_formal_job(w: World, rows: np.ndarray) -> np.ndarray:
