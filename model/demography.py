@@ -265,8 +265,9 @@ class DemographyConfig:
         unit="year",
         low=1950,
         high=2100,
-        doc="Year whose death rates the life table above gives (the national start year; "
-        "with it the table's deaths in 2016-2019 fall within 3 % of the published ones).",
+        doc="Year whose death rates the life table above gives (the national start year: "
+        "from the 2015 start, deaths in 2016-2019 come within about 5 % of the published "
+        "ones; the national fit's path from 2011 has 10-18 % fewer, see README, Limits).",
     )
     generation_gap_years: float = lever(
         27.0,
