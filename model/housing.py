@@ -315,12 +315,7 @@ def housing_cost_cny_per_month(
     if assume_hukou:
         return cost.astype(np.float32)
     # Where the household lives (one cell per row), what its own housing costs.
-    row = np.flatnonzero(w.places.is_city[hh.location[idx]])
-    col = np.searchsorted(city_places, hh.location[idx[row]])
-    hit = col < city_places.size
-    row, col = row[hit], col[hit]
-    hit = city_places[col] == hh.location[idx[row]]
-    row, col = row[hit], col[hit]
+    row, col = layout.cells_at(hh.location[idx], city_places)
     tenure = hh.tenure[idx[row]]
     here_rent = rent[row, col]
     private = here_rent - hh.rental_subsidy[idx[row]] * t.subsidy_cny[city_places][col]

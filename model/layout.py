@@ -36,6 +36,21 @@ def zeros(k: int, c: int, dtype: Any) -> np.ndarray:
     return np.zeros((k, c), dtype=dtype, order="F")
 
 
+def cells_at(location: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of a (k, c) household-by-place array where each household lives.
+
+    Args:
+        location: Each household's place (length k).
+        places: The array's columns, sorted place indices.
+
+    Returns:
+        The rows whose ``location`` is one of ``places``, and that place's column.
+    """
+    col = np.minimum(np.searchsorted(places, location), places.size - 1)
+    rows = np.flatnonzero(places[col] == location)
+    return rows, col[rows]
+
+
 def argmax_by_row(values: np.ndarray) -> np.ndarray:
     """``np.argmax(values, axis=1)`` (the first maximum of each row) for a place-major array,
     column by column: a reduction across the short axis is slow."""

@@ -25,3 +25,11 @@ def test_argmax_by_row_picks_the_first_maximum_like_numpy():
     assert np.array_equal(layout.argmax_by_row(values), np.argmax(values, axis=1))
     values = np.asfortranarray(rng.random((2000, 7)))
     assert np.array_equal(layout.argmax_by_row(values), np.argmax(values, axis=1))
+
+
+def test_cells_at_finds_each_household_where_it_lives():
+    places = np.array([2, 5, 7])
+    location = np.array([5, 0, 7, 2, 9, 5])
+    rows, cols = layout.cells_at(location, places)
+    assert rows.tolist() == [0, 2, 3, 5]
+    assert places[cols].tolist() == location[rows].tolist()
