@@ -10,6 +10,9 @@ import pytest
 from experiments.compare import compare, main, write
 
 SMALL = ["n_households=20000"]
+# 40,000 households: the rule widens the gap by about half a point, and at 20,000 the paired runs'
+# noise is as large (after the refit of 2026-12-04 one pair of four crossed zero, +0.05).
+STRICT_SIZE = ["n_households=40000"]
 STRICT = [
     "cities.main_urban.settlement.min_residence_months=36",
     "cities.county_cities.settlement.min_residence_months=36",
@@ -18,7 +21,7 @@ STRICT = [
 
 @pytest.fixture(scope="module")
 def strict():
-    return compare("nantong_2020", STRICT, SMALL, replicates=4)
+    return compare("nantong_2020", STRICT, STRICT_SIZE, replicates=4)
 
 
 def test_a_stricter_rule_settles_fewer_and_widens_the_gap(strict):
@@ -57,7 +60,7 @@ def test_outputs_are_complete_and_the_same_whatever_the_number_of_jobs(strict, t
     assert json.loads((tmp_path / "compare.json").read_text()) == json.loads(json.dumps(document))
     assert "data:image/png;base64," in (tmp_path / "compare.html").read_text()
     assert "| extra persons settled (cumulative) | -" in (tmp_path / "compare.md").read_text()
-    two = compare("nantong_2020", STRICT, SMALL, replicates=4, jobs=2)
+    two = compare("nantong_2020", STRICT, STRICT_SIZE, replicates=4, jobs=2)
     pd.testing.assert_frame_equal(two.table(), strict.table())
 
 

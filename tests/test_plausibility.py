@@ -32,6 +32,7 @@ FIRST_YEAR_CITY_JUMP_PP = 1.5
 # sampling alone (Baotou's banner towns: 2.0, 0.2, 0.7, 1.6 % in 2024-2027), enough to decide
 # the first-year check either way.
 SIZE = ["n_households=40000"]
+JUMP_SEEDS = (0, 1, 2)  # the scenario's own seed (0) and two more
 # Misses measured and reported in the README ("Plausibility", "Limits"); each is checked to
 # still miss, so that a fix is noticed and the entry removed.
 _JIANGMEN = (
@@ -50,6 +51,7 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("jiangmen_2018", "city_growth"): _JIANGMEN,
     ("jiangmen_2018", "first_year_city_growth"): _JIANGMEN,
     ("jiangmen_2018", "later_observations"): _JIANGMEN,
+    ("jiangmen_2018", "caseloads"): _JIANGMEN,
 }
 
 
@@ -82,15 +84,28 @@ def test_no_city_grows_faster_than_any_large_city_has(run):
 
 def test_no_city_jumps_in_its_first_year(run):
     """The start is one the choices keep (model/city_balance.py): no city's first projected year
-    grows more than FIRST_YEAR_CITY_JUMP_PP points faster than its next two years. (Towns may grow
-    fast throughout as they absorb villages; the bound on growth over the run covers that.)"""
+    grows more than FIRST_YEAR_CITY_JUMP_PP points faster than its next two years, on average over
+    JUMP_SEEDS. (Towns may grow fast throughout as they absorb villages; the bound on growth over
+    the run covers that.) One seed is not enough at this size: the jump of a town's growth swings
+    by about 0.7 points from seed to seed (Sichuan's county towns 1.74, 0.12, 1.08, 0.16 and
+    Nantong's towns 1.76, 0.97, 0.31, 2.13 on seeds 0-3, 2026-12-04)."""
     name, result = run
-    cities = result.cities.pivot(index="year", columns="city", values="residents")
-    growth = 100 * (cities.iloc[1:4].to_numpy() / cities.iloc[0:3].to_numpy() - 1)
-    jump = growth[0] - growth[1:].mean(axis=0)
+    runs = [result] + [
+        run_scenario(name, overrides=[*SIZE, f"seed={seed}"]) for seed in JUMP_SEEDS[1:]
+    ]
+    jumps = []
+    for r in runs:
+        cities = r.cities.pivot(index="year", columns="city", values="residents")
+        growth = 100 * (cities.iloc[1:4].to_numpy() / cities.iloc[0:3].to_numpy() - 1)
+        jumps.append(growth[0] - growth[1:].mean(axis=0))
+    jump = np.mean(jumps, axis=0)
     ok = jump.max() <= FIRST_YEAR_CITY_JUMP_PP
-    by_city = dict(zip(cities.columns, growth.round(2).T, strict=True))
-    check(name, "first_year_city_growth", ok, (name, by_city))
+    check(
+        name,
+        "first_year_city_growth",
+        ok,
+        (name, dict(zip(cities.columns, jump.round(2), strict=True))),
+    )
 
 
 def test_resident_rate_rises_no_faster_than_ever_observed(run):
