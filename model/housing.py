@@ -16,7 +16,7 @@ import numpy as np
 from model import layout
 from model.households import NOT_WAITING, Tenure
 from model.levers import lever
-from model.permits import AccessBasis, has_access, reachable
+from model.permits import AccessBasis, has_access, holds_hukou_of, reachable
 from model.rationing import coverage, fill_capacity, keep_within
 from model.tables import column_builder
 
@@ -287,9 +287,7 @@ def housing_cost_cny_per_month(
     hh, t, places = w.hh, w.places.housing, w.places
     city_rent = places.rent_cny_per_month[city_places].astype(np.float32)
     rent = layout.by_place(np.multiply, rent_scale(w, idx), city_rent)
-    own_hukou = hh.hukou_urban[idx][:, None] & layout.by_place(
-        np.equal, hh.hukou_place[idx], city_places
-    )
+    own_hukou = holds_hukou_of(w, idx, city_places)
     if assume_hukou:
         own_hukou = np.ones_like(own_hukou)
     ceiling = t.income_ceiling[city_places] * np.float32(w.price_level)

@@ -19,6 +19,7 @@ import numpy as np
 from model import layout
 from model.households import Employment, add_months
 from model.levers import lever
+from model.permits import holds_hukou_of, lives_in
 
 if TYPE_CHECKING:
     from model.world import World
@@ -120,10 +121,8 @@ def health_cover_value_cny_per_month(
     value = w.cny(beh.health_cover_value_cny_per_month)
     if value == 0:
         return layout.zeros(idx.size, city_places.size, np.float32)
-    local = hh.hukou_urban[idx][:, None] & layout.by_place(
-        np.equal, hh.hukou_place[idx], city_places
-    )
-    here = layout.by_place(np.equal, hh.location[idx], city_places)
+    local = holds_hukou_of(w, idx, city_places)
+    here = lives_in(w, idx, city_places)
     resident_long = hh.months_in_place[idx, None] >= policy.public_health_months
     served = here & (resident_long | hh.has_permit[idx, None])  # a permit opens services too
     covered = local

@@ -71,6 +71,19 @@ def hukou_here(w: World, idx: np.ndarray) -> np.ndarray:
     return hh.hukou_urban[idx] & (hh.hukou_place[idx] == hh.location[idx])
 
 
+def lives_in(w: World, idx: np.ndarray, city_places: np.ndarray) -> np.ndarray:
+    """Whether households ``idx`` live in each of ``city_places`` (k x cities, city-major)."""
+    return layout.by_place(np.equal, w.hh.location[idx], city_places)
+
+
+def holds_hukou_of(w: World, idx: np.ndarray, city_places: np.ndarray) -> np.ndarray:
+    """Whether households ``idx`` hold the urban hukou of each of ``city_places`` (k x cities)."""
+    hh = w.hh
+    return hh.hukou_urban[idx][:, None] & layout.by_place(
+        np.equal, hh.hukou_place[idx], city_places
+    )
+
+
 def has_access(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
     """Whether households ``idx`` qualify under an access basis (one code per household).
 

@@ -23,6 +23,7 @@ from model import layout
 from model.households import Employment
 from model.labour import formal_job_chance, skill_multiplier
 from model.levers import lever
+from model.permits import holds_hukou_of, lives_in
 
 if TYPE_CHECKING:
     from model.world import World
@@ -45,11 +46,9 @@ def provident_fund_value_cny_per_month(
     if rate == 0:
         return layout.zeros(idx.size, city_places.size, np.float32)
     p_formal = formal_job_chance(labour.labor, labour)[city_places][None, :]
-    here = layout.by_place(np.equal, hh.location[idx], city_places)
+    here = lives_in(w, idx, city_places)
     formal = np.where(here, (hh.employment[idx] == Employment.FORMAL)[:, None], p_formal)
-    local = hh.hukou_urban[idx][:, None] & layout.by_place(
-        np.equal, hh.hukou_place[idx], city_places
-    )
+    local = holds_hukou_of(w, idx, city_places)
     coverage = np.where(
         local, policy.hukou_employee_coverage_share, policy.migrant_employee_coverage_share
     )

@@ -18,9 +18,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import layout
 from model.levers import lever
-from model.permits import AccessBasis, has_access, hukou_here, reachable
+from model.permits import (
+    AccessBasis,
+    has_access,
+    holds_hukou_of,
+    hukou_here,
+    lives_in,
+    reachable,
+)
 from model.rationing import fill_capacity, keep_within
 from model.tables import column_builder
 
@@ -210,8 +216,7 @@ def schooling_cost_cny_per_month(
     hh, t = w.hh, w.places.schooling
     if public is None:
         public = school_access_prob(w, idx, city_places)
-    here = layout.by_place(np.equal, hh.location[idx], city_places)
-    private_here = hh.private_school[idx][:, None] & here
+    private_here = hh.private_school[idx][:, None] & lives_in(w, idx, city_places)
     private = np.where(private_here, 1.0, t.private_prob[city_places][None, :]) * (1 - public)
     fee = t.private_fee[city_places][None, :]
     per_child = private * fee + (1 - public - private) * left_behind_cost
@@ -229,11 +234,7 @@ def school_access_prob(w: World, idx: np.ndarray, city_places: np.ndarray) -> np
         Array of shape ``(len(idx), len(city_places))``.
     """
     hh, t = w.hh, w.places.schooling
-    hukou_family = (hh.hukou_urban[idx] & hh.family_followed[idx])[:, None] & layout.by_place(
-        np.equal, hh.hukou_place[idx], city_places
-    )
-    seat_here = hh.school_seat[idx][:, None] & layout.by_place(
-        np.equal, hh.location[idx], city_places
-    )
+    hukou_family = hh.family_followed[idx][:, None] & holds_hukou_of(w, idx, city_places)
+    seat_here = hh.school_seat[idx][:, None] & lives_in(w, idx, city_places)
     newcomer = reachable(w, idx, t.basis[city_places]) * t.access_prob[city_places][None, :]
     return np.where(hukou_family | seat_here, 1.0, newcomer).astype(np.float32)
