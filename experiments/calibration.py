@@ -39,6 +39,7 @@ import numpy as np
 from scipy.optimize import least_squares, minimize
 from scipy.stats import qmc
 
+from experiments.backcast import backcast
 from experiments.design import replicate_seeds
 from experiments.fit_records import (
     FITS_DIR,
@@ -153,35 +154,6 @@ class Problem:
         return {
             name: float(read_value(self.base, p.keys[0])) for name, p in self.parameters.items()
         }
-
-
-def backcast(cfg: RunConfig, years: int) -> list[str]:
-    """Overrides taking a scenario ``years`` back: its jobs, wages and rents along their growth,
-    its households' heads that many years younger (the same cohorts)."""
-    if years == 0:
-        return []
-    wage = (1 + cfg.economy.wage_growth_pct_per_year / 100) ** -years
-    out = [f"households.head_age_shift_years={cfg.households.head_age_shift_years - years}"]
-    for name, city in cfg.cities.items():
-        jobs = (1 + city.formal_jobs_growth_pct_per_year / 100) ** -years
-        out += [
-            f"cities.{name}.formal_jobs={city.formal_jobs * jobs:.6g}",
-            f"cities.{name}.formal_wage_cny_per_month={city.formal_wage_cny_per_month * wage:.6g}",
-            f"cities.{name}.informal_wage_cny_per_month="
-            f"{city.informal_wage_cny_per_month * wage:.6g}",
-            f"cities.{name}.rent_cny_per_month={city.rent_cny_per_month * wage:.6g}",
-        ]
-    for name, area in cfg.rural_areas.items():
-        rural_wage = area.rural_wage_cny_per_month * wage
-        out.append(f"rural_areas.{name}.rural_wage_cny_per_month={rural_wage:.6g}")
-    if cfg.outside.enabled:
-        o = cfg.outside
-        out += [
-            f"outside.formal_wage_cny_per_month={o.formal_wage_cny_per_month * wage:.6g}",
-            f"outside.informal_wage_cny_per_month={o.informal_wage_cny_per_month * wage:.6g}",
-            f"outside.rent_cny_per_month={o.rent_cny_per_month * wage:.6g}",
-        ]
-    return out
 
 
 def expand(problem: Problem, theta: dict[str, float]) -> dict[str, float]:

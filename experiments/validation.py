@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.calibration import backcast, fit
+from experiments.backcast import backcast
+from experiments.calibration import fit
 from experiments.design import replicate_seeds
 from experiments.fit_records import FITS_DIR, load_record, parent_estimates, peri_urban_share_year
 from experiments.fit_specs import FITS

@@ -160,6 +160,16 @@ def mortality_per_year(cfg: DemographyConfig, year: int | None = None) -> np.nda
     return np.minimum((cfg.mortality_base_per_year + gompertz) * trend, 1.0)
 
 
+def cohort_survival(cfg: DemographyConfig, ages: np.ndarray, year: int, years: int) -> np.ndarray:
+    """Chance that a person aged ``ages - years`` in ``year - years`` is alive at ``ages`` in
+    ``year``, at each of those years' death rates (float64)."""
+    log_alive = np.zeros(np.shape(ages))
+    for k in range(years, 0, -1):
+        at = np.clip(np.floor(np.asarray(ages) - k).astype(np.intp), 0, MAX_AGE)
+        log_alive += np.log1p(-mortality_per_year(cfg, year - k)[at])
+    return np.exp(log_alive)
+
+
 def _at_least_one(p_person: np.ndarray, count: np.ndarray, age: np.ndarray) -> np.ndarray:
     """Chance (float32) that at least one of ``count`` persons aged ``age`` has an event."""
     table = (1 - (1 - p_person[None, :]) ** np.arange(3)[:, None]).astype(np.float32)

@@ -13,11 +13,13 @@ import pandas as pd
 import pytest
 import yaml
 
+from experiments.backcast import band_weights
 from experiments.calibration import Problem, estimate
 from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR, peri_urban_share_year
 from experiments.fit_specs import FITS, PRODUCTION_ORDER
 from experiments.observations import DATA_FILE, Observations
-from model import ConfigError, compose_config
+from model import ConfigError, SettlementModel, compose_config
+from model.demography import cohort_survival, mortality_per_year
 
 REPO = DATA_FILE.parent.parent
 
@@ -170,3 +172,32 @@ def test_an_earlier_record_starts_a_fit_with_new_parameters_at_their_starts(tmp_
     for start in starts:
         assert set(start) == set(spec.parameters)
         assert start["hukou_value"] == old["hukou_value"]["estimate"]
+
+
+def test_cohort_survival_compounds_each_years_death_rates():
+    cfg = compose_config(["scenario=national_2015"]).demography
+    ages = np.array([30.0, 70.0, 85.0])
+    alive = cohort_survival(cfg, ages, 2015, 4)
+    by_hand = np.ones(3)
+    for k in range(4, 0, -1):
+        by_hand *= 1 - mortality_per_year(cfg, 2015 - k)[(ages - k).astype(int)]
+    np.testing.assert_allclose(alive, by_hand)
+    assert alive[0] > alive[1] > alive[2]
+
+
+def test_a_backcast_start_holds_the_old_who_died_since():
+    """The 2015 scenario taken back to 2011 for the national fit: heads 4 years younger, each
+    age band weighted up by its cohort's deaths since, so the start holds the published share
+    of people aged 60 and over (13.7 % in 2011; 12.9 % before the weighting)."""
+    cfg = compose_config(["scenario=national_2015"])
+    weights = band_weights(cfg, 4)
+    assert np.all(np.diff(weights) > 0) and weights[0] >= 1.0
+    problem = Problem.build(FITS["national_2019"], 20000, 1)
+    record = json.loads((FITS_DIR / "national_2019.json").read_text())
+    theta = {name: p["estimate"] for name, p in record["parameters"].items()}
+    hh = SettlementModel(problem.config(theta, 0)).world.hh  # grown children leave as fitted
+    w = hh.weight.astype(np.float64)
+    age = hh.head_age_years.astype(np.float64)
+    parent_age = age + problem.base.demography.generation_gap_years
+    old = (hh.couple * w)[age >= 60].sum() + (hh.parents * w)[parent_age >= 60].sum()
+    assert 13.2 <= 100 * old / (hh.size * w).sum() <= 14.2
