@@ -144,6 +144,8 @@ def _effects(base: pd.DataFrame, pol: pd.DataFrame, land_cny_per_m2: float) -> d
         "cumulative_gross_outlay_cny": gross,
         "cumulative_net_outlay_cny": gross - earned,
         "extra_persons_settled": total("settled_persons"),
+        "extra_public_rental_units_built": total("public_rental_units_built"),
+        "extra_school_seats_built": total("school_seats_built"),
         "gap_points_closed": float(base["gap_pp"].iloc[-1] - pol["gap_pp"].iloc[-1]),
         "hukou_rate_change_pp": float(
             pol["hukou_urbanization_pct"].iloc[-1] - base["hukou_urbanization_pct"].iloc[-1]

@@ -6,9 +6,10 @@
 Each lever moves from a low to a high probe value (in every city for a city lever; ``x4`` means
 four times the value each city is configured with), all else as the scenario is, and the two
 sides are paired by replicate exactly as in :mod:`experiments.compare`. A row reports the
-end-year change of the hukou and resident rates and the gap, the extra persons settled, and the
-cumulative net outlay, each with its 90 % interval; a lever none of whose outcomes moves
-measurably is marked, with the reason where it is known (``why``).
+end-year change of the hukou and resident rates and the gap, and the extra persons settled,
+public rental units and school seats built and cumulative net outlay, each with its 90 %
+interval; a lever none of whose outcomes moves measurably is marked, with the reason where it
+is known (``why``).
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ OUTCOMES = {
     "resident_rate_change_pp": ("resident rate, pp", 1.0),
     "gap_points_closed": ("gap closed, pp", 1.0),
     "extra_persons_settled": ("extra settled, thousand persons", 1e3),
+    "extra_public_rental_units_built": ("public rental units built, thousand", 1e3),
+    "extra_school_seats_built": ("school seats built, thousand", 1e3),
     "cumulative_net_outlay_cny": ("net outlay, 亿元 (100 million CNY)", 1e8),
 }
 SHORT = {
@@ -97,8 +100,13 @@ SHORT = {
     "resident_rate_change_pp": "resident rate",
     "gap_points_closed": "gap",
     "extra_persons_settled": "settled persons",
+    "extra_public_rental_units_built": "units built",
+    "extra_school_seats_built": "seats built",
     "cumulative_net_outlay_cny": "net outlay",
 }
+
+
+CAPACITY = {"extra_public_rental_units_built", "extra_school_seats_built"}
 
 
 def verdict(moved: list[str], why: str) -> str:
@@ -108,6 +116,9 @@ def verdict(moved: list[str], why: str) -> str:
         return "**no measurable effect**" + reason
     if moved == ["cumulative_net_outlay_cny"]:
         return "**outlay only**" + reason
+    if set(moved) <= CAPACITY | {"cumulative_net_outlay_cny"}:
+        built = " and ".join(SHORT[k] for k in moved if k in CAPACITY)
+        return f"**{built} and outlay only**" + reason
     return "moves " + ", ".join(SHORT[k] for k in moved)
 
 
@@ -128,13 +139,14 @@ def markdown(rows: list[dict[str, str]], scenario: str, n: int, replicates: int)
         "compare`); do not edit. Each lever moves from the low to the high probe value "
         "(in every city for a city lever; `xF` is F times each city's configured value), "
         "all else as the scenario is. Changes are high minus low at the end year (rates, gap "
-        "closed) or summed over the projected years (settled persons, net outlay after the "
+        "closed) or summed over the projected years (settled persons, units and seats built by "
+        "plan or by the fiscal links, net outlay after the "
         "transfers and land quota that settling earns), with the 5-95 % range over replicates; "
         "bold where that range excludes zero. Both sides spin up under the scenario as it is "
         "and take their probe value in the start year.",
         "",
         "| lever | probe | " + " | ".join(h for h, _ in OUTCOMES.values()) + " | verdict |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---" * (len(OUTCOMES) + 3) + "|",
     ]
     body = [
         f"| `{r['lever']}` | {r['probe']} | "

@@ -17,6 +17,10 @@ class Probe:
 
 
 P = Probe
+# sichuan_2019 has more public-school places open to migrant children than children enrolled
+# (2.3 M places; 1.2-1.6 M children in 2019-2022, all in public schools at 20,000 households).
+SEATS_NOT_BINDING = "seats are not scarce in Sichuan (2.3 M places for 1.2-1.6 M migrant pupils)"
+
 PROBES: tuple[Probe, ...] = (
     P(
         "cities.*.settlement.min_residence_months",
@@ -95,15 +99,21 @@ PROBES: tuple[Probe, ...] = (
         "rates stay within noise",
     ),
     P("cities.*.schooling.enrolment_basis", "hukou", "permit", why="not traced"),
-    P("cities.*.schooling.migrant_school_seats", "x1", "x3", why="not traced"),
+    P("cities.*.schooling.migrant_school_seats", "x1", "x3", why=SEATS_NOT_BINDING),
     P(
         "capacity.public_rental_growth_pct_per_year",
         "0",
         "10",
         why="as four times the units",
     ),
-    P("capacity.school_seats_growth_pct_per_year", "0", "10", why="not traced"),
-    P("fiscal.transfer_per_settled_person_cny", "0", "50000", why="not traced"),
+    P("capacity.school_seats_growth_pct_per_year", "0", "10", why=SEATS_NOT_BINDING),
+    P(
+        "fiscal.transfer_per_settled_person_cny",
+        "0",
+        "50000",
+        why="the transfers build units and seats (capacity.transfer_spent_share); the units "
+        "act as more units do, within noise, and " + SEATS_NOT_BINDING,
+    ),
     P(
         "fiscal.construction_land_m2_per_settled_person",
         "0",

@@ -277,7 +277,7 @@ class DemographyConfig:
         high=2100,
         doc="Year whose death rates the life table above gives (the national start year: "
         "from the 2015 start, deaths in 2016-2019 come within about 5 % of the published "
-        "ones; the national fit's path from 2011 has 10-18 % fewer, see README, Limits). The "
+        "ones; the national fit's path from 2011 has 3-8 % fewer, see README, Limits). The "
         "start population's surviving parents and children are drawn with this year's table "
         "whatever the start year: a simplification (those cohorts lived through earlier, "
         "higher death rates); a 2024 start drawn with its own year's table would hold about "

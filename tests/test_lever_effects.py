@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from experiments.lever_effects import SCENARIO, effect_rows, markdown, side_overrides
+from experiments.lever_effects import SCENARIO, effect_rows, markdown, side_overrides, verdict
 from experiments.lever_probes import PROBES, Probe
 from model.config import compose_config
 from model.levers import ConfigError
@@ -50,3 +50,9 @@ def test_rows_say_what_moves_and_what_does_not():
     assert rows[1]["verdict"] == "**no measurable effect**: no change at all"
     text = markdown(rows, SCENARIO, 4000, 2)
     assert text.count("\n| `") == 2
+
+
+def test_a_lever_that_only_builds_capacity_says_so():
+    moved = ["extra_public_rental_units_built", "cumulative_net_outlay_cny"]
+    assert verdict(moved, "") == "**units built and outlay only**"
+    assert verdict(["hukou_rate_change_pp", *moved], "").startswith("moves hukou rate, units")
