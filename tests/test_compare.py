@@ -10,8 +10,8 @@ import pytest
 from experiments.compare import compare, main, write
 
 SMALL = ["n_households=20000"]
-# 40,000 households: the rule widens the gap by about half a point, and at 20,000 the paired runs'
-# noise is as large (after the refit of 2026-12-04 one pair of four crossed zero, +0.05).
+# 40,000 households: the rule lowers the hukou rate by about 0.3 points, and at 20,000 the
+# paired runs' noise is as large.
 STRICT_SIZE = ["n_households=40000"]
 STRICT = [
     "cities.main_urban.settlement.min_residence_months=36",
@@ -24,11 +24,17 @@ def strict():
     return compare("nantong_2020", STRICT, STRICT_SIZE, replicates=4)
 
 
-def test_a_stricter_rule_settles_fewer_and_widens_the_gap(strict):
+def test_a_stricter_rule_settles_fewer_and_lowers_the_hukou_rate(strict):
+    """Fewer settle and the hukou rate falls on every replicate. The gap is not asserted: it
+    widens on average, but where a parameter draw makes the settling option pull hard, people
+    leave the cities when settling gets harder, and the resident rate can fall more than the
+    hukou rate (after the refit of 2026-12-04, one pair of four: hukou -0.45, resident -0.67;
+    on eight pairs the gap widened on all, by 0.16-0.41)."""
     head = strict.headline()
     assert head["extra_persons_settled"]["measurable"]
     assert head["extra_persons_settled"]["mean"] < 0
-    assert head["gap_points_closed"]["p95"] < 0  # the gap widens, interval excludes zero
+    assert head["hukou_rate_change_pp"]["p95"] < 0  # interval excludes zero
+    assert head["gap_points_closed"]["mean"] < 0  # the gap widens on average
     # fewer settled persons earn fewer transfers and less land quota: the net saving is smaller
     assert head["cumulative_net_outlay_cny"]["mean"] > head["cumulative_gross_outlay_cny"]["mean"]
     assert "lowers" in head["net_outlay_per_extra_settled_person_cny"]["verdict"]
