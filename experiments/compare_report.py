@@ -24,6 +24,8 @@ LABELS = {
     "gap_points_closed": ("gap closed at the end year", "points"),
     "hukou_rate_change_pp": ("hukou rate change at the end year", "points"),
     "resident_rate_change_pp": ("resident rate change at the end year", "points"),
+    "extra_public_rental_units_built": ("public rental units built (cumulative)", "units"),
+    "extra_school_seats_built": ("school places built (cumulative)", "places"),
     "cumulative_gross_outlay_cny": ("cumulative gross outlay", "CNY"),
     "cumulative_net_outlay_cny": ("cumulative net outlay (after transfers and land quota)", "CNY"),
     "net_outlay_per_extra_settled_person_cny": ("net outlay per extra settled person", "CNY"),

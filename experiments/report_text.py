@@ -113,6 +113,8 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     # the policy comparison (experiments/compare_report.py)
     "cmp_persons": {"en": "persons", "zh": "人"},
+    "cmp_units": {"en": "units", "zh": "套"},
+    "cmp_places": {"en": "places", "zh": "个"},
     "cmp_points": {"en": "points", "zh": "个百分点"},
     "cmp_CNY": {"en": "亿元 (100 million CNY)", "zh": "亿元"},
     "cmp_to": {"en": "to", "zh": "至"},

@@ -71,6 +71,11 @@ TEXT: dict[str, dict[str, str]] = {
     "sweep_report": {"en": "Sweep report", "zh": "政策扫描报告"},
     # policy comparison (experiments/compare_report.py)
     "cmp_extra_persons_settled": {"en": "extra persons settled", "zh": "累计新增落户人数"},
+    "cmp_extra_public_rental_units_built": {
+        "en": "public rental units built",
+        "zh": "累计新建公共租赁住房",
+    },
+    "cmp_extra_school_seats_built": {"en": "school places built", "zh": "累计新增学位"},
     "cmp_gap_points_closed": {"en": "gap closed", "zh": "期末两率差距缩小"},
     "cmp_hukou_rate_change_pp": {"en": "hukou rate change", "zh": "期末户籍人口城镇化率变化"},
     "cmp_resident_rate_change_pp": {

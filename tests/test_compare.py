@@ -107,6 +107,7 @@ def test_the_chinese_report_has_its_headline_and_targets_in_chinese(strict, tmp_
     report = (tmp_path / "compare.md").read_text(encoding="utf-8")
     assert "政策情景与基准情景比较" in report
     assert "| 累计新增落户人数 | -" in report and "人 (90 %:" in report
+    assert "| 累计新建公共租赁住房 |" in report and "| 累计新增学位 |" in report
     assert "| 目标 | 基准情景 | 政策情景 |" in report and "的重复运行达标" in report
     assert "未计算：该政策使其下降" in report  # fewer settled: no cost per extra settled person
     assert (
