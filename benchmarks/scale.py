@@ -75,9 +75,13 @@ def main() -> None:
         f"({args.years} years), total stepping {sum(times):.1f} s, set-up {setup:.1f} s"
     )
     print(f"time per household-step: {step / n * 1e9:.0f} ns (median step {step:.2f} s)")
+    hh = model.world.hh
+    alive = len(hh) - hh.free_rows
+    row_bytes = sum(buffer.dtype.itemsize for buffer in hh._buffers.values())
     print(
-        f"household state: {model.world.hh.nbytes() / n:.0f} bytes per household "
-        f"({model.world.hh.nbytes() / 2**30:.2f} GiB)"
+        f"household state: {hh.nbytes() / n:.0f} bytes per household at the start, "
+        f"{hh.nbytes() / alive:.0f} per household alive at the end ({alive:,}; rows of "
+        f"{row_bytes} bytes, {hh.nbytes() // row_bytes:,} allocated; {hh.nbytes() / 2**30:.2f} GiB)"
     )
     print(f"peak resident memory: {peak_rss_gib():.2f} GiB")
     print(
