@@ -21,7 +21,7 @@ import numpy as np
 
 from benchmarks.speed import LEVER_SETS
 from model import SettlementModel, compose_config
-from model.households import Households
+from model.households import ROW_BYTES, Households
 from model.memory import reuse_freed_memory
 
 
@@ -77,11 +77,10 @@ def main() -> None:
     print(f"time per household-step: {step / n * 1e9:.0f} ns (median step {step:.2f} s)")
     hh = model.world.hh
     alive = len(hh) - hh.free_rows
-    row_bytes = sum(buffer.dtype.itemsize for buffer in hh._buffers.values())
     print(
         f"household state: {hh.nbytes() / n:.0f} bytes per household at the start, "
         f"{hh.nbytes() / alive:.0f} per household alive at the end ({alive:,}; rows of "
-        f"{row_bytes} bytes, {hh.nbytes() // row_bytes:,} allocated; {hh.nbytes() / 2**30:.2f} GiB)"
+        f"{ROW_BYTES} bytes, {hh.nbytes() // ROW_BYTES:,} allocated; {hh.nbytes() / 2**30:.2f} GiB)"
     )
     print(f"peak resident memory: {peak_rss_gib():.2f} GiB")
     print(

@@ -17,7 +17,7 @@ import numpy as np
 
 from model.config import RunConfig
 from model.demography import cohort_survival
-from model.population import HEAD_AGE_BANDS, HeadAgeShares
+from model.population import HEAD_AGE_BANDS, HeadAgeShares, head_age_in_band
 
 SEGMENTS = ("rural", "migrant", "native")
 AGES_PER_BAND = 20  # points at which a band's survival is averaged
@@ -61,10 +61,10 @@ def band_weights(cfg: RunConfig, years: int) -> np.ndarray:
     """Per head-age band: 1 / the band's mean chance of having survived the ``years`` before
     ``cfg.start_year`` (heads' ages as the scenario draws them, uniform within a band)."""
     shift = cfg.households.head_age_shift_years
+    positions = (np.arange(AGES_PER_BAND) + 0.5) / AGES_PER_BAND
     weights = []
     for low, high in HEAD_AGE_BANDS:
-        ages = np.maximum(low + shift + (np.arange(AGES_PER_BAND) + 0.5) / AGES_PER_BAND
-                          * (high - low), 15.0)  # fmt: skip
+        ages = head_age_in_band(low, high, positions, shift)
         alive = cohort_survival(cfg.demography, ages, cfg.start_year, years)
         weights.append(np.mean(1.0 / alive))
     return np.array(weights)

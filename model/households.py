@@ -100,6 +100,7 @@ _DTYPES: dict[str, type] = {
     "public_welfare_post": bool,
     "graduate": bool,
 }
+ROW_BYTES = sum(np.dtype(dtype).itemsize for dtype in _DTYPES.values())  # one household
 
 
 @dataclass

@@ -39,6 +39,13 @@ COUPLE_PROFILE = (0.4, 0.93, 1.0, 1.0, 0.97, 0.87, 0.6)
 INSURED_NATIVE_START_AGE = 22.0  # natives with employee insurance have contributed since ~22
 
 
+def head_age_in_band(
+    low: np.ndarray, high: np.ndarray, position: np.ndarray, shift_years: float
+) -> np.ndarray:
+    """A head's age (years) at ``position`` (0-1, uniform) within its band, shifted, at least 15."""
+    return np.maximum(low + position * (high - low) + shift_years, 15.0)
+
+
 def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Generator) -> Households:
     """Draw ``cfg.n_households`` agents over the initial segments, weighted to real counts.
 
@@ -146,7 +153,7 @@ def draw_members(
     band = rng.choice(len(HEAD_AGE_BANDS), count, p=shares.normalized())
     low = np.array([b[0] for b in HEAD_AGE_BANDS])[band]
     high = np.array([b[1] for b in HEAD_AGE_BANDS])[band]
-    age = np.maximum(low + rng.random(count) * (high - low) + traits.head_age_shift_years, 15.0)
+    age = head_age_in_band(low, high, rng.random(count), traits.head_age_shift_years)
     couple_share = np.minimum(np.array(COUPLE_PROFILE) * traits.couple_share, 1.0)
     couple = 1 + (rng.random(count) < couple_share[band])
     has_children = np.where(couple == 2, 1.0, 0.3)  # singles: mostly unmarried, some widowed
