@@ -13,8 +13,8 @@ file through :class:`~experiments.observations.Observations` cut at ``until``: n
 can enter.
 The national fit estimates the behaviour every region shares; a regional fit takes those from
 its parent and estimates the few region-specific parameters (attachment to the village, the
-peri-urban stock and its renewal, the first year's hukou rate where it is not published) on
-that region's resident and hukou rates up to its scenario's start year.
+peri-urban stock and the persons it gains per migrant, the first year's hukou rate where it is
+not published) on that region's resident and hukou rates up to its scenario's start year.
 
 Each fit writes ``calibration/fits/NAME.json`` (estimates, their covariance, every moment
 fitted against observed) and ``configs/behavior/NAME.yaml`` (the behaviour set a scenario
@@ -43,6 +43,7 @@ from experiments.backcast import backcast
 from experiments.design import replicate_seeds
 from experiments.fit_records import (
     FITS_DIR,
+    fitted_peri_urban_shares,
     parent_estimates,
     related_estimates,
     write_behavior_set,
@@ -320,6 +321,7 @@ def fit(
         "description": spec.description,
         "first_year": spec.first_year,
         "until": spec.until,
+        "scenario_start_year": compose_config([f"scenario={spec.scenario}"]).start_year,
         "parent": spec.parent,
         "inherited": parent_estimates(spec.parent) if spec.parent else {},
         "date": datetime.date.today().isoformat(),
@@ -343,6 +345,7 @@ def fit(
             for (pname, p), s in zip(problem.parameters.items(), sd, strict=True)
         },
         "covariance": result["covariance"].tolist(),
+        "peri_urban_share_by_year": fitted_peri_urban_shares(problem, result["theta"]),
         "moments": [
             dataclasses.asdict(m) | {"fitted": float(f)}
             for m, f in zip(problem.moments, result["fitted"], strict=True)

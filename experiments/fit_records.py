@@ -10,13 +10,16 @@ import itertools
 import json
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 
 from experiments.fit_specs import FITS, FitSpec
 from experiments.observations import REPO
 from model.config import CONFIG_DIR, summarize_config
 from model.levers import ConfigError
+from model.model import SettlementModel
 from model.outputs import atomic_write
+from model.reclassification import peri_urban_share_now
 
 if TYPE_CHECKING:
     from experiments.calibration import Problem
@@ -54,9 +57,10 @@ def related_estimates(
     the same region that read no later data (a start fitted to later years would leak them).
 
     A record that lacks some of the fit's parameters is completed with the values the fit
-    inherits from its parent, else with each of the parameter's ``starts`` (one starting point
-    each, scored by the search on the fit's own data), else with ``current`` (the values of the
-    fit's base config), so adding a parameter never starts a fit from worse than before.
+    inherits from its parent and each of the parameter's ``starts`` (one starting point each,
+    scored by the search on the fit's own data: a region may sit far from the national value,
+    e.g. at a bound), else with ``current`` (the values of the fit's base config), so adding a
+    parameter never starts a fit from worse than before.
     """
     current = current or {}
     inherited = parent_estimates(spec.parent) if spec.parent else {}
@@ -75,8 +79,8 @@ def related_estimates(
         for name, param in spec.parameters.items():
             if name in start:
                 continue
-            if param.keys[0] in inherited:
-                start[name] = inherited[param.keys[0]]
+            if param.keys[0] in inherited:  # the parent's value, and the grid beside it
+                grids[name] = (inherited[param.keys[0]], *param.starts)
             elif param.starts:
                 grids[name] = param.starts
             elif name in current:
@@ -89,11 +93,30 @@ def related_estimates(
 
 
 def peri_urban_share_year(record: dict[str, Any]) -> int:
-    """First year of the fit whose estimate of the peri-urban share a record's set holds."""
-    params = record["parameters"].values()
-    if any("reclassification.peri_urban_share" in p["keys"] for p in params):
-        return int(record["first_year"])
-    return peri_urban_share_year(load_record(record["parent"]))
+    """The year whose peri-urban stock a record's behaviour set holds: its scenario's start, or
+    the fit's last data year if that is earlier (a fit cut before its scenario starts)."""
+    return min(int(record["scenario_start_year"]), int(record["until"]))
+
+
+def fitted_peri_urban_shares(problem: Problem, theta: dict[str, float]) -> dict[str, float]:
+    """The stock's share on the fit's own path at ``theta``, by year (replicate mean).
+
+    The first year's share is a start figure of the fit's runs, not a behaviour value: the
+    stock then grows with the migrants the cities take in, so a scenario starting later is
+    given the share the fitted path reached by its start year (and a forecast from the last
+    data year the share there).
+    """
+    if not any("reclassification.peri_urban_share" in p.keys for p in problem.parameters.values()):
+        return {}
+    first, last = problem.base.start_year, problem.base.end_year
+    shares: dict[int, list[float]] = {y: [] for y in range(first, last + 1)}
+    for seed in problem.seeds:
+        model = SettlementModel(problem.config(theta, seed))
+        for year in shares:
+            while model.world.year < year:
+                model.step()
+            shares[year].append(peri_urban_share_now(model.world))
+    return {str(y): float(np.mean(v)) for y, v in shares.items()}
 
 
 def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
@@ -110,10 +133,10 @@ def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
         for part in path:
             node = node.setdefault(part, {})
         node[last] = float(f"{float(value):.8g}")  # 8 significant digits
-    if "peri_urban_share" in tree.get("reclassification", {}):
-        # The share is that of the first year of the fit that estimated it; a scenario starting
-        # later carries it forward (model.reclassification.start_peri_urban_share).
-        tree["reclassification"]["peri_urban_share_year"] = peri_urban_share_year(record)
+    shares = record.get("peri_urban_share_by_year")
+    if shares:  # the stock the fitted path reached when the scenario starts
+        share = shares[str(peri_urban_share_year(record))]
+        tree.setdefault("reclassification", {})["peri_urban_share"] = float(f"{share:.8g}")
     estimated = {k.split(".", 1)[1] for k in values if k.startswith("behavior.")}
     tree["behavior"] = {
         **{k: v for k, v in behavior.items() if k not in estimated},
@@ -132,6 +155,11 @@ def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
         f"(scenario {record['scenario']}); shared behaviour from "
         f"{record['parent'] or 'this fit'}; record {tree['behavior']['fit_record']}.",
     ]
+    if shares:
+        header.append(
+            "# reclassification.peri_urban_share: the stock on the fitted path in "
+            f"{peri_urban_share_year(record)}, the scenario's start (or the last data year)."
+        )
     text = "\n".join(header) + "\n" + yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
     path = BEHAVIOR_DIR / f"{record['name']}.yaml"
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

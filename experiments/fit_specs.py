@@ -47,6 +47,21 @@ class FitSpec:
     description: str = ""
 
 
+# The stock of villages the towns will absorb: its share in the fit's first year (a start
+# figure of the fit's runs; a behaviour set holds the share its fitted path reached when the
+# scenario starts, see experiments.fit_records) and the persons it gains per net arrival in the
+# cities (a start at 0: the stock used up once).
+PERI_URBAN = {
+    "peri_urban_share": Parameter(
+        ("reclassification.peri_urban_share",), 0.0, 0.6, in_behavior_set=False
+    ),
+    "peri_urban_per_migrant": Parameter(
+        ("reclassification.peri_urban_persons_per_city_migrant",),
+        0.0,
+        3.0,
+        starts=(0.0, 0.25, 0.5, 1.0),
+    ),
+}
 NATIONAL = {
     "origin_attachment": Parameter(("behavior.origin_attachment_cny_per_month",), -1000.0, 3000.0),
     "attachment_age_slope": Parameter(
@@ -60,8 +75,7 @@ NATIONAL = {
     "network_pull": Parameter(("behavior.network_pull_cny_per_month",), 0.0, 2500.0),
     "left_behind_cost": Parameter(("behavior.left_behind_cost_cny_per_child_month",), 0.0, 3000.0),
     "reclassification_rate": Parameter(("reclassification.rate_per_year",), 0.0, 0.4),
-    "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
-    "peri_urban_renewal": Parameter(("reclassification.peri_urban_renewal_per_year",), 0.0, 0.04),
+    **PERI_URBAN,
     # Grown children become households of their own (who decide where to live) late. A local
     # search from 15 finds no slope (the objective is rough at small steps), so a new fit tries
     # a grid of starts on its own data: at the 2019 estimate of the fit without it (280 there)
@@ -80,12 +94,13 @@ def regional(start_hukou: tuple[float, float] | None = None) -> dict[str, Parame
     """The region-specific parameters of a regional fit.
 
     A region's attachment to its villages and its stock of villages its towns will absorb (at
-    the start, and renewed as towns grow); all else, the value of a hukou and the yearly rate of
-    absorption included, keeps the shared (national) estimate. A region
-    publishes three to six yearly rates before its start, which identify a few parameters, not
-    six: estimating the hukou's value, the absorbed share and the absorption rate as well
-    left sichuan_2019 with standard errors wider than their bounds (hukou value 1,207 sd 4,078,
-    2026-12-04), and a saturated settling choice that no service lever could move.
+    the start, and the persons it gains per net arrival in the cities); all else, the value of
+    a hukou and the yearly rate of absorption included, keeps the shared (national) estimate. A
+    region publishes three to six yearly rates before its start, which identify a few
+    parameters, not six: estimating the hukou's value, the absorbed share and the absorption
+    rate as well left sichuan_2019 with standard errors wider than their bounds (hukou value
+    1,207 sd 4,078, 2026-12-04), and a saturated settling choice that no service lever could
+    move.
 
     Args:
         start_hukou: Search bounds of the first year's hukou rate where it is not published
@@ -95,10 +110,7 @@ def regional(start_hukou: tuple[float, float] | None = None) -> dict[str, Parame
         "origin_attachment": Parameter(
             ("behavior.origin_attachment_cny_per_month",), -2000.0, 4000.0
         ),
-        "peri_urban_share": Parameter(("reclassification.peri_urban_share",), 0.0, 0.6),
-        "peri_urban_renewal": Parameter(
-            ("reclassification.peri_urban_renewal_per_year",), 0.0, 0.04
-        ),
+        **PERI_URBAN,
     }
     if start_hukou:
         params["start_hukou_rate"] = Parameter(

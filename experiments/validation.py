@@ -25,7 +25,7 @@ import pandas as pd
 from experiments.backcast import backcast
 from experiments.calibration import fit
 from experiments.design import replicate_seeds
-from experiments.fit_records import FITS_DIR, load_record, parent_estimates, peri_urban_share_year
+from experiments.fit_records import FITS_DIR, load_record, parent_estimates
 from experiments.fit_specs import FITS
 from experiments.observations import REPO, Observations
 from model import SettlementModel, compose_config
@@ -56,7 +56,8 @@ def forecast(name: str, n_households: int, replicates: int) -> pd.DataFrame:
         ]
     )
     values = {k: v for k, v in parent_estimates(name).items() if not k.startswith("start.")}
-    values["reclassification.peri_urban_share_year"] = peri_urban_share_year(load_record(name))
+    record = load_record(name)  # the stock its fitted path reached in the forecast's start year
+    values["reclassification.peri_urban_share"] = record["peri_urban_share_by_year"][str(CUTOFF)]
     base = with_values(base, values)
     runs = []
     for seed in replicate_seeds(CUTOFF, replicates):

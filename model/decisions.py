@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import assistance, insurance, land, layout, skills
+from model import assistance, insurance, land, layout, reclassification, skills
 from model.employment_support import post_wage_cny_per_month
 from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month, rent_scale
@@ -201,6 +201,12 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
     insurance.carry_over_on_move(w, idx, new_place)
     skills.start_returnee_businesses(w, idx[home & ~places.is_rural[old_place]])
     weight = hh.weight[idx].astype(np.float64)
+    persons = weight * hh.size_of(idx)
+    from_city = places.is_city[old_place]
+    w.flows.add(
+        reclassification.NET_CITY_ARRIVALS,
+        persons[to_city & ~from_city].sum() - persons[from_city & ~to_city].sum(),
+    )
     w.flows.add("moves_to_cities", weight[to_city].sum())
     w.flows.add("moves_outside", weight[outside].sum())
     w.flows.add("returns_to_origin", weight[home & ~places.is_rural[old_place]].sum())

@@ -82,6 +82,8 @@ INDICATORS: dict[str, str] = {
     "subsidized_hires": "hard-to-employ workers hired with an employer's subsidy in the year",
     "persons_leaving_households": "orphans leaving a household that died out (to relatives)",
     "reclassified_persons": "persons in villages reclassified as urban in the year",
+    "net_city_arrivals_persons": "persons moving into the region's cities in the year, less "
+    "those moving out (villages and outside the region)",
     "households": "real households in the region or of it",
     "persons_per_household": "mean household size (persons)",
     "children_share_pct": "residents aged 0-14 / residents (%)",
@@ -271,6 +273,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
                 "subsidized_hires",
                 "persons_leaving_households",
                 "reclassified_persons",
+                "net_city_arrivals_persons",
             )
         },
         **age_structure(w, acc),

@@ -25,7 +25,6 @@ from model.households import (
 )
 from model.hukou_moves import mark_graduates_at_start
 from model.levers import ConfigError, lever, section
-from model.reclassification import start_peri_urban_share
 
 if TYPE_CHECKING:
     from model.config import RunConfig
@@ -55,7 +54,7 @@ def initial_households(cfg: RunConfig, places: PlaceTable, rng: np.random.Genera
     hold their hukou in) the outside place.
     """
     traits = cfg.households
-    peri_urban_share = start_peri_urban_share(cfg.reclassification, cfg.start_year)
+    peri_urban_share = cfg.reclassification.peri_urban_share
     n_rural = len(cfg.rural_areas)
     rural_sizes = np.array([a.initial_households for a in cfg.rural_areas.values()])
     segments: list[tuple[str, int, float]] = []  # (kind, place, real households)

@@ -3,16 +3,21 @@
 "Urban" follows the classification of places, so reclassification raises the resident
 urbanization rate with nobody moving. What can be reclassified is finite: the households of
 villages next to towns, inside the area they will grow into (``peri_urban`` households, a share
-of each rural area's households at the start, ``peri_urban_share``, estimated). Each year a
-share of the peri-urban households still living in their village is absorbed, so the flow
-shrinks as the stock is used up instead of growing with whatever rural population is left.
-As towns grow, the area they will grow into moves outward: each year a small share of the other
-village households at home becomes peri-urban (``peri_urban_renewal_per_year``, estimated), so
-the stock is renewed in proportion to the villages that remain rather than used up once.
-The share is that of a fit's first year (``peri_urban_share_year``): a run that starts later
-begins with the share the stock's own yearly balance gives by its start year
-(:func:`start_peri_urban_share`), not with the first year's again, so the first years of a
-scenario absorb villages at the pace its fit had reached, not at the pace of the fit's start.
+of each rural area's village households at the start, ``peri_urban_share``). Each year a share
+of the peri-urban households still living in their village is absorbed (``rate_per_year``), so
+the flow shrinks as the stock is used up instead of growing with whatever rural population is
+left.
+
+Towns grow outward as people move into them: urban construction land follows the migrants a
+city takes in (人地挂钩, seeds 000 (十五), 002 (十七)), and the villages at the new edge join
+the stock. At each year-end the stock gains, in persons of village households at home near a
+town, ``peri_urban_persons_per_city_migrant`` times the year's net arrivals in the region's
+cities (persons moving in from villages or from outside the region, less those moving out), so
+the flow slows as migration does and stops when it stops. (The rule before it renewed the stock
+at a steady share of the villages left, which made the flow a constant share of whatever rural
+population remained.) Both values are estimated in fitted behaviour sets; a fitted set gives the
+share its fit's own path reached in its scenario's start year (``experiments.fit_records``).
+
 A configured share of the absorbed households (for example land-expropriated farmers) also
 receives an urban hukou. Absorbed households take the town as their home place, so they no
 longer choose among destinations; those left with a rural hukou stay non-hukou urban residents.
@@ -31,13 +36,16 @@ from model.levers import lever
 if TYPE_CHECKING:
     from model.world import World
 
+NET_CITY_ARRIVALS = "net_city_arrivals_persons"  # yearly flow booked by decisions.relocate
+
 
 def reclassify_rural_places(w: World) -> None:
     """Phase: peri-urban households at home in a rural area with a town join that town."""
     policy, hh, places = w.cfg.reclassification, w.hh, w.places
     if policy.rate_per_year <= 0:
         return
-    _renew_peri_urban_stock(w)
+    if (w.month + w.months_per_step) % 12 == 0:  # the year's last step: its arrivals are in
+        _extend_peri_urban_stock(w)
     p = 1.0 - (1.0 - policy.rate_per_year) ** (w.months_per_step / 12)
     candidates = np.flatnonzero(hh.peri_urban)
     at_home = candidates[hh.location[candidates] == hh.origin[candidates]]
@@ -64,31 +72,30 @@ def reclassify_rural_places(w: World) -> None:
     )
 
 
-def _renew_peri_urban_stock(w: World) -> None:
-    """Village households at home near a town join the peri-urban stock as the town grows."""
-    policy, hh, places = w.cfg.reclassification, w.hh, w.places
-    if policy.peri_urban_renewal_per_year <= 0:
+def _extend_peri_urban_stock(w: World) -> None:
+    """Villages at the edge of the growing towns join the stock: the year's city arrivals."""
+    per_migrant = w.cfg.reclassification.peri_urban_persons_per_city_migrant
+    arrivals = w.flows.totals.get(NET_CITY_ARRIVALS, 0.0)
+    if per_migrant <= 0 or arrivals <= 0:
         return
-    q = 1.0 - (1.0 - policy.peri_urban_renewal_per_year) ** (w.months_per_step / 12)
-    idx = np.flatnonzero(~hh.peri_urban & (hh.location == hh.origin))
-    idx = idx[places.is_rural[hh.location[idx]] & (places.town_of[hh.location[idx]] >= 0)]
-    hh.peri_urban[idx[w.rng.random(idx.size) < q]] = True
+    idx = _villages_near_towns(w, ~w.hh.peri_urban)
+    persons = (w.hh.weight[idx] * w.hh.size_of(idx)).sum(dtype=np.float64)
+    share = min(per_migrant * arrivals / max(persons, 1.0), 1.0)
+    w.hh.peri_urban[idx[w.rng.random(idx.size) < share]] = True
 
 
-def start_peri_urban_share(policy: ReclassificationPolicy, start_year: int) -> float:
-    """The peri-urban share of village households at home in ``start_year``.
+def _villages_near_towns(w: World, mask: np.ndarray) -> np.ndarray:
+    """Rows of ``mask`` living at home in a rural area that has a town."""
+    hh, places = w.hh, w.places
+    idx = np.flatnonzero(mask & (hh.location == hh.origin))
+    return idx[places.is_rural[hh.location[idx]] & (places.town_of[hh.location[idx]] >= 0)]
 
-    ``peri_urban_share`` holds in ``peri_urban_share_year`` (0: the start year itself); each
-    later year absorbs ``rate_per_year`` of the stock and renews ``peri_urban_renewal_per_year``
-    of the rest: s' = s (1 - r) + q (1 - s). Migration changes both parts alike and is left out.
-    """
-    share, absorbed = policy.peri_urban_share, policy.rate_per_year
-    if absorbed <= 0 or not policy.peri_urban_share_year:
-        return share
-    renewed = policy.peri_urban_renewal_per_year
-    for _ in range(max(start_year - policy.peri_urban_share_year, 0)):
-        share = share * (1 - absorbed) + renewed * (1 - share)
-    return share
+
+def peri_urban_share_now(w: World) -> float:
+    """The stock's share of the village households at home near a town (by weight)."""
+    idx = _villages_near_towns(w, np.ones(len(w.hh), dtype=bool))
+    weight = w.hh.weight[idx].astype(np.float64)
+    return float(weight[w.hh.peri_urban[idx]].sum() / max(weight.sum(), 1e-12))
 
 
 @dataclass
@@ -109,27 +116,21 @@ class ReclassificationPolicy:
         unit="share 0-1",
         low=0,
         high=1,
-        doc="Share of each rural area's households (in peri_urban_share_year, else at the "
-        "start) living in villages its town will absorb: the finite stock in-situ urbanization "
-        "draws down (estimated in fitted behaviour sets; the default is an assumption).",
+        doc="Share of each rural area's village households living, at the start, in villages "
+        "its town will absorb: the stock in-situ urbanization draws down (a fitted set gives "
+        "the share its fit's path reached in the scenario's start year; the default is an "
+        "assumption).",
     )
-    peri_urban_share_year: int = lever(
-        0,
-        unit="year",
-        low=0,
-        high=2200,
-        doc="Year peri_urban_share refers to (a fitted set: its fit's first year; 0: the run's "
-        "start year); a later start carries the share forward by the stock's yearly balance at "
-        "this run's rate and renewal. To give a start share directly, set this to 0.",
-    )
-    peri_urban_renewal_per_year: float = lever(
+    peri_urban_persons_per_city_migrant: float = lever(
         0.0,
-        unit="share/year",
+        unit="persons/person",
         low=0,
-        high=0.2,
-        doc="Share of the other village households at home near a town that joins the "
-        "peri-urban stock each year as towns grow (estimated in fitted behaviour sets; 0: the "
-        "stock is used up once).",
+        high=20,
+        doc="Persons of village households at home near a town who join the peri-urban stock "
+        "each year per net arrival in the region's cities that year, as urban land follows "
+        "the migrants taken in (estimated in fitted behaviour sets; 0: the stock is used up "
+        "once).",
+        seeds="000 (十五); 002 (十七) (urban construction land tied to migrants settled)",
     )
     hukou_conversion_share: float = lever(
         0.0,

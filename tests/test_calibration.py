@@ -125,9 +125,9 @@ def test_committed_behaviour_sets_match_their_records(name):
                 node = node.get(part, {}) if isinstance(node, dict) else {}
             if p["in_behavior_set"]:
                 assert node == pytest.approx(p["estimate"], rel=1e-5), key
-    if "peri_urban_share" in tree.get("reclassification", {}):
-        share_year = tree["reclassification"]["peri_urban_share_year"]
-        assert share_year == peri_urban_share_year(record)
+    if record.get("peri_urban_share_by_year"):  # the stock of the fitted path at the start
+        share = record["peri_urban_share_by_year"][str(peri_urban_share_year(record))]
+        assert tree["reclassification"]["peri_urban_share"] == pytest.approx(share, rel=1e-6)
     cov = np.asarray(record["covariance"])
     assert cov.shape == (len(record["parameters"]),) * 2
     assert np.all(np.linalg.eigvalsh((cov + cov.T) / 2) >= -1e-9)

@@ -231,22 +231,27 @@ def test_reclassification_draws_down_a_finite_stock():
     assert flow.sum() < 1.1 * stock  # births and returns in the stock add a little, no more
 
 
-def test_towns_renew_the_peri_urban_stock_at_the_pace_of_the_villages_left():
-    """With renewal the flow keeps going after the first stock is used up, at about the renewal
-    rate times the village population (a quarter more at most: the stock carries over and new
-    households join it): it cannot run away."""
+def test_towns_take_in_villages_at_the_pace_migrants_arrive():
+    """Linked to the cities' net arrivals, the flow keeps going while migrants arrive (in the
+    demo they arrive for about five years, then the flows turn), and over the run it absorbs no
+    more than the first stock and the persons the arrivals added (a tenth more at most: births
+    and returns in the stock)."""
     from conftest import small_model
 
     base = ["n_households=8000", "end_year=2032", "seed=3", "reclassification.rate_per_year=0.3"]
-    late = {}
-    for renewal in (0.0, 0.03):
-        model = small_model([*base, f"reclassification.peri_urban_renewal_per_year={renewal}"])
+    middle = {}
+    for per_migrant in (0.0, 1.0):
+        model = small_model(
+            [*base, f"reclassification.peri_urban_persons_per_city_migrant={per_migrant}"]
+        )
+        hh = model.world.hh
+        stock = float((hh.size * hh.weight.astype(float))[hh.peri_urban].sum())
         model.run_to_end()
-        ts = model.timeseries()
-        village = (ts["resident_population"] - ts["urban_resident_population"]).iloc[-4:-1]
-        late[renewal] = (ts["reclassified_persons"].iloc[-3:].to_numpy(), village.to_numpy())
-    assert late[0.03][0].mean() > 2 * late[0.0][0].mean()
-    assert late[0.03][0].mean() <= 1.25 * 0.03 * late[0.03][1].mean()
+        ts = model.timeseries().iloc[1:]
+        middle[per_migrant] = ts["reclassified_persons"].iloc[2:6].mean()
+        bound = stock + per_migrant * ts["net_city_arrivals_persons"].clip(lower=0).sum()
+        assert ts["reclassified_persons"].sum() <= 1.1 * bound
+    assert middle[1.0] > 2 * middle[0.0]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -39,15 +39,7 @@ _JIANGMEN = (
     "Jiangmen has no rates before its 2017 start in the data file, so no regional fit; its "
     "assumed start and the national behaviour move it far too fast:"
 )
-_NANTONG = (
-    "Nantong's fit (2013-2017) matched its rates with a small peri-urban stock that renewal "
-    "fills (4.7 % of village households in 2013, renewed at 4.0 % of the rest a year); the "
-    "scenario starts with the stock of 2017, so its towns absorb villages ever faster:"
-)
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("nantong_2020", "city_growth"): _NANTONG,
-    ("nantong_2020", "later_observations"): _NANTONG,
-    ("nantong_2020", "first_year_city_growth"): _NANTONG,  # towns +1.51 over 3 seeds (2026-12-04)
     ("jiangmen_2018", "fitted"): _JIANGMEN,
     ("jiangmen_2018", "city_growth"): _JIANGMEN,
     ("jiangmen_2018", "first_year_city_growth"): _JIANGMEN,
