@@ -78,8 +78,8 @@ def main() -> None:
     hh = model.world.hh
     alive = len(hh) - hh.free_rows
     print(
-        f"household state: {hh.nbytes() / n:.0f} bytes per household at the start, "
-        f"{hh.nbytes() / alive:.0f} per household alive at the end ({alive:,}; rows of "
+        f"household state at the end: {hh.nbytes() / n:.0f} bytes per household of the start, "
+        f"{hh.nbytes() / alive:.0f} per household alive ({alive:,}; rows of "
         f"{ROW_BYTES} bytes, {hh.nbytes() // ROW_BYTES:,} allocated; {hh.nbytes() / 2**30:.2f} GiB)"
     )
     print(f"peak resident memory: {peak_rss_gib():.2f} GiB")
