@@ -55,3 +55,26 @@ def test_without_migration_into_cities_the_stock_is_used_up_once():
     assert stocks[0.0][1] < 0.25 * stocks[0.0][0]  # 0.7 ** 5 = 0.17 left, and a few returns
     assert stocks[1.0][1] > 2 * stocks[0.0][1]
     assert 0 < peri_urban_share_now(model.world) < 1
+
+
+def test_the_stock_gains_the_years_booked_arrivals_once_at_the_year_end():
+    """Booking (decisions.relocate) and timing together: from an empty stock with absorption
+    all but off, the stock at the first year-end is the persons per migrant times the year's
+    net arrivals, added once (on every step it would be several times that)."""
+    model = small_model(
+        [
+            "n_households=20000",
+            "seed=5",
+            "reclassification.rate_per_year=1e-9",
+            "reclassification.peri_urban_share=0",
+            "reclassification.peri_urban_persons_per_city_migrant=0.5",
+        ]
+    )
+    assert stock_persons(model.world) == 0.0
+    for step in range(model.steps_per_year):
+        model.step()
+        if step < model.steps_per_year - 1:
+            assert stock_persons(model.world) == 0.0  # nothing before the year's last step
+    arrivals = model.timeseries()["net_city_arrivals_persons"].iloc[-1]
+    assert arrivals > 0
+    assert stock_persons(model.world) == pytest.approx(0.5 * arrivals, rel=0.1)
