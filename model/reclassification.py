@@ -47,10 +47,7 @@ def reclassify_rural_places(w: World) -> None:
     if (w.month + w.months_per_step) % 12 == 0:  # the year's last step: its arrivals are in
         _extend_peri_urban_stock(w)
     p = 1.0 - (1.0 - policy.rate_per_year) ** (w.months_per_step / 12)
-    candidates = np.flatnonzero(hh.peri_urban)
-    at_home = candidates[hh.location[candidates] == hh.origin[candidates]]
-    town = places.town_of[hh.location[at_home]]
-    idx = at_home[(town >= 0) & places.is_rural[hh.location[at_home]]]
+    idx = _villages_near_towns(w, hh.peri_urban)
     idx = idx[w.rng.random(idx.size) < p]
     if idx.size == 0:
         return
