@@ -162,10 +162,15 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
 def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.ndarray:
     """Share of each origin's households living at each alternative place."""
     hh, n = w.hh, w.places.n
-    pair = hh.origin.astype(np.intp) * n + hh.location  # every origin: no masked copies
+    n_pair = np.int16(n) if n * n <= np.iinfo(np.int16).max else np.intp(n)  # narrow if it fits
+    pair = hh.origin * n_pair + hh.location  # every origin: no masked copies
     counts = np.bincount(pair, weights=hh.weight, minlength=n * n).reshape(n, n)
-    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)
-    return shares[origin[:, None], alt_places].astype(np.float32)
+    shares = (counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)).astype(np.float32)
+    row = origin * n_pair
+    out = layout.empty(origin.size, alt_places.shape[1], np.float32)
+    for j in range(alt_places.shape[1]):  # column by column: one flat gather each
+        out[:, j] = shares.ravel().take(row + alt_places[:, j])
+    return out
 
 
 def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:

@@ -173,7 +173,9 @@ def cohort_survival(cfg: DemographyConfig, ages: np.ndarray, year: int, years: i
 def _at_least_one(p_person: np.ndarray, count: np.ndarray, age: np.ndarray) -> np.ndarray:
     """Chance (float32) that at least one of ``count`` persons aged ``age`` has an event."""
     table = (1 - (1 - p_person[None, :]) ** np.arange(3)[:, None]).astype(np.float32)
-    return table.ravel().take(np.minimum(count, 2).astype(np.intp) * table.shape[1] + age)
+    return table.ravel().take(
+        np.minimum(count, 2).astype(np.int16) * np.int16(table.shape[1]) + age
+    )
 
 
 def expected_children(

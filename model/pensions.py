@@ -56,12 +56,13 @@ def elderly_farm_income_cny_per_month(w: World, rural_wage: np.ndarray) -> np.nd
     """Farm income of retired heads still working their land in the village (float32)."""
     hh = w.hh
     share = np.float32(w.cfg.pensions.elderly_farm_work_share)
-    farming = (
-        (hh.head_age_years >= RETIREMENT_AGE)
-        & (hh.head_age_years < ELDERLY_FARMING_UNTIL)
-        & w.places.is_rural[hh.location]
+    old_heads = np.flatnonzero(
+        (hh.head_age_years >= RETIREMENT_AGE) & (hh.head_age_years < ELDERLY_FARMING_UNTIL)
     )
-    return ((hh.couple * farming) * share * rural_wage[hh.location]).astype(np.float32)
+    rows = old_heads[w.places.is_rural[hh.location[old_heads]]]
+    income = np.zeros(len(hh), dtype=np.float32)
+    income[rows] = (hh.couple[rows] * share * rural_wage[hh.location[rows]]).astype(np.float32)
+    return income
 
 
 def book_pension_premiums(w: World) -> None:

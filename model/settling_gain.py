@@ -79,7 +79,11 @@ def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     """What settling in their current city is worth to households ``idx`` (CNY/month)."""
     cities = w.places.city_places
     col = np.searchsorted(cities, w.hh.location[idx])
-    return settling_gain_by_city_cny_per_month(w, idx, cities)[np.arange(idx.size), col]
+    gain = np.empty(idx.size, dtype=np.float32)
+    for j in np.unique(col):  # each city's residents priced in that city only
+        rows = np.flatnonzero(col == j)
+        gain[rows] = settling_gain_by_city_cny_per_month(w, idx[rows], cities[j : j + 1])[:, 0]
+    return gain
 
 
 def settling_chance(w: World, idx: np.ndarray) -> np.ndarray:
