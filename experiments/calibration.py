@@ -36,11 +36,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.optimize import least_squares, minimize
-from scipy.stats import qmc
 
 from experiments.backcast import backcast
 from experiments.design import replicate_seeds
+from experiments.estimation import estimate
 from experiments.fit_records import (
     FITS_DIR,
     fitted_peri_urban_shares,
@@ -60,6 +59,7 @@ from experiments.fit_specs import (
 )
 from experiments.observations import Observations
 from model import SettlementModel, compose_config
+from model.batch import ExecutionOptions, add_execution_arguments, execution_from, map_runs
 from model.config import RunConfig
 from model.levers import ConfigError
 from model.outputs import atomic_write
@@ -75,6 +75,7 @@ class Problem:
     moments: list[Moment]
     seeds: list[int]
     parameters: dict[str, Parameter] = field(default_factory=dict)
+    execution: ExecutionOptions = field(default_factory=ExecutionOptions)
 
     @classmethod
     def build(
@@ -116,28 +117,31 @@ class Problem:
         return with_values(dataclasses.replace(self.base, seed=seed), expand(self, theta))
 
     def simulate(self, theta: dict[str, float], seeds: list[int] | None = None) -> np.ndarray:
-        """Simulated moments, one row per seed."""
-        out = []
-        for seed in seeds or self.seeds:
-            model = SettlementModel(self.config(theta, seed))
-            model.run_to_end()
-            ts = model.timeseries().set_index("year")
-            out.append([simulated_moment(ts, m) for m in self.moments])
-        return np.asarray(out)
+        """Simulated moments, one row per seed (raises ConfigError where a run cannot start)."""
+        seeds = seeds or self.seeds
+        items = [(self.config(theta, s), self.moments) for s in seeds]
+        rows = map_runs(moment_row, items, self.execution)
+        for row in rows:
+            if isinstance(row, ConfigError):
+                raise row
+        return np.asarray(rows)
+
+    def simulate_many(self, thetas: list[dict[str, float]]) -> list[np.ndarray | None]:
+        """Simulated moments of many points in one batch (``execution``), each one row per
+        seed; None for a point where a run cannot start (its start figures cannot be met)."""
+        items = [(self.config(t, s), self.moments) for t in thetas for s in self.seeds]
+        rows = map_runs(moment_row, items, self.execution)
+        n = len(self.seeds)
+        points = [rows[i * n : (i + 1) * n] for i in range(len(thetas))]
+        return [
+            None if any(isinstance(r, ConfigError) for r in p) else np.asarray(p) for p in points
+        ]
 
     def observed(self) -> np.ndarray:
         return np.array([m.observed for m in self.moments])
 
     def sigmas(self) -> np.ndarray:
         return np.array([m.sigma for m in self.moments])
-
-    def residuals(self, theta: dict[str, float]) -> np.ndarray:
-        """(simulated - observed) / sigma, with the replicates averaged."""
-        return (self.simulate(theta).mean(axis=0) - self.observed()) / self.sigmas()
-
-    def objective(self, theta: dict[str, float]) -> float:
-        """Weighted squared distance of the replicate-mean moments from the data."""
-        return float((self.residuals(theta) ** 2).sum())
 
     def to_theta(self, u: np.ndarray) -> dict[str, float]:
         return {
@@ -157,6 +161,18 @@ class Problem:
         }
 
 
+def moment_row(item: tuple[RunConfig, list[Moment]]) -> list[float] | ConfigError:
+    """One run's simulated moments (a batch item), or why it cannot start."""
+    cfg, moments = item
+    try:
+        model = SettlementModel(cfg)
+        model.run_to_end()
+    except ConfigError as exc:
+        return exc
+    ts = model.timeseries().set_index("year")
+    return [simulated_moment(ts, m) for m in moments]
+
+
 def expand(problem: Problem, theta: dict[str, float]) -> dict[str, float]:
     """Parameter values as config-key values (a tied parameter sets several keys)."""
     return {key: theta[name] for name, p in problem.parameters.items() for key in p.keys}
@@ -169,121 +185,6 @@ def read_value(cfg: Any, key: str) -> Any:
     return cfg
 
 
-def estimate(
-    problem: Problem,
-    max_evals: int = 400,
-    start: dict[str, float] | None = None,
-    global_points: int = 0,
-    candidates: list[dict[str, float]] | None = None,
-    local_searches: int = 1,
-    polish_evals: int = 0,
-) -> dict[str, Any]:
-    """Minimise the weighted squared distance; return the estimate and its covariance.
-
-    Args:
-        start: Where the search starts (default: the parameters' values in the base config).
-        global_points: Points of a Latin hypercube over the search bounds tried first; the
-            local search starts from the best of them and ``start`` (the objective of a
-            simulation is rough, and a local search alone can stall far from the optimum).
-        candidates: More starting points to try first (e.g. the estimates of a fit of the same
-            region on fewer years).
-        local_searches: How many of the best starting points are searched locally (the best
-            result is kept).
-        polish_evals: Evaluations of a simplex search from the best local result (0: none).
-    """
-    start = problem.current() if start is None else start
-    u0 = np.clip(problem.to_unit(start), 0.02, 0.98)
-    evaluations = 0
-
-    def residuals(u: np.ndarray) -> np.ndarray:
-        nonlocal evaluations
-        evaluations += 1
-        try:
-            return problem.residuals(problem.to_theta(u))
-        except ConfigError:  # the start figures cannot be met there: far from any optimum
-            return np.full(len(problem.moments), 1e3)
-
-    start_objective = float((residuals(u0) ** 2).sum())
-    tries = [np.clip(problem.to_unit(c), 0, 1) for c in candidates or []]
-    if global_points:
-        design = qmc.LatinHypercube(d=len(problem.parameters), seed=len(problem.moments))
-        tries += list(design.random(global_points))
-    scored = sorted(
-        [(start_objective, 0, u0)]
-        + [(float((residuals(u) ** 2).sum()), i + 1, u) for i, u in enumerate(tries)],
-        key=lambda t: (t[0], t[1]),
-    )
-
-    def search(u: np.ndarray, max_nfev: int, margin: float = 0.02) -> Any:
-        return least_squares(
-            residuals,
-            np.clip(u, margin, 1 - margin),
-            bounds=(0.0, 1.0),
-            diff_step=0.04,
-            x_scale=1.0,
-            max_nfev=max_nfev,
-            xtol=1e-3,
-            ftol=1e-4,
-        )
-
-    result = None
-    for _value, _i, u in scored[:local_searches]:  # the best starts, each searched locally
-        found = search(u, max_evals)
-        if result is None or found.cost < result.cost:
-            result = found
-    if polish_evals:
-        # A simulated objective is rough at the finite-difference step, where a gradient search
-        # stops early; a simplex of coarser steps walks on, and a last gradient search from its
-        # best point gives the Jacobian the covariance needs.
-        d = result.x.size
-        simplex = np.vstack(
-            [result.x, result.x + 0.08 * np.eye(d) * np.where(result.x > 0.5, -1, 1)]
-        )
-        walked = minimize(
-            lambda u: float((residuals(u) ** 2).sum()),
-            result.x,
-            method="Nelder-Mead",
-            bounds=[(0.0, 1.0)] * d,
-            options={"maxfev": polish_evals, "initial_simplex": simplex, "xatol": 0.005},
-        )
-        if walked.fun < 2 * result.cost:  # least_squares' cost is half the sum of squares
-            # from the walk's own point (a start's margin from the bounds would undo the walk
-            # where it ended near one)
-            found = search(walked.x, 4 * (d + 1), margin=1e-4)
-            result = found if found.cost < result.cost else result
-    theta = problem.to_theta(result.x)
-    spans = np.array([p.high - p.low for p in problem.parameters.values()])
-    jacobian = result.jac / spans[None, :]  # d residual / d theta
-    n_moments, n_params = jacobian.shape
-    objective = float((result.fun**2).sum())
-    chi2 = objective / max(n_moments - n_params, 1)
-    inflation = max(chi2, 1.0) * (1 + 1 / len(problem.seeds))
-    covariance = inflation * psd_pinv(jacobian.T @ jacobian)
-    return {
-        "theta": theta,
-        "covariance": covariance,
-        "objective": objective,
-        "start_objective": start_objective,
-        "reduced_chi2": chi2,
-        "evaluations": evaluations,
-        "fitted": problem.observed() + result.fun * problem.sigmas(),
-    }
-
-
-def psd_pinv(matrix: np.ndarray, rcond: float = 1e-15) -> np.ndarray:
-    """Pseudo-inverse of a symmetric positive semi-definite matrix, itself symmetric and PSD.
-
-    ``J'J`` of a poorly identified fit (as many parameters as moments, or more) is near singular;
-    a plain SVD pseudo-inverse then carries round-off asymmetry and tiny negative eigenvalues.
-    Eigenvalues at or below ``rcond`` times the largest (round-off, or exactly no information)
-    are left out; small positive ones give the large variances of poorly identified directions.
-    """
-    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
-    keep = values > rcond * max(values.max(initial=0.0), 0.0)
-    inverse = np.where(keep, 1.0 / np.where(keep, values, 1.0), 0.0)
-    return (vectors * inverse) @ vectors.T
-
-
 def fit(
     name: str,
     n_households: int = 20000,
@@ -293,16 +194,19 @@ def fit(
     global_points: int = 40,
     local_searches: int = 3,
     polish_evals: int = 80,
+    execution: ExecutionOptions | None = None,
 ) -> dict[str, Any]:
     """Run one fit; write its record and its behaviour set; return the record.
 
     Args:
         until: Last data year, if not the fit's own (a regional fit may not go past its
             scenario's start year; a national one not past the last national year).
+        execution: Where the evaluations run (default: in this process); the record is the same.
     """
     spec = fit_spec(name, until)
     started = time.perf_counter()
     problem = Problem.build(spec, n_households, replicates)
+    problem.execution = execution or ExecutionOptions()
     result = estimate(
         problem,
         max_evals,
@@ -370,6 +274,7 @@ def main(argv: list[str] | None = None) -> None:
     p_fit.add_argument(
         "--until", type=int, help="last data year (default: the fit's own; at most its start)"
     )
+    add_execution_arguments(p_fit, launcher="inline")
     sub.add_parser("report")
     args = parser.parse_args(argv)
     try:
@@ -378,7 +283,14 @@ def main(argv: list[str] | None = None) -> None:
             if not args.all and not args.name:
                 parser.error("give a fit name or --all")
             for name in names:
-                record = fit(name, args.n_households, args.replicates, args.max_evals, args.until)
+                record = fit(
+                    name,
+                    args.n_households,
+                    args.replicates,
+                    args.max_evals,
+                    args.until,
+                    execution=execution_from(args),
+                )
                 print(
                     f"{name}: objective {record['start_objective']:.1f} -> "
                     f"{record['objective']:.1f} in {record['evaluations']} evaluations, "
@@ -391,7 +303,7 @@ def main(argv: list[str] | None = None) -> None:
 
             for path in write_report():
                 print(f"wrote {path}")
-    except ConfigError as exc:
+    except (ConfigError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
 

@@ -35,6 +35,7 @@ from experiments.compare import (
     yearly_tables,
 )
 from experiments.design import declared_range
+from model.batch import ExecutionOptions
 from model.levers import ConfigError
 from model.targets import Target, score
 
@@ -75,7 +76,7 @@ def evaluate(
     combinations: list[dict[str, float]],
     target: Target,
     replicates: int,
-    jobs: int,
+    execution: ExecutionOptions | None,
 ) -> list[dict[str, Any]]:
     """Share meeting ``target`` and extra net outlay (per replicate) of each combination."""
     plans = [
@@ -83,7 +84,7 @@ def evaluate(
         for combo in combinations
     ]
     configs = [side for pairs in plans for pair in pairs for side in pair]
-    tables = yearly_tables(configs, jobs)  # the shared baseline runs once per replicate
+    tables = yearly_tables(configs, execution)  # the shared baseline runs once per replicate
     if target.indicator not in tables[0].columns:
         raise ConfigError(f"goal indicator '{target.indicator}': not an indicator of the run")
     rows, at = [], 0
@@ -109,7 +110,7 @@ def cheapest_combination(
     replicates: int = 10,
     probability: float = 0.8,
     levels: int = 3,
-    jobs: int = 2,
+    execution: ExecutionOptions | None = None,
     fresh_seed: int | None = None,
 ) -> dict[str, Any]:
     """The combination meeting ``target`` with ``probability`` at the least extra net outlay."""
@@ -127,7 +128,7 @@ def cheapest_combination(
             f"--levers x --levels: {len(combinations)} combinations, more than "
             f"{MAX_COMBINATIONS}; use fewer levels or levers"
         )
-    rows = evaluate(scenario, overrides, combinations, target, replicates, jobs)
+    rows = evaluate(scenario, overrides, combinations, target, replicates, execution)
     meeting = sorted(
         (r for r in rows if r["share_met"] >= probability), key=lambda r: r["net_outlay"].mean()
     )
@@ -151,7 +152,7 @@ def cheapest_combination(
         if fresh is None:
             chosen = candidate
             break
-        again = evaluate(scenario, fresh, [candidate["levers"]], target, replicates, jobs)[0]
+        again = evaluate(scenario, fresh, [candidate["levers"]], target, replicates, execution)[0]
         if again["share_met"] >= probability:
             chosen = candidate
             break

@@ -2,7 +2,8 @@
 
     ./dev compare scenario=nantong_2020 --policy cities.main_urban.settlement.min_residence_months=0
     ./dev compare scenario=sichuan_2019 n_households=30000 --policy KEY=VALUE [KEY=VALUE ...] \
-        [--baseline KEY=VALUE ...] --replicates 10 --jobs 2 --out outputs/compare/my_package
+        [--baseline KEY=VALUE ...] --replicates 10 --launcher joblib --jobs 2 \
+        --out outputs/compare/my_package
 
 Each replicate runs the baseline and the policy with the same seed (an independent stream per
 replicate, spawned from the scenario's seed) and, when the behaviour set was fitted, the same
@@ -30,8 +31,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
 
+from model.batch import ExecutionOptions, add_execution_arguments, execution_from, map_runs
 from model.config import RunConfig, compose_config
 from model.levers import ConfigError
 from model.model import SettlementModel
@@ -217,13 +218,15 @@ def yearly_table(side: Side) -> pd.DataFrame:
     return model.timeseries()
 
 
-def yearly_tables(sides: list[Side], jobs: int) -> list[pd.DataFrame]:
-    """The yearly tables of many sides, each distinct side run once (in parallel)."""
+def yearly_tables(
+    sides: list[Side], execution: ExecutionOptions | None = None
+) -> list[pd.DataFrame]:
+    """The yearly tables of many sides, each distinct side run once (by ``execution``)."""
     distinct: dict[str, int] = {}
     for side in sides:
         distinct.setdefault(repr(side), len(distinct))
     unique = list({repr(side): side for side in sides}.values())
-    tables = Parallel(n_jobs=jobs)(delayed(yearly_table)(side) for side in unique)
+    tables = map_runs(yearly_table, unique, execution)
     return [tables[distinct[repr(side)]] for side in sides]
 
 
@@ -232,13 +235,13 @@ def compare(
     policy: list[str],
     overrides: list[str] | None = None,
     replicates: int = 10,
-    jobs: int = 1,
+    execution: ExecutionOptions | None = None,
     baseline: list[str] | None = None,
 ) -> PolicyComparison:
-    """Run baseline and policy paired by replicate (the result is the same for any ``jobs``)."""
+    """Run baseline and policy paired by replicate (the same result wherever the runs run)."""
     overrides = list(overrides or [])
     pairs = paired_configs(scenario, policy, overrides, replicates, baseline)
-    tables = yearly_tables([cfg for pair in pairs for cfg in pair], jobs)
+    tables = yearly_tables([cfg for pair in pairs for cfg in pair], execution)
     result = comparison_of(scenario, policy, overrides, pairs, tables)
     result.baseline_overrides = list(baseline or [])
     return result
@@ -328,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
         "--baseline", nargs="+", default=[], metavar="KEY=VALUE", help="baseline side only"
     )
     parser.add_argument("--replicates", type=int, default=10)
-    parser.add_argument("--jobs", type=int, default=2)
+    add_execution_arguments(parser)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument(
         "--lang",
@@ -347,9 +350,9 @@ def main(argv: list[str] | None = None) -> None:
         if out_dir.exists() and not out_dir.is_dir():
             raise ConfigError(f"--out {out_dir}: exists and is not a directory")
         result = compare(
-            scenario, args.policy, overrides, args.replicates, args.jobs, args.baseline
+            scenario, args.policy, overrides, args.replicates, execution_from(args), args.baseline
         )
-    except ConfigError as exc:
+    except (ConfigError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     document = write(result, out_dir, args.lang)

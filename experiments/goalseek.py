@@ -32,6 +32,7 @@ import numpy as np
 from experiments.cheapest import cheapest_combination
 from experiments.compare import OUTPUT_ROOT, paired_configs, yearly_tables
 from experiments.design import declared_range
+from model.batch import ExecutionOptions, add_execution_arguments, execution_from
 from model.config import compose_config
 from model.levers import ConfigError
 from model.outputs import write_json
@@ -69,11 +70,11 @@ def share_meeting(
     value: float,
     target: Target,
     replicates: int,
-    jobs: int,
+    execution: ExecutionOptions | None,
 ) -> float:
     """Share of replicates meeting ``target`` with ``lever`` set to ``value`` from the start."""
     pairs = paired_configs(scenario, [f"{lever}={value}"], overrides, replicates)
-    tables = yearly_tables([policy for _, policy in pairs], jobs)
+    tables = yearly_tables([policy for _, policy in pairs], execution)
     known = set(tables[0].columns)
     if target.indicator not in known:
         raise ConfigError(f"goal indicator '{target.indicator}': not an indicator of the run")
@@ -101,7 +102,7 @@ def goal_seek(
     probability: float = 0.8,
     value_range: tuple[float, float] | None = None,
     iterations: int = 8,
-    jobs: int = 2,
+    execution: ExecutionOptions | None = None,
 ) -> dict[str, Any]:
     """Bisect one lever's range for the weakest value meeting ``target`` with ``probability``."""
     overrides = list(overrides or [])
@@ -126,7 +127,7 @@ def goal_seek(
         value = round(value) if is_int else float(value)
         if value not in tried:
             tried[value] = share_meeting(
-                scenario, overrides, lever, value, target, replicates, jobs
+                scenario, overrides, lever, value, target, replicates, execution
             )
         return tried[value]
 
@@ -165,7 +166,9 @@ def goal_seek(
         fresh_overrides = [*overrides, f"seed={fresh_seed(scenario, overrides)}"]
         for _ in range(CONFIRMATIONS):
             good = round(good) if is_int else good
-            fresh = share_meeting(scenario, fresh_overrides, lever, good, target, replicates, jobs)
+            fresh = share_meeting(
+                scenario, fresh_overrides, lever, good, target, replicates, execution
+            )
             if share(good) >= probability and fresh >= probability:
                 break
             good = (good + end) / 2
@@ -205,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--replicates", type=int, default=10)
     parser.add_argument("--range", type=float, nargs=2, metavar=("LOW", "HIGH"), default=None)
     parser.add_argument("--iterations", type=int, default=8)
-    parser.add_argument("--jobs", type=int, default=2)
+    add_execution_arguments(parser)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     scenario = next((o.split("=", 1)[1] for o in args.overrides if o.startswith("scenario=")), "")
@@ -227,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
                 args.replicates,
                 args.probability,
                 args.levels,
-                args.jobs,
+                execution_from(args),
                 fresh_seed(scenario, overrides),
             )
         else:
@@ -240,9 +243,9 @@ def main(argv: list[str] | None = None) -> None:
                 args.probability,
                 tuple(args.range) if args.range else None,
                 args.iterations,
-                args.jobs,
+                execution_from(args),
             )
-    except ConfigError as exc:
+    except (ConfigError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     out = args.out or OUTPUT_ROOT.parent / "goalseek" / scenario

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from experiments.compare import comparison_of, paired_configs, yearly_tables
 from experiments.lever_probes import PROBES, Probe
+from model.batch import ExecutionOptions, add_execution_arguments, execution_from
 from model.config import RunConfig, compose_config
 from model.outputs import atomic_write
 
@@ -57,7 +58,11 @@ def side_overrides(probe: Probe, value: str, base: RunConfig) -> list[str]:
 
 
 def effect_rows(
-    scenario: str, n_households: int, replicates: int, jobs: int, probes=PROBES
+    scenario: str,
+    n_households: int,
+    replicates: int,
+    execution: ExecutionOptions | None,
+    probes=PROBES,
 ) -> list[dict[str, str]]:
     """Run every probe's two sides (each distinct config once) and summarize each lever."""
     overrides = [f"n_households={n_households}"]
@@ -67,7 +72,7 @@ def effect_rows(
         low, high = (side_overrides(probe, v, base) for v in (probe.low, probe.high))
         plans.append((probe, high, paired_configs(scenario, high, overrides, replicates, low)))
     configs = [cfg for _, _, pairs in plans for pair in pairs for cfg in pair]
-    tables = yearly_tables(configs, jobs)
+    tables = yearly_tables(configs, execution)
     rows, at = [], 0
     for probe, high, pairs in plans:
         result = comparison_of(scenario, high, overrides, pairs, tables[at : at + 2 * len(pairs)])
@@ -163,10 +168,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenario", default=SCENARIO)
     parser.add_argument("--n-households", type=int, default=N_HOUSEHOLDS)
     parser.add_argument("--replicates", type=int, default=REPLICATES)
-    parser.add_argument("--jobs", type=int, default=2)
+    add_execution_arguments(parser)
     parser.add_argument("--out", type=Path, default=DOC_PATH)
     args = parser.parse_args(argv)
-    rows = effect_rows(args.scenario, args.n_households, args.replicates, args.jobs)
+    rows = effect_rows(args.scenario, args.n_households, args.replicates, execution_from(args))
     text = markdown(rows, args.scenario, args.n_households, args.replicates)
     atomic_write(args.out, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     print(f"wrote {args.out}")

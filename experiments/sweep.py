@@ -27,6 +27,7 @@ import pandas as pd
 from experiments.collect import collect
 from experiments.design import DESIGN_FILE, load_spec, read_spec, row_overrides, write_design
 from experiments.run import BOOKKEEPING, RUNS_DIR
+from model.batch import chunk_count, launcher_overrides
 from model.config import compose_config
 from model.levers import ConfigError
 
@@ -96,15 +97,8 @@ def launch_command(
         f"outputs.plot={str(plots).lower()}",
         f"hydra.sweep.dir={(sweep_dir / 'hydra').resolve()}",
         "hydra.sweep.subdir=chunk_${design.chunk}",
-        f"hydra/launcher={launcher}",
+        *launcher_overrides(launcher, jobs, ray_address or ""),
     ]
-    if launcher == "joblib":
-        cmd.append(f"hydra.launcher.n_jobs={jobs}")
-    if launcher == "ray":
-        if ray_address:
-            cmd.append(f"hydra.launcher.ray.init.address={ray_address}")
-        else:
-            cmd.append(f"+hydra.launcher.ray.init.num_cpus={jobs}")
     return [*cmd, *extra]
 
 
@@ -126,7 +120,7 @@ def run(
     total = len(design)
     jobs = jobs or os.cpu_count() or 1
     if chunks is None:
-        chunks = 1 if launcher == "basic" else min(total, jobs)
+        chunks = chunk_count(launcher, total, jobs)
     cmd = launch_command(sweep_dir, launcher, jobs, chunks, ray_address, plots, extra or [])
     log_path = sweep_dir / LOG_FILE
     with open(log_path, "w", encoding="utf-8") as log:

@@ -29,6 +29,7 @@ from omegaconf.errors import (
 )
 
 from model.assistance import AssistancePolicy
+from model.batch import ExecutionOptions
 from model.capacity import CapacityPolicy
 from model.decisions import BehaviorConfig
 from model.demography import DemographyConfig
@@ -189,6 +190,7 @@ class RunConfig:
     targets: dict[str, Target] = field(default_factory=dict)
     harris_todaro: HarrisTodaroConfig = section(HarrisTodaroConfig, "Harris–Todaro economy")
     uncertainty: UncertaintyOptions = section(UncertaintyOptions, "runs behind the bands")
+    execution: ExecutionOptions = section(ExecutionOptions, "where the draws run")
     outputs: OutputOptions = section(OutputOptions, "optional outputs")
     design: DesignRef = section(DesignRef, "experiment design rows run by this job")
 
@@ -386,11 +388,11 @@ def _plain(value: Any) -> Any:
 def run_key(cfg: RunConfig) -> str:
     """Hash of everything that determines a run's results (the model config and the seed).
 
-    Output options and the design bookkeeping are left out: they do not change the results.
-    Sweeps use the key to skip runs that are already complete.
+    Output options, the design bookkeeping and where the runs execute are left out: they do not
+    change the results. Sweeps use the key to skip runs that are already complete.
     """
     data = summarize_config(cfg)
-    for key in ("outputs", "design"):
+    for key in ("outputs", "design", "execution"):
         data.pop(key, None)
     text = json.dumps(data, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

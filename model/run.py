@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig
 
+from model.batch import map_runs
 from model.city_indicators import CITY_COUNT_COLUMNS
 from model.config import RunConfig, compose_config, run_key, summarize_config, to_run_config
 from model.indicators import INDICATORS
@@ -85,12 +86,18 @@ def run_draws(cfg: RunConfig) -> pd.DataFrame:
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x0B4D5]))
     fitted = cfg.behavior.fit_record
     values = parameter_draws(fitted, n, rng) if fitted else [{} for _ in range(n)]
-    series = []
-    for seed, drawn in zip(child_seeds(cfg.seed, n), values, strict=True):
-        model = SettlementModel(with_values(dataclasses.replace(cfg, seed=seed), drawn))
-        model.run_to_end()
-        series.append(model.timeseries())
-    return bands(series)
+    configs = [
+        with_values(dataclasses.replace(cfg, seed=seed), drawn)
+        for seed, drawn in zip(child_seeds(cfg.seed, n), values, strict=True)
+    ]
+    return bands(map_runs(timeseries_of, configs, cfg.execution))
+
+
+def timeseries_of(cfg: RunConfig) -> pd.DataFrame:
+    """Run ``cfg`` to its end year; its yearly indicators (a batch item, :mod:`model.batch`)."""
+    model = SettlementModel(cfg)
+    model.run_to_end()
+    return model.timeseries()
 
 
 def behavior_label(cfg: RunConfig) -> dict[str, Any]:
@@ -260,7 +267,7 @@ def _hydra_main(cfg: DictConfig) -> None:
             print(f"already complete: {out_dir}")
             return
         result = run(run_cfg, out_dir)
-    except ConfigError as exc:
+    except (ConfigError, RuntimeError) as exc:  # RuntimeError: a launched batch of draws failed
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     print(format_table(result.timeseries))

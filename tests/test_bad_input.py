@@ -23,6 +23,7 @@ CASES = {
     "unknown town": (["rural_areas.hills.town=atlantis"], "rural_areas.hills.town"),
     "no draws": (["uncertainty.draws=0"], "uncertainty.draws"),
     "fractional draws": (["uncertainty.draws=1.5"], "uncertainty.draws"),
+    "unknown launcher": (["execution.launcher=cluster"], "execution.launcher"),
     "behaviour set of another region": (
         ["scenario=nantong_2020", "behavior=sichuan_2019"],
         "behavior.fitted_for",

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from experiments.compare import compare, main, write
+from model.batch import ExecutionOptions, Launcher
 
 SMALL = ["n_households=20000"]
 # 40,000 households: the rule lowers the hukou rate by about 0.3 points, and at 20,000 the
@@ -50,7 +51,7 @@ def test_a_lever_already_at_its_value_has_no_measurable_effect():
     assert same["net_outlay_per_extra_settled_person_cny"]["verdict"].startswith("not computed")
 
 
-def test_outputs_are_complete_and_the_same_whatever_the_number_of_jobs(strict, tmp_path):
+def test_outputs_are_complete_and_the_same_whatever_runs_them(strict, tmp_path):
     document = write(strict, tmp_path)
     table = pd.read_csv(tmp_path / "compare.csv")
     assert list(table.columns) == [
@@ -66,7 +67,13 @@ def test_outputs_are_complete_and_the_same_whatever_the_number_of_jobs(strict, t
     assert json.loads((tmp_path / "compare.json").read_text()) == json.loads(json.dumps(document))
     assert "data:image/png;base64," in (tmp_path / "compare.html").read_text()
     assert "| extra persons settled (cumulative) | -" in (tmp_path / "compare.md").read_text()
-    two = compare("nantong_2020", STRICT, STRICT_SIZE, replicates=4, jobs=2)
+    two = compare(
+        "nantong_2020",
+        STRICT,
+        STRICT_SIZE,
+        replicates=4,
+        execution=ExecutionOptions(Launcher.joblib, jobs=2),
+    )
     pd.testing.assert_frame_equal(two.table(), strict.table())
 
 

@@ -14,15 +14,15 @@ GOAL = "hukou_urbanization_pct>=33.5@2024"
 
 
 def test_the_answer_meets_the_target_on_fresh_seeds_and_a_stricter_bar_does_not():
-    result = goal_seek("demo", LEVER, parse_goal(GOAL), SIZE, 6, 0.8, (0, 200), 6, 2)
+    result = goal_seek("demo", LEVER, parse_goal(GOAL), SIZE, 6, 0.8, (0, 200), 6, None)
     assert result["reachable"] and result["confirmed"]
     assert 0 < result["value"] < 200
     # Twelve replicates on another seed: the share is an estimate (standard error about 0.12 at
     # 0.8), so it is held to the stated probability less 0.2.
     other = [*SIZE, "seed=99"]
-    at_answer = share_meeting("demo", other, LEVER, result["value"], parse_goal(GOAL), 12, 2)
+    at_answer = share_meeting("demo", other, LEVER, result["value"], parse_goal(GOAL), 12, None)
     assert at_answer >= 0.8 - 0.2
-    assert share_meeting("demo", other, LEVER, 200, parse_goal(GOAL), 12, 2) < 0.8
+    assert share_meeting("demo", other, LEVER, 200, parse_goal(GOAL), 12, None) < 0.8
 
 
 @pytest.mark.parametrize(
@@ -92,7 +92,7 @@ def test_the_cheapest_combination_meets_the_target_on_unseen_seeds_and_costs_lea
     from experiments.cheapest import cheapest_combination, evaluate
 
     result = cheapest_combination(
-        "demo", [f"{LEVER}=0:200", f"{SUBSIDY}=0:1500"], parse_goal(GOAL), SIZE, 6, 0.8, 3, 2, 7
+        "demo", [f"{LEVER}=0:200", f"{SUBSIDY}=0:1500"], parse_goal(GOAL), SIZE, 6, 0.8, 3, None, 7
     )
     assert result["reachable"] and result["share_met_fresh_replicates"] >= 0.8
     chosen = result["combination"]
@@ -101,7 +101,7 @@ def test_the_cheapest_combination_meets_the_target_on_unseen_seeds_and_costs_lea
     assert all(cost <= e["extra_net_outlay_cny"]["mean"] for e in meeting)
     assert chosen[SUBSIDY] == 0  # paying a subsidy costs more and is not needed here
     assert any(e["share_met"] < 0.8 for e in result["evaluations"])  # the grid spans the target
-    unseen = evaluate("demo", [*SIZE, "seed=99"], [chosen], parse_goal(GOAL), 12, 2)[0]
+    unseen = evaluate("demo", [*SIZE, "seed=99"], [chosen], parse_goal(GOAL), 12, None)[0]
     assert unseen["share_met"] >= 0.8 - 0.2  # an estimate: as in the one-lever test
 
 

@@ -45,7 +45,7 @@ def test_rows_say_what_moves_and_what_does_not():
         Probe("cities.*.schooling.enrolment_basis", "hukou", "permit"),
         Probe("assistance.temporary_relief_cny", "0", "0", why="no change at all"),
     )
-    rows = effect_rows(SCENARIO, 4000, 2, 1, probes)
+    rows = effect_rows(SCENARIO, 4000, 2, None, probes)
     assert rows[0]["verdict"].startswith("moves")
     assert rows[1]["verdict"] == "**no measurable effect**: no change at all"
     text = markdown(rows, SCENARIO, 4000, 2)
