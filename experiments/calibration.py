@@ -3,6 +3,7 @@
     python -m experiments.calibration fit NAME      # one fit of FITS (parents first)
     python -m experiments.calibration fit --all     # every production fit, in order
     python -m experiments.calibration report        # calibration/report.md and report.html
+    python -m experiments.calibration gradient NAME # add the carried stock's gradient to a record
 
 A fit (:class:`FitSpec`) runs a scenario's economy and policies from the region's figures for
 ``first_year`` to ``until`` and chooses the parameters that bring the simulated statistics
@@ -42,7 +43,9 @@ from experiments.design import replicate_seeds
 from experiments.estimation import estimate
 from experiments.fit_records import (
     FITS_DIR,
+    carried_share_gradient,
     fitted_peri_urban_shares,
+    load_record,
     parent_estimates,
     related_estimates,
     write_behavior_set,
@@ -63,7 +66,7 @@ from model.batch import ExecutionOptions, add_execution_arguments, execution_fro
 from model.config import RunConfig
 from model.levers import ConfigError
 from model.outputs import atomic_write
-from model.uncertainty import with_values
+from model.uncertainty import STOCK_KEY, with_values
 
 
 @dataclass
@@ -250,6 +253,7 @@ def fit(
         },
         "covariance": result["covariance"].tolist(),
         "peri_urban_share_by_year": fitted_peri_urban_shares(problem, result["theta"]),
+        "peri_urban_share_gradient": carried_gradient(problem, result["theta"], spec),
         "moments": [
             dataclasses.asdict(m) | {"fitted": float(f)}
             for m, f in zip(problem.moments, result["fitted"], strict=True)
@@ -260,6 +264,28 @@ def fit(
     atomic_write(FITS_DIR / f"{name}.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     write_behavior_set(record, problem)
     return record
+
+
+def carried_gradient(problem: Problem, theta: dict[str, float], spec: FitSpec) -> dict[str, float]:
+    """The carried start stock's gradient (:func:`carried_share_gradient`), if the fit has one."""
+    if not any(STOCK_KEY in p.keys for p in problem.parameters.values()):
+        return {}
+    start = compose_config([f"scenario={spec.scenario}"]).start_year
+    return carried_share_gradient(problem, theta, min(start, spec.until))
+
+
+def add_carried_gradient(name: str) -> dict[str, float]:
+    """Add the carried stock's gradient to an existing record (its estimates unchanged)."""
+    record = load_record(name)
+    spec = fit_spec(name, record["until"])
+    problem = Problem.build(spec, record["n_households"], record["replicates"])
+    if problem.seeds != record["seeds"]:
+        raise ConfigError(f"fit '{name}': the record's seeds differ from the fit's; refit it")
+    theta = {pname: p["estimate"] for pname, p in record["parameters"].items()}
+    record["peri_urban_share_gradient"] = carried_gradient(problem, theta, spec)
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(FITS_DIR / f"{name}.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return record["peri_urban_share_gradient"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -275,6 +301,8 @@ def main(argv: list[str] | None = None) -> None:
         "--until", type=int, help="last data year (default: the fit's own; at most its start)"
     )
     add_execution_arguments(p_fit, launcher="inline")
+    p_grad = sub.add_parser("gradient", help="add the carried stock's gradient to records")
+    p_grad.add_argument("names", nargs="+", help=f"of: {', '.join(FITS)}")
     sub.add_parser("report")
     args = parser.parse_args(argv)
     try:
@@ -298,6 +326,9 @@ def main(argv: list[str] | None = None) -> None:
                 )
                 for pname, p in record["parameters"].items():
                     print(f"  {pname} = {p['estimate']:.4g} (sd {p['sd']:.2g})")
+        elif args.command == "gradient":
+            for name in args.names:
+                print(f"{name}: {add_carried_gradient(name)}")
         else:
             from experiments.calibration_report import write_report
 

@@ -200,7 +200,8 @@ def paired_configs(
     check_policy(start, pol)
     fitted = start.behavior.fit_record
     rng = np.random.default_rng(np.random.SeedSequence([start.seed, 0xC0DE]))
-    draws = parameter_draws(fitted, replicates, rng) if fitted else [{}] * replicates
+    stock = start.reclassification.peri_urban_share
+    draws = parameter_draws(fitted, replicates, rng, stock) if fitted else [{}] * replicates
     pairs = []
     for seed, drawn in zip(child_seeds(start.seed, replicates), draws, strict=True):
         first, *sides = (

@@ -98,8 +98,11 @@ def peri_urban_share_year(record: dict[str, Any]) -> int:
     return min(int(record["scenario_start_year"]), int(record["until"]))
 
 
-def fitted_peri_urban_shares(problem: Problem, theta: dict[str, float]) -> dict[str, float]:
-    """The stock's share on the fit's own path at ``theta``, by year (replicate mean).
+def fitted_peri_urban_shares(
+    problem: Problem, theta: dict[str, float], last: int | None = None
+) -> dict[str, float]:
+    """The stock's share on the fit's own path at ``theta``, by year up to ``last`` (default:
+    the fit's last year; replicate mean).
 
     The first year's share is a start figure of the fit's runs, not a behaviour value: the
     stock then grows with the migrants the cities take in, so a scenario starting later is
@@ -108,7 +111,7 @@ def fitted_peri_urban_shares(problem: Problem, theta: dict[str, float]) -> dict[
     """
     if not any("reclassification.peri_urban_share" in p.keys for p in problem.parameters.values()):
         return {}
-    first, last = problem.base.start_year, problem.base.end_year
+    first, last = problem.base.start_year, last or problem.base.end_year
     shares: dict[int, list[float]] = {y: [] for y in range(first, last + 1)}
     for seed in problem.seeds:
         model = SettlementModel(problem.config(theta, seed))
@@ -117,6 +120,30 @@ def fitted_peri_urban_shares(problem: Problem, theta: dict[str, float]) -> dict[
                 model.step()
             shares[year].append(peri_urban_share_now(model.world))
     return {str(y): float(np.mean(v)) for y, v in shares.items()}
+
+
+def carried_share_gradient(
+    problem: Problem, theta: dict[str, float], year: int
+) -> dict[str, float]:
+    """How the stock the fitted path carries to ``year`` moves with each estimated parameter.
+
+    Forward differences of 4 % of each parameter's range (toward the inside of the range; the
+    other way where the start figures cannot be met), on the fit's seeds (common random
+    numbers). The bands use it to draw the start stock with the parameters (delta method).
+    """
+    key = str(year)
+    base = fitted_peri_urban_shares(problem, theta, year)[key]
+    gradient = {}
+    for name, p in problem.parameters.items():
+        step = 0.04 * (p.high - p.low)
+        for h in (step, -step) if theta[name] + step <= p.high else (-step, step):
+            try:
+                moved = fitted_peri_urban_shares(problem, {**theta, name: theta[name] + h}, year)
+            except ConfigError:
+                continue
+            gradient[name] = (moved[key] - base) / h
+            break
+    return gradient
 
 
 def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:

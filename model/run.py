@@ -85,7 +85,8 @@ def run_draws(cfg: RunConfig) -> pd.DataFrame:
     n = cfg.uncertainty.draws
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x0B4D5]))
     fitted = cfg.behavior.fit_record
-    values = parameter_draws(fitted, n, rng) if fitted else [{} for _ in range(n)]
+    stock = cfg.reclassification.peri_urban_share
+    values = parameter_draws(fitted, n, rng, stock) if fitted else [{} for _ in range(n)]
     configs = [
         with_values(dataclasses.replace(cfg, seed=seed), drawn)
         for seed, drawn in zip(child_seeds(cfg.seed, n), values, strict=True)

@@ -8,7 +8,9 @@ parameters drawn from the parent's), combined with a weak normal prior centred o
 whose standard deviation is a quarter of the parameter's estimation range (an approximate
 posterior: where the data identify a parameter the prior hardly matters; where a regional fit
 leaves a direction unidentified, its draws spread over the range instead of piling up at the
-bounds), and cut at the bounds. The bands are the 5th, 50th
+bounds), and cut at the bounds. The peri-urban stock a run starts with was carried from the
+fit's first year along the fitted path, so it moves with the drawn values too (by the record's
+gradient of the carried stock, :func:`parameter_draws`). The bands are the 5th, 50th
 and 95th percentiles over the repetitions, year by year, so they carry both parameter
 uncertainty and replicate noise. An unfitted set (``behavior=default``) has no sampling
 distribution: its bands are replicate noise only, and the summary says so.
@@ -29,6 +31,7 @@ from model.levers import ConfigError, lever
 
 PROJECT = Path(__file__).resolve().parent.parent
 QUANTILES = {"p05": 0.05, "p50": 0.5, "p95": 0.95}
+STOCK_KEY = "reclassification.peri_urban_share"  # the peri-urban stock at a run's start
 PRIOR_SD_PER_RANGE = 4.0  # the prior's sd is the estimation range / 4 (±2 sd span the range)
 
 
@@ -49,15 +52,31 @@ def fit_records(fit_record: str) -> list[dict[str, Any]]:
     return records
 
 
-def parameter_draws(fit_record: str, n: int, rng: np.random.Generator) -> list[dict[str, float]]:
+def parameter_draws(
+    fit_record: str, n: int, rng: np.random.Generator, start_stock: float | None = None
+) -> list[dict[str, float]]:
     """``n`` draws of the behaviour set's estimated values, as config-key values.
 
     The first fit of the chain sets the region's own parameters; each parent adds the shared
     parameters it estimated that no child re-estimated.
+
+    Args:
+        start_stock: The run's peri-urban stock at its start (``STOCK_KEY``), or None: not
+            drawn. A fit carries the stock from its first year along the fitted path, so it
+            moves with the estimates. Each draw moves it by the record's gradient of the carried
+            stock times the draw's distance from the estimates (delta method): the behaviour
+            values as drawn, and the fit's other estimates (its first-year stock, a first-year
+            hukou rate) drawn apart, at their standard errors, so that a value the data left
+            unidentified moves nothing. Cut at [0, the stock parameter's upper bound].
     """
     draws: list[dict[str, float]] = [{} for _ in range(n)]
     taken: set[str] = set()
+    stock_shift, stock_record = np.zeros(n), None
     for record in fit_records(fit_record):
+        gradient: dict[str, float] = {}
+        if start_stock is not None and stock_record is None:
+            gradient = record.get("peri_urban_share_gradient", {})
+            stock_record = record if gradient else None
         names = [
             name
             for name, p in record["parameters"].items()
@@ -76,9 +95,18 @@ def parameter_draws(fit_record: str, n: int, rng: np.random.Generator) -> list[d
         for name, column in zip(names, sample.T, strict=True):
             p = record["parameters"][name]
             column = np.clip(column, p["low"], p["high"])
+            stock_shift += gradient.get(name, 0.0) * (column - p["estimate"])
             for draw, value in zip(draws, column, strict=True):
                 draw.update({key: float(value) for key in p["keys"]})
             taken.update(p["keys"])
+    if stock_record is not None:  # after the behaviour values: their draws stay as they were
+        params = stock_record["parameters"]
+        for name, slope in stock_record["peri_urban_share_gradient"].items():
+            if not params[name]["in_behavior_set"]:
+                stock_shift += slope * rng.normal(0.0, params[name]["sd"], size=n)
+        high = max(p["high"] for p in params.values() if STOCK_KEY in p["keys"])
+        for draw, value in zip(draws, np.clip(start_stock + stock_shift, 0, high), strict=True):
+            draw[STOCK_KEY] = float(value)
     return draws
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import run_cli
 from model import compose_config
-from model.uncertainty import child_seeds, fit_records, parameter_draws
+from model.uncertainty import STOCK_KEY, child_seeds, fit_records, parameter_draws
 
 SMALL = ["scenario=sichuan_2019", "n_households=3000", "end_year=2022", "spin_up_years=1"]
 
@@ -63,6 +63,42 @@ def test_parameter_draws_follow_the_fit_and_stay_in_bounds():
                     assert values[key].between(p["low"], p["high"]).all(), key
                     checked.add(key)
     assert len(set(child_seeds(7, 50))) == 50
+
+
+def test_the_start_stock_is_drawn_with_the_estimates_it_was_carried_with():
+    """The peri-urban stock a scenario starts with came along the fitted path from the fit's
+    first year: its draws centre on it, move with the drawn behaviour (the draws of which are
+    unchanged), and a first-year stock the data left unidentified (sd 0) moves nothing."""
+    cfg = compose_config(["scenario=sichuan_2019"])
+    start = cfg.reclassification.peri_urban_share
+    plain = parameter_draws(cfg.behavior.fit_record, 400, np.random.default_rng(0))
+    drawn = parameter_draws(cfg.behavior.fit_record, 400, np.random.default_rng(0), start)
+    stock = np.array([d.pop(STOCK_KEY) for d in drawn])
+    assert drawn == plain
+    assert abs(np.median(stock) - start) < 0.1 * start and 0.003 < stock.std() < 0.5 * start
+    record = fit_records(cfg.behavior.fit_record)[0]
+    per_migrant = np.array(
+        [d["reclassification.peri_urban_persons_per_city_migrant"] for d in plain]
+    )
+    slope = record["peri_urban_share_gradient"]["peri_urban_per_migrant"]
+    assert slope > 0 and np.corrcoef(per_migrant, stock)[0, 1] > 0.5  # more arrivals, more stock
+
+    unidentified = compose_config(["scenario=sichuan_2023"])
+    first_year = fit_records(unidentified.behavior.fit_record)[0]["parameters"]["peri_urban_share"]
+    assert first_year["sd"] < 1e-6
+    start = unidentified.reclassification.peri_urban_share
+    draws = parameter_draws(unidentified.behavior.fit_record, 400, np.random.default_rng(0), start)
+    assert np.std([d[STOCK_KEY] for d in draws]) < 0.5 * start
+
+
+def test_every_fit_with_a_stock_records_how_the_carried_stock_moves():
+    from experiments.fit_records import FITS_DIR
+    from experiments.fit_specs import PRODUCTION_ORDER
+
+    for name in PRODUCTION_ORDER:
+        record = json.loads((FITS_DIR / f"{name}.json").read_text())
+        if any(STOCK_KEY in p["keys"] for p in record["parameters"].values()):
+            assert set(record["peri_urban_share_gradient"]) == set(record["parameters"]), name
 
 
 def test_the_prior_bounds_only_what_the_data_leave_open():
