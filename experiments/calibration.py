@@ -66,7 +66,7 @@ from model.batch import ExecutionOptions, add_execution_arguments, execution_fro
 from model.config import RunConfig
 from model.levers import ConfigError
 from model.outputs import atomic_write
-from model.uncertainty import STOCK_KEY, with_values
+from model.uncertainty import STOCK_KEY, carried_stock_year, with_values
 
 
 @dataclass
@@ -282,6 +282,11 @@ def add_carried_gradient(name: str) -> dict[str, float]:
     if problem.seeds != record["seeds"]:
         raise ConfigError(f"fit '{name}': the record's seeds differ from the fit's; refit it")
     theta = {pname: p["estimate"] for pname, p in record["parameters"].items()}
+    year = str(carried_stock_year(record))
+    if record.get("peri_urban_share_by_year"):  # the model must still give the fitted path
+        now = fitted_peri_urban_shares(problem, theta, int(year))[year]
+        if not np.isclose(now, record["peri_urban_share_by_year"][year], rtol=1e-9, atol=0):
+            raise ConfigError(f"fit '{name}': the model no longer gives its fitted path; refit it")
     record["peri_urban_share_gradient"] = carried_gradient(problem, theta, spec)
     text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     atomic_write(FITS_DIR / f"{name}.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))

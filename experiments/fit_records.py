@@ -20,6 +20,7 @@ from model.levers import ConfigError
 from model.model import SettlementModel
 from model.outputs import atomic_write
 from model.reclassification import peri_urban_share_now
+from model.uncertainty import carried_stock, carried_stock_year
 
 if TYPE_CHECKING:
     from experiments.calibration import Problem
@@ -92,12 +93,6 @@ def related_estimates(
     return out
 
 
-def peri_urban_share_year(record: dict[str, Any]) -> int:
-    """The year whose peri-urban stock a record's behaviour set holds: its scenario's start, or
-    the fit's last data year if that is earlier (a fit cut before its scenario starts)."""
-    return min(int(record["scenario_start_year"]), int(record["until"]))
-
-
 def fitted_peri_urban_shares(
     problem: Problem, theta: dict[str, float], last: int | None = None
 ) -> dict[str, float]:
@@ -160,10 +155,9 @@ def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
         for part in path:
             node = node.setdefault(part, {})
         node[last] = float(f"{float(value):.8g}")  # 8 significant digits
-    shares = record.get("peri_urban_share_by_year")
-    if shares:  # the stock the fitted path reached when the scenario starts
-        share = shares[str(peri_urban_share_year(record))]
-        tree.setdefault("reclassification", {})["peri_urban_share"] = float(f"{share:.8g}")
+    stock = carried_stock(record)
+    if stock is not None:  # the stock the fitted path reached when the scenario starts
+        tree.setdefault("reclassification", {})["peri_urban_share"] = stock
     estimated = {k.split(".", 1)[1] for k in values if k.startswith("behavior.")}
     tree["behavior"] = {
         **{k: v for k, v in behavior.items() if k not in estimated},
@@ -182,10 +176,10 @@ def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
         f"(scenario {record['scenario']}); shared behaviour from "
         f"{record['parent'] or 'this fit'}; record {tree['behavior']['fit_record']}.",
     ]
-    if shares:
+    if stock is not None:
         header.append(
             "# reclassification.peri_urban_share: the stock on the fitted path in "
-            f"{peri_urban_share_year(record)}, the scenario's start (or the last data year)."
+            f"{carried_stock_year(record)}, the scenario's start (or the last data year)."
         )
     text = "\n".join(header) + "\n" + yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
     path = BEHAVIOR_DIR / f"{record['name']}.yaml"

@@ -61,22 +61,14 @@ def parameter_draws(
     parameters it estimated that no child re-estimated.
 
     Args:
-        start_stock: The run's peri-urban stock at its start (``STOCK_KEY``), or None: not
-            drawn. A fit carries the stock from its first year along the fitted path, so it
-            moves with the estimates. Each draw moves it by the record's gradient of the carried
-            stock times the draw's distance from the estimates (delta method): the behaviour
-            values as drawn, and the fit's other estimates (its first-year stock, a first-year
-            hukou rate) drawn apart, at their standard errors, so that a value the data left
-            unidentified moves nothing. Cut at [0, the stock parameter's upper bound].
+        start_stock: The run's peri-urban stock at its start; if it is the stock the behaviour
+            set's fit carried to it, it is drawn too (:func:`stock_draws`). None: not drawn.
     """
     draws: list[dict[str, float]] = [{} for _ in range(n)]
     taken: set[str] = set()
-    stock_shift, stock_record = np.zeros(n), None
-    for record in fit_records(fit_record):
-        gradient: dict[str, float] = {}
-        if start_stock is not None and stock_record is None:
-            gradient = record.get("peri_urban_share_gradient", {})
-            stock_record = record if gradient else None
+    records = fit_records(fit_record)
+    own: dict[str, np.ndarray] = {}  # the region's own behaviour draws, by parameter
+    for record in records:
         names = [
             name
             for name, p in record["parameters"].items()
@@ -94,20 +86,78 @@ def parameter_draws(
         sample = rng.multivariate_normal(mean, cov, size=n, method="eigh")
         for name, column in zip(names, sample.T, strict=True):
             p = record["parameters"][name]
+            if record is records[0]:
+                own[name] = column
             column = np.clip(column, p["low"], p["high"])
-            stock_shift += gradient.get(name, 0.0) * (column - p["estimate"])
             for draw, value in zip(draws, column, strict=True):
                 draw.update({key: float(value) for key in p["keys"]})
             taken.update(p["keys"])
-    if stock_record is not None:  # after the behaviour values: their draws stay as they were
-        params = stock_record["parameters"]
-        for name, slope in stock_record["peri_urban_share_gradient"].items():
-            if not params[name]["in_behavior_set"]:
-                stock_shift += slope * rng.normal(0.0, params[name]["sd"], size=n)
-        high = max(p["high"] for p in params.values() if STOCK_KEY in p["keys"])
-        for draw, value in zip(draws, np.clip(start_stock + stock_shift, 0, high), strict=True):
+    stock = None if start_stock is None else stock_draws(records[0], own, start_stock, n, rng)
+    if stock is not None:  # drawn after the behaviour values: their draws stay as they were
+        for draw, value in zip(draws, stock, strict=True):
             draw[STOCK_KEY] = float(value)
     return draws
+
+
+def stock_draws(
+    record: dict[str, Any],
+    behaviour: dict[str, np.ndarray],
+    start_stock: float,
+    n: int,
+    rng: np.random.Generator,
+) -> np.ndarray | None:
+    """Draws of the peri-urban stock a run starts with, moving with the drawn estimates.
+
+    A fit carries the stock from its first year along the fitted path, so it moves with the
+    estimates: by the record's gradient of the carried stock times each draw's distance from
+    the estimates (delta method). The behaviour values count as drawn (``behaviour``, the
+    record's own, cut at their bounds as the runs use them); the fit's other estimates (its
+    first-year stock, a first-year hukou rate) are drawn from the fit's sampling distribution
+    given those (so a value the data left unidentified, with no variance, moves nothing). Cut
+    at [0, the stock parameter's upper bound].
+
+    Returns:
+        None where the record has no gradient, or where ``start_stock`` is not the stock its
+        behaviour set holds (the scenario or the user set another).
+    """
+    params, gradient = record["parameters"], record.get("peri_urban_share_gradient")
+    carried = carried_stock(record)
+    bound = [p["high"] for p in params.values() if STOCK_KEY in p["keys"]]
+    if not gradient or carried is None or not bound or not np.isclose(start_stock, carried):
+        return None
+    order = list(params)
+    own = [name for name in behaviour if name in gradient]
+    other = [name for name in gradient if not params[name]["in_behavior_set"]]
+    deviation = np.zeros((n, len(own)))
+    shift = np.zeros(n)
+    for j, m in enumerate(own):
+        deviation[:, j] = behaviour[m] - params[m]["estimate"]
+        used = np.clip(behaviour[m], params[m]["low"], params[m]["high"])
+        shift += gradient[m] * (used - params[m]["estimate"])
+    if other:
+        cov = np.asarray(record["covariance"])
+        b, o = [order.index(m) for m in own], [order.index(m) for m in other]
+        gain = cov[np.ix_(o, b)] @ np.linalg.pinv(cov[np.ix_(b, b)], hermitian=True)
+        values, vectors = np.linalg.eigh(cov[np.ix_(o, o)] - gain @ cov[np.ix_(b, o)])
+        spread = vectors * np.sqrt(np.clip(values, 0, None))  # the conditional covariance's root
+        others = deviation @ gain.T + rng.standard_normal((n, len(o))) @ spread.T
+        shift += others @ np.array([gradient[m] for m in other])
+    return np.clip(start_stock + shift, 0.0, bound[0])
+
+
+def carried_stock_year(record: dict[str, Any]) -> int:
+    """The year whose peri-urban stock a record's behaviour set holds: its scenario's start, or
+    the fit's last data year if that is earlier (a fit cut before its scenario starts)."""
+    return min(int(record["scenario_start_year"]), int(record["until"]))
+
+
+def carried_stock(record: dict[str, Any]) -> float | None:
+    """The peri-urban stock a record's behaviour set holds (8 significant digits, as written);
+    None for a fit without one."""
+    shares = record.get("peri_urban_share_by_year")
+    if not shares:
+        return None
+    return float(f"{shares[str(carried_stock_year(record))]:.8g}")
 
 
 def approximate_posterior(cov: np.ndarray, prior_sd: np.ndarray) -> np.ndarray:

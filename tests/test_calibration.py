@@ -15,11 +15,12 @@ import yaml
 
 from experiments.backcast import band_weights
 from experiments.calibration import Problem, estimate
-from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR, peri_urban_share_year
+from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR
 from experiments.fit_specs import FITS, PRODUCTION_ORDER
 from experiments.observations import DATA_FILE, Observations
 from model import ConfigError, SettlementModel, compose_config
 from model.demography import cohort_survival, mortality_per_year
+from model.uncertainty import carried_stock_year
 
 REPO = DATA_FILE.parent.parent
 
@@ -126,7 +127,7 @@ def test_committed_behaviour_sets_match_their_records(name):
             if p["in_behavior_set"]:
                 assert node == pytest.approx(p["estimate"], rel=1e-5), key
     if record.get("peri_urban_share_by_year"):  # the stock of the fitted path at the start
-        share = record["peri_urban_share_by_year"][str(peri_urban_share_year(record))]
+        share = record["peri_urban_share_by_year"][str(carried_stock_year(record))]
         assert tree["reclassification"]["peri_urban_share"] == pytest.approx(share, rel=1e-6)
     cov = np.asarray(record["covariance"])
     assert cov.shape == (len(record["parameters"]),) * 2

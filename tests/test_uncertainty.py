@@ -90,6 +90,14 @@ def test_the_start_stock_is_drawn_with_the_estimates_it_was_carried_with():
     draws = parameter_draws(unidentified.behavior.fit_record, 400, np.random.default_rng(0), start)
     assert np.std([d[STOCK_KEY] for d in draws]) < 0.5 * start
 
+    # Not the stock the fit carried (set by hand, or a set whose record has no gradient, whose
+    # parent's gradient is about another stock): not drawn.
+    for extra in (["reclassification.peri_urban_share=0.3"], ["behavior=sichuan_2016"]):
+        cfg = compose_config(["scenario=sichuan_2019", *extra])
+        stock = cfg.reclassification.peri_urban_share
+        draws = parameter_draws(cfg.behavior.fit_record, 50, np.random.default_rng(0), stock)
+        assert not any(STOCK_KEY in d for d in draws), extra
+
 
 def test_every_fit_with_a_stock_records_how_the_carried_stock_moves():
     from experiments.fit_records import FITS_DIR
