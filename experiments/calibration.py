@@ -66,7 +66,7 @@ from model.batch import ExecutionOptions, add_execution_arguments, execution_fro
 from model.config import RunConfig
 from model.levers import ConfigError
 from model.outputs import atomic_write
-from model.uncertainty import STOCK_KEY, carried_stock_year, with_values
+from model.uncertainty import carried_stock_year, with_values
 
 
 @dataclass
@@ -119,26 +119,29 @@ class Problem:
     def config(self, theta: dict[str, float], seed: int) -> RunConfig:
         return with_values(dataclasses.replace(self.base, seed=seed), expand(self, theta))
 
-    def simulate(self, theta: dict[str, float], seeds: list[int] | None = None) -> np.ndarray:
+    def simulate(self, theta: dict[str, float]) -> np.ndarray:
         """Simulated moments, one row per seed (raises ConfigError where a run cannot start)."""
-        seeds = seeds or self.seeds
-        items = [(self.config(theta, s), self.moments) for s in seeds]
-        rows = map_runs(moment_row, items, self.execution)
+        (rows,) = self.moment_rows([theta])
         for row in rows:
             if isinstance(row, ConfigError):
                 raise row
         return np.asarray(rows)
 
     def simulate_many(self, thetas: list[dict[str, float]]) -> list[np.ndarray | None]:
-        """Simulated moments of many points in one batch (``execution``), each one row per
-        seed; None for a point where a run cannot start (its start figures cannot be met)."""
+        """Simulated moments of many points in one batch, each one row per seed; None for a
+        point where a run cannot start (its start figures cannot be met)."""
+        return [
+            None if any(isinstance(r, ConfigError) for r in rows) else np.asarray(rows)
+            for rows in self.moment_rows(thetas)
+        ]
+
+    def moment_rows(self, thetas: list[dict[str, float]]) -> list[list]:
+        """Each point's runs (one per seed) as one batch on ``execution``: their moments, or
+        why a run cannot start."""
         items = [(self.config(t, s), self.moments) for t in thetas for s in self.seeds]
         rows = map_runs(moment_row, items, self.execution)
         n = len(self.seeds)
-        points = [rows[i * n : (i + 1) * n] for i in range(len(thetas))]
-        return [
-            None if any(isinstance(r, ConfigError) for r in p) else np.asarray(p) for p in points
-        ]
+        return [rows[i * n : (i + 1) * n] for i in range(len(thetas))]
 
     def observed(self) -> np.ndarray:
         return np.array([m.observed for m in self.moments])
@@ -253,12 +256,12 @@ def fit(
         },
         "covariance": result["covariance"].tolist(),
         "peri_urban_share_by_year": fitted_peri_urban_shares(problem, result["theta"]),
-        "peri_urban_share_gradient": carried_gradient(problem, result["theta"], spec),
         "moments": [
             dataclasses.asdict(m) | {"fitted": float(f)}
             for m, f in zip(problem.moments, result["fitted"], strict=True)
         ],
     }
+    record["peri_urban_share_gradient"] = carried_gradient(problem, record)
     FITS_DIR.mkdir(parents=True, exist_ok=True)
     text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     atomic_write(FITS_DIR / f"{name}.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -266,28 +269,26 @@ def fit(
     return record
 
 
-def carried_gradient(problem: Problem, theta: dict[str, float], spec: FitSpec) -> dict[str, float]:
-    """The carried start stock's gradient (:func:`carried_share_gradient`), if the fit has one."""
-    if not any(STOCK_KEY in p.keys for p in problem.parameters.values()):
+def carried_gradient(problem: Problem, record: dict[str, Any]) -> dict[str, float]:
+    """The gradient of the stock a record's fitted path carries to the year its behaviour set
+    holds (:func:`carried_share_gradient`); none for a fit without a stock."""
+    shares = record.get("peri_urban_share_by_year")
+    if not shares:
         return {}
-    start = compose_config([f"scenario={spec.scenario}"]).start_year
-    return carried_share_gradient(problem, theta, min(start, spec.until))
+    theta = {name: p["estimate"] for name, p in record["parameters"].items()}
+    year = carried_stock_year(record)
+    return carried_share_gradient(problem, theta, year, shares[str(year)])
 
 
 def add_carried_gradient(name: str) -> dict[str, float]:
     """Add the carried stock's gradient to an existing record (its estimates unchanged)."""
     record = load_record(name)
-    spec = fit_spec(name, record["until"])
-    problem = Problem.build(spec, record["n_households"], record["replicates"])
+    problem = Problem.build(
+        fit_spec(name, record["until"]), record["n_households"], record["replicates"]
+    )
     if problem.seeds != record["seeds"]:
         raise ConfigError(f"fit '{name}': the record's seeds differ from the fit's; refit it")
-    theta = {pname: p["estimate"] for pname, p in record["parameters"].items()}
-    year = str(carried_stock_year(record))
-    if record.get("peri_urban_share_by_year"):  # the model must still give the fitted path
-        now = fitted_peri_urban_shares(problem, theta, int(year))[year]
-        if not np.isclose(now, record["peri_urban_share_by_year"][year], rtol=1e-9, atol=0):
-            raise ConfigError(f"fit '{name}': the model no longer gives its fitted path; refit it")
-    record["peri_urban_share_gradient"] = carried_gradient(problem, theta, spec)
+    record["peri_urban_share_gradient"] = carried_gradient(problem, record)
     text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     atomic_write(FITS_DIR / f"{name}.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return record["peri_urban_share_gradient"]

@@ -118,16 +118,21 @@ def fitted_peri_urban_shares(
 
 
 def carried_share_gradient(
-    problem: Problem, theta: dict[str, float], year: int
+    problem: Problem, theta: dict[str, float], year: int, recorded: float
 ) -> dict[str, float]:
     """How the stock the fitted path carries to ``year`` moves with each estimated parameter.
 
     Forward differences of 4 % of each parameter's range (toward the inside of the range; the
     other way where the start figures cannot be met), on the fit's seeds (common random
     numbers). The bands use it to draw the start stock with the parameters (delta method).
+
+    Raises:
+        ConfigError: the model no longer gives ``recorded``, the fit's share in ``year``.
     """
     key = str(year)
     base = fitted_peri_urban_shares(problem, theta, year)[key]
+    if not np.isclose(base, recorded, rtol=1e-9, atol=0):
+        raise ConfigError("the model no longer gives the fit's recorded path; refit it")
     gradient = {}
     for name, p in problem.parameters.items():
         step = 0.04 * (p.high - p.low)
