@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import land
+from model.compiled import jit
 from model.households import Employment
 from model.levers import lever
 
@@ -198,17 +199,6 @@ def income_per_person(w: World, idx: np.ndarray | slice) -> np.ndarray:
     return income / np.maximum(hh.size_of(idx), 1)
 
 
-def claim_place(w: World) -> np.ndarray:
-    """Where each household may claim the dibao (place index), or -1 if nowhere."""
-    hh, places, policy = w.hh, w.places, w.cfg.assistance
-    registered = ~places.is_outside[hh.hukou_place]
-    in_region = ~places.is_outside[hh.location]
-    at_hukou_place = hh.location == hh.hukou_place
-    long_stay = hh.months_in_place >= policy.months_residence_where_not_registered
-    can_claim = registered & in_region & (at_hukou_place | long_stay)
-    return (hh.location + np.int16(1)) * can_claim - np.int16(1)
-
-
 def administer_assistance(w: World) -> None:
     """Phase: eligible households join the dibao; reviews end it after the grace months; relief."""
     hh, policy, rng = w.hh, w.cfg.assistance, w.rng
@@ -216,11 +206,16 @@ def administer_assistance(w: World) -> None:
     _pay_temporary_relief(w)
     if no_dibao(w) and not hh.dibao.any():
         return  # nobody can fall below a zero standard
-    place = claim_place(w)
-    can_claim = place >= 0
-    standard = standard_cny_per_person_month(w, np.maximum(place, 0))
     income_pp = income_per_person(w, slice(None))
-    below = can_claim & (income_pp < standard)
+    place, below = _claims(
+        hh.hukou_place,
+        hh.location,
+        hh.months_in_place,
+        w.places.is_outside,
+        policy.months_residence_where_not_registered,
+        income_pp,
+        standard_cny_per_person_month(w, np.arange(w.places.n)),
+    )
 
     candidates = np.flatnonzero(below & ~hh.dibao)
     hh.dibao[candidates[rng.random(candidates.size) < policy.take_up_share]] = True
@@ -234,16 +229,47 @@ def administer_assistance(w: World) -> None:
     )
     if review_due:
         hh.dibao &= ~(above & (hh.dibao_grace_months <= 0))
-    hh.dibao &= can_claim  # moved away from where they could claim
+    hh.dibao &= place >= 0  # moved away from where they could claim
     if policy.able_bodied_dibao_registered_poor:
         hh.poverty_registered |= hh.dibao & (hh.adults > 0)
 
     recipients = np.flatnonzero(hh.dibao)
     at = place[recipients]
-    benefit = benefit_per_person(w, at, standard[recipients], income_pp[recipients])
+    standard = standard_cny_per_person_month(w, at)
+    benefit = benefit_per_person(w, at, standard, income_pp[recipients])
     persons = hh.size_of(recipients) * hh.weight[recipients]
     paid = (benefit * persons).sum(dtype=np.float64)
     w.flows.add("outlay_dibao_cny", paid * months)
+
+
+@jit
+def _claims(
+    hukou_place: np.ndarray,
+    location: np.ndarray,
+    months_in_place: np.ndarray,
+    is_outside: np.ndarray,
+    months_required: int,
+    income_pp: np.ndarray,
+    standard_by_place: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each household may claim the dibao (place, or -1 if nowhere) and whether its
+    income per person is below the standard there.
+
+    A claim needs a hukou of the region and residence in it, at the hukou place or after
+    ``months_required`` months where the household lives.
+    """
+    place = np.empty(location.size, dtype=np.int16)
+    below = np.empty(location.size, dtype=np.bool_)
+    for i in range(location.size):
+        at = location[i]
+        can_claim = (
+            not is_outside[hukou_place[i]]
+            and not is_outside[at]
+            and (at == hukou_place[i] or months_in_place[i] >= months_required)
+        )
+        place[i] = at if can_claim else -1
+        below[i] = can_claim and income_pp[i] < standard_by_place[at]
+    return place, below
 
 
 def benefit_per_person(

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import sum_by_place
 from model.levers import lever
 
 if TYPE_CHECKING:
@@ -45,8 +46,8 @@ class CapacityFunds:
 def receive(w: World, city: np.ndarray, transfers_cny: np.ndarray, land_m2: np.ndarray) -> None:
     """Add transfers and land quota earned by ``city`` (one entry per settling household)."""
     funds, n = w.places.funds, w.places.n
-    funds.transfers_cny += np.bincount(city, weights=transfers_cny, minlength=n)
-    funds.land_quota_m2 += np.bincount(city, weights=land_m2, minlength=n)
+    funds.transfers_cny += sum_by_place(city, transfers_cny, n)
+    funds.land_quota_m2 += sum_by_place(city, land_m2, n)
 
 
 def grow_capacity(w: World) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import sum_by_place
 from model.households import Tenure
 from model.indicators import PersonAccounts, person_accounts
 
@@ -57,7 +58,7 @@ def by_city(w: World, acc: PersonAccounts | None = None) -> list[dict[str, float
     n = places.n
 
     def total(values: np.ndarray) -> np.ndarray:
-        return np.bincount(hh.location, weights=values, minlength=n)
+        return sum_by_place(hh.location, values, n)
 
     residents = total(acc.urban_resident)
     non_hukou = total(acc.non_hukou_urban)

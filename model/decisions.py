@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import assistance, insurance, land, layout, reclassification, skills
+from model.compiled import sum_by_place
 from model.employment_support import post_wage_cny_per_month
 from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month, rent_scale
@@ -164,7 +165,7 @@ def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.n
     hh, n = w.hh, w.places.n
     n_pair = np.int16(n) if n * n <= np.iinfo(np.int16).max else np.intp(n)  # narrow if it fits
     pair = hh.origin * n_pair + hh.location  # every origin: no masked copies
-    counts = np.bincount(pair, weights=hh.weight, minlength=n * n).reshape(n, n)
+    counts = sum_by_place(pair, hh.weight, n * n).reshape(n, n)
     shares = (counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)).astype(np.float32)
     row = origin * n_pair
     out = layout.empty(origin.size, alt_places.shape[1], np.float32)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import jit
 from model.draws import any_of, bernoulli
 from model.households import add_months
 from model.levers import lever
@@ -46,42 +47,119 @@ def age_population(w: World) -> None:
     add_months(hh.months_in_place, w.months_per_step)
     if not cfg.enabled:  # a frozen population: nobody ages, is born or dies
         return
-    hh.head_age_years += np.float32(years)
-    age = np.minimum(hh.head_age_years, MAX_AGE).astype(np.int16)
-    flows = w.flows
-
-    urban = ~w.places.is_rural[hh.location]
     # The step's births are booked in the calendar year after the last closed year-end.
-    # (Tables by (row, age) are read through flat indices: one gather instead of two.)
-    p_birth = fertility_per_couple_year(cfg).ravel().take(age + np.int16(MAX_AGE + 1) * urban)
-    p_birth *= np.float32(years * period_fertility_ratio(cfg, w.year + 1))
-    np.minimum(p_birth, 1, out=p_birth)
-    born = bernoulli(rng, p_birth * (hh.couple == 2))
-    born &= hh.preschool < MAX_PRESCHOOL
+    birth_factor = np.float32(years * period_fertility_ratio(cfg, w.year + 1))
+    age, p_birth = _age_heads(
+        hh.head_age_years,
+        np.float32(years),
+        w.places.is_rural,
+        hh.location,
+        hh.couple,
+        fertility_per_couple_year(cfg),
+        birth_factor,
+    )
+    born = bernoulli(rng, p_birth)
+    del p_birth
     to_school = any_of(rng, hh.preschool, years / PRESCHOOL_YEARS)
-    grown_up = any_of(rng, hh.children, years / SCHOOL_YEARS) & (hh.grown_children < MAX_GROWN)
-    hh.preschool += born.astype(np.int8) - to_school
-    hh.children += to_school.astype(np.int8) - grown_up
-    hh.grown_children += grown_up
+    grown_up = any_of(rng, hh.children, years / SCHOOL_YEARS)
+    _grow_up(born, to_school, grown_up, hh.preschool, hh.children, hh.grown_children)
 
     mortality = mortality_per_year(cfg, w.year + 1)
     p_head = 1 - (1 - mortality) ** years
     gap = round(cfg.generation_gap_years)
-    head_dies = bernoulli(rng, _at_least_one(p_head, hh.couple, age))
-    parent_dies = bernoulli(rng, _at_least_one(p_head, hh.parents, np.minimum(age + gap, MAX_AGE)))
-    young = hh.preschool + hh.children.astype(np.int16) + hh.grown_children
+    p_head_dies, p_parent_dies = _death_chances(
+        _at_least_one_table(p_head), hh.couple, hh.parents, age, gap
+    )
+    head_dies = bernoulli(rng, p_head_dies)
+    parent_dies = bernoulli(rng, p_parent_dies)
+    del p_head_dies, p_parent_dies
+    young = _bury(
+        head_dies, parent_dies, hh.couple, hh.parents, hh.preschool, hh.children, hh.grown_children
+    )
     young_dies = any_of(rng, young, float(p_head[10]))
-    hh.couple -= head_dies
-    hh.parents -= parent_dies
     _remove_one_young(hh, young_dies)
 
-    weight = hh.weight.astype(np.float64)
-    flows.add("births", weight[born].sum())
-    flows.add("children_reaching_school_age", weight[to_school].sum())
-    deaths = weight[head_dies].sum() + weight[parent_dies].sum() + weight[young_dies].sum()
-    flows.add("deaths", deaths)
+    def real(events: np.ndarray) -> float:  # real persons (one per household event)
+        return hh.weight[events].astype(np.float64).sum()
+
+    w.flows.add("births", real(born))
+    w.flows.add("children_reaching_school_age", real(to_school))
+    w.flows.add("deaths", real(head_dies) + real(parent_dies) + real(young_dies))
     _succeed_heads(w, gap)
     hh.refresh_age_groups()
+
+
+@jit
+def _age_heads(
+    head_age_years: np.ndarray,
+    years: np.float32,
+    is_rural: np.ndarray,
+    location: np.ndarray,
+    couple: np.ndarray,
+    fertility: np.ndarray,
+    birth_factor: np.float32,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Heads age ``years``; their age in whole years (capped) and each couple's birth chance."""
+    age = np.empty(head_age_years.size, dtype=np.int16)
+    p_birth = np.empty(head_age_years.size, dtype=np.float32)
+    for i in range(head_age_years.size):
+        head_age_years[i] += years
+        a = np.int16(min(head_age_years[i], np.float32(MAX_AGE)))
+        age[i] = a
+        p = min(fertility[0 if is_rural[location[i]] else 1, a] * birth_factor, np.float32(1))
+        p_birth[i] = p * np.float32(couple[i] == 2)
+    return age, p_birth
+
+
+@jit
+def _grow_up(
+    born: np.ndarray,
+    to_school: np.ndarray,
+    grown_up: np.ndarray,
+    preschool: np.ndarray,
+    children: np.ndarray,
+    grown_children: np.ndarray,
+) -> None:
+    """Births join the under-school-age, who reach school age, who grow up (up to the caps);
+    ``born`` and ``grown_up`` keep only the events that happened."""
+    for i in range(born.size):
+        born[i] = born[i] and preschool[i] < MAX_PRESCHOOL
+        grown_up[i] = grown_up[i] and grown_children[i] < MAX_GROWN
+        preschool[i] += np.int8(born[i]) - np.int8(to_school[i])
+        children[i] += np.int8(to_school[i]) - np.int8(grown_up[i])
+        grown_children[i] += np.int8(grown_up[i])
+
+
+@jit
+def _death_chances(
+    table: np.ndarray, couple: np.ndarray, parents: np.ndarray, age: np.ndarray, gap: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Chance that the head couple, and that the head's parents, lose at least one member."""
+    p_head = np.empty(age.size, dtype=np.float32)
+    p_parent = np.empty(age.size, dtype=np.float32)
+    for i in range(age.size):
+        p_head[i] = table[min(couple[i], 2), age[i]]
+        p_parent[i] = table[min(parents[i], 2), min(age[i] + gap, MAX_AGE)]
+    return p_head, p_parent
+
+
+@jit
+def _bury(
+    head_dies: np.ndarray,
+    parent_dies: np.ndarray,
+    couple: np.ndarray,
+    parents: np.ndarray,
+    preschool: np.ndarray,
+    children: np.ndarray,
+    grown_children: np.ndarray,
+) -> np.ndarray:
+    """One head and one parent fewer where they died; the young members of every household."""
+    young = np.empty(couple.size, dtype=np.int16)
+    for i in range(couple.size):
+        couple[i] -= np.int8(head_dies[i])
+        parents[i] -= np.int8(parent_dies[i])
+        young[i] = np.int16(preschool[i]) + np.int16(children[i]) + np.int16(grown_children[i])
+    return young
 
 
 def _succeed_heads(w: World, gap: int) -> None:
@@ -170,12 +248,9 @@ def cohort_survival(cfg: DemographyConfig, ages: np.ndarray, year: int, years: i
     return np.exp(log_alive)
 
 
-def _at_least_one(p_person: np.ndarray, count: np.ndarray, age: np.ndarray) -> np.ndarray:
-    """Chance (float32) that at least one of ``count`` persons aged ``age`` has an event."""
-    table = (1 - (1 - p_person[None, :]) ** np.arange(3)[:, None]).astype(np.float32)
-    return table.ravel().take(
-        np.minimum(count, 2).astype(np.int16) * np.int16(table.shape[1]) + age
-    )
+def _at_least_one_table(p_person: np.ndarray) -> np.ndarray:
+    """Chance (float32) that at least one of 0, 1 or 2 persons (rows) of each age has an event."""
+    return (1 - (1 - p_person[None, :]) ** np.arange(3)[:, None]).astype(np.float32)
 
 
 def expected_children(

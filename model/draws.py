@@ -17,7 +17,7 @@ def bernoulli(rng: np.random.Generator, p: np.ndarray) -> np.ndarray:
     hit = np.zeros(p.size, dtype=bool)
     dense = np.flatnonzero(p >= _P_DENSE)
     hit[dense] = rng.random(dense.size, dtype=np.float32) < p[dense]
-    candidates = np.flatnonzero(events(rng, p.size, _P_DENSE))
+    candidates = event_rows(rng, p.size, _P_DENSE)
     candidates = candidates[p[candidates] < _P_DENSE]
     hit[candidates] = rng.random(candidates.size, dtype=np.float32) * _P_DENSE < p[candidates]
     return hit
@@ -27,28 +27,28 @@ def any_of(rng: np.random.Generator, count: np.ndarray, p: float) -> np.ndarray:
     """Whether at least one of each household's ``count`` persons has an event of chance ``p``."""
     table = 1.0 - (1.0 - min(p, 1.0)) ** np.arange(128, dtype=np.float64)
     p_max = table[int(count.max(initial=0))]
-    hit = events(rng, count.size, p_max)
-    candidates = np.flatnonzero(hit)
+    candidates = event_rows(rng, count.size, p_max)
+    hit = np.zeros(count.size, dtype=bool)
     hit[candidates] = rng.random(candidates.size) * p_max < table[count[candidates]]
     return hit
 
 
-def events(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
-    """Mask of ``n`` independent trials of chance ``p`` that succeed.
+def event_rows(rng: np.random.Generator, n: int, p: float) -> np.ndarray:
+    """Rows (ascending) of ``n`` independent trials of chance ``p`` that succeed.
 
     Rare events are drawn as geometric gaps between successes (work in proportion to the
     successes, not to ``n``); frequent ones with one uniform per trial.
     """
-    hit = np.zeros(n, dtype=bool)
     if p <= 0 or n == 0:
-        return hit
+        return np.zeros(0, dtype=np.intp)
     if p >= 0.1:
-        return rng.random(n, dtype=np.float32) < p
+        return np.flatnonzero(rng.random(n, dtype=np.float32) < p)
+    found = []
     start = 0
     while start < n:
         expected = (n - start) * p
         gaps = rng.geometric(p, size=int(expected + 6 * expected**0.5 + 16))
-        positions = start - 1 + np.cumsum(gaps)
-        hit[positions[positions < n]] = True
+        positions = start - 1 + np.cumsum(gaps)  # strictly increasing: gaps are at least 1
+        found.append(positions[positions < n])
         start = int(positions[-1]) + 1
-    return hit
+    return np.concatenate(found)

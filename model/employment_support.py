@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import sum_by_place
 from model.households import Employment
 from model.labour import city_migrants_without_formal_job
 from model.levers import lever
@@ -78,11 +79,9 @@ def subsidize_hiring(w: World) -> None:
     hh.hiring_subsidy_months[hired] = min(policy.subsidy_months, 120)
     w.flows.add("subsidized_hires", workers(hired).sum(dtype=np.float64))
     subsidized = np.concatenate([paid[hh.hiring_subsidy_months[paid] > 0], hired])
-    labour.subsidized_jobs = np.bincount(
-        hh.location[subsidized], weights=workers(subsidized), minlength=places.n
-    )
-    labour.formal_filled = labour.formal_filled + np.bincount(
-        hh.location[hired], weights=workers(hired), minlength=places.n
+    labour.subsidized_jobs = sum_by_place(hh.location[subsidized], workers(subsidized), places.n)
+    labour.formal_filled = labour.formal_filled + sum_by_place(
+        hh.location[hired], workers(hired), places.n
     )
 
 

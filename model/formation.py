@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import jit
 from model.draws import any_of
 from model.households import Employment, Tenure
 from model.hukou_moves import mark_graduates
@@ -36,10 +37,8 @@ def form_households(w: World) -> None:
     years = w.months_per_step / 12
     hh = w.hh
     leaving = any_of(w.rng, hh.grown_children, cfg.leave_home_per_year * years)
-    old_enough = (
-        hh.head_age_years - np.float32(cfg.generation_gap_years) >= cfg.leave_home_min_age_years
-    )
-    _leave_home(w, np.flatnonzero(leaving & old_enough & (hh.weight > 0)))
+    gap, min_age = np.float32(cfg.generation_gap_years), np.float32(cfg.leave_home_min_age_years)
+    _leave_home(w, _leavers(leaving, hh.head_age_years, hh.weight, gap, min_age))
     _form_couples(w, cfg.partnering_per_year * years)
     w.hh.refresh_age_groups()
 
@@ -85,11 +84,63 @@ def _leave_home(w: World, parents: np.ndarray) -> None:
 def _form_couples(w: World, p: float) -> None:
     """Single heads without dependants pair up: two real single households become one."""
     hh = w.hh
-    single = (hh.couple == 1) & (hh.head_age_years < MAX_PARTNERING_AGE) & (hh.weight > 0)
-    single &= (hh.parents == 0) & (hh.preschool == 0) & (hh.children == 0)
-    single &= hh.grown_children == 0
-    idx = np.flatnonzero(single)
+    idx = _singles(
+        hh.couple,
+        hh.head_age_years,
+        hh.weight,
+        hh.parents,
+        hh.preschool,
+        hh.children,
+        hh.grown_children,
+    )
     idx = idx[w.rng.random(idx.size) < p]
     hh.weight[idx] *= np.float32(0.5)
     hh.couple[idx] = 2
     w.flows.add("couples_formed", hh.weight[idx].sum(dtype=np.float64))
+
+
+@jit
+def _leavers(
+    leaving: np.ndarray,
+    head_age_years: np.ndarray,
+    weight: np.ndarray,
+    gap: np.float32,
+    min_age: np.float32,
+) -> np.ndarray:
+    """Rows of real households where a grown child (the head's age less ``gap``) old enough
+    leaves home."""
+    rows = np.empty(leaving.size, dtype=np.intp)
+    k = 0
+    for i in range(leaving.size):
+        if leaving[i] and head_age_years[i] - gap >= min_age and weight[i] > 0:
+            rows[k] = i
+            k += 1
+    return rows[:k].copy()
+
+
+@jit
+def _singles(
+    couple: np.ndarray,
+    head_age_years: np.ndarray,
+    weight: np.ndarray,
+    parents: np.ndarray,
+    preschool: np.ndarray,
+    children: np.ndarray,
+    grown_children: np.ndarray,
+) -> np.ndarray:
+    """Rows of real single-person households young enough to pair up."""
+    rows = np.empty(couple.size, dtype=np.intp)
+    k = 0
+    for i in range(couple.size):
+        if (
+            couple[i] == 1
+            and head_age_years[i] < MAX_PARTNERING_AGE
+            and weight[i] > 0
+            and parents[i] == 0
+            and preschool[i] == 0
+            and children[i] == 0
+            and grown_children[i] == 0
+        ):
+            rows[k] = i
+            k += 1
+    return rows[:k].copy()

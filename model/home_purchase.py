@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import jit
 from model.households import NOT_WAITING, Tenure
 from model.housing import rent_scale
 from model.levers import lever
@@ -36,9 +37,7 @@ def buy_homes(w: World) -> None:
     cfg, hh, places = w.cfg.home_purchase, w.hh, w.places
     if cfg.purchase_rate_per_year == 0:
         return
-    # Renting is any tenure but these two; the city and weight tests run on that subset only.
-    idx = np.flatnonzero((hh.tenure != Tenure.OWNED) & (hh.tenure != Tenure.RURAL_HOME))
-    idx = idx[places.is_city[hh.location[idx]] & (hh.weight[idx] > 0)]
+    idx = _city_renters(places.is_city, hh.location, hh.tenure, hh.weight)
     rent = places.rent_cny_per_month[hh.location[idx]] * rent_scale(w, idx)
     can_buy = hh.income_cny_per_month[idx] >= np.float32(cfg.income_to_rent_multiple) * rent
     idx = idx[can_buy]
@@ -48,6 +47,25 @@ def buy_homes(w: World) -> None:
     hh.waiting_since_month[buyers] = NOT_WAITING
     hh.rental_subsidy[buyers] = False
     w.flows.add("homes_bought", hh.weight[buyers].sum(dtype=np.float64))
+
+
+@jit
+def _city_renters(
+    is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """Rows (ascending) of real households renting in a city (any tenure but owning or the
+    village home)."""
+    rows = np.empty(location.size, dtype=np.intp)
+    k = 0
+    for i in range(location.size):
+        renting = tenure[i] != _OWNED and tenure[i] != _RURAL_HOME
+        if renting and is_city[location[i]] and weight[i] > 0:
+            rows[k] = i
+            k += 1
+    return rows[:k].copy()
+
+
+_OWNED, _RURAL_HOME = int(Tenure.OWNED), int(Tenure.RURAL_HOME)
 
 
 @dataclass

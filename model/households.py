@@ -21,6 +21,8 @@ from enum import IntEnum
 
 import numpy as np
 
+from model.compiled import jit
+
 NOT_WAITING = -1  # waiting_since_month of a household that is not on a public-rental waiting list
 RETIREMENT_AGE = 60.0  # years; the official boundary of the working-age population used here
 _MONTHS_CAP = np.iinfo(np.int16).max
@@ -188,11 +190,14 @@ class Households:
 
     def refresh_age_groups(self) -> None:
         """Recompute working-age adults and elderly from the generations and the head's age."""
-        retired = self.head_age_years >= RETIREMENT_AGE
-        np.multiply(self.couple, retired, out=self.elderly)  # a retired couple
-        np.subtract(self.couple, self.elderly, out=self.adults)  # a working-age couple
-        np.add(self.adults, self.grown_children, out=self.adults)
-        np.add(self.elderly, self.parents, out=self.elderly)
+        _refresh_age_groups(
+            self.head_age_years,
+            self.couple,
+            self.grown_children,
+            self.parents,
+            self.adults,
+            self.elderly,
+        )
 
     def add_rows(self, k: int) -> np.ndarray:
         """Indices of ``k`` rows for new households, reset to empty (weight 0).
@@ -257,3 +262,20 @@ def allocate_agents(real_counts: np.ndarray, n_agents: int) -> np.ndarray:
     while counts.sum() > n_agents:  # minimum-one rule overshot: trim the largest segments
         counts[np.argmax(counts)] -= 1
     return counts
+
+
+@jit
+def _refresh_age_groups(
+    head_age_years: np.ndarray,
+    couple: np.ndarray,
+    grown_children: np.ndarray,
+    parents: np.ndarray,
+    adults: np.ndarray,
+    elderly: np.ndarray,
+) -> None:
+    """A retired head couple and the head's parents are elderly; a working-age couple and the
+    grown children are working-age adults."""
+    for i in range(couple.size):
+        retired_couple = couple[i] if head_age_years[i] >= RETIREMENT_AGE else 0
+        elderly[i] = retired_couple + parents[i]
+        adults[i] = couple[i] - retired_couple + grown_children[i]

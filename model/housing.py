@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import layout
+from model.compiled import jit, sum_by_place
 from model.households import NOT_WAITING, Tenure
 from model.levers import lever
 from model.permits import AccessBasis, has_access, holds_hukou_of, reachable
@@ -173,8 +174,8 @@ class HousingTable:
 def allocate_housing(w: World) -> None:
     """Phase: leases end, waiting lists update, free public rental units are let, subsidies paid."""
     hh, t, places = w.hh, w.places.housing, w.places
-    end_leases(w)
-    renters = np.flatnonzero(places.is_city[hh.location] & (hh.tenure == Tenure.PRIVATE_RENTAL))
+    tenants = end_leases(w)
+    renters = _city_renters(places.is_city, hh.location, hh.tenure)
     loc = hh.location[renters]
     in_need = in_housing_need(w, renters)
 
@@ -184,15 +185,15 @@ def allocate_housing(w: World) -> None:
     )
     queue_ok = in_need & may_queue & (t.units[loc] > 0)
     was_waiting = hh.waiting_since_month[renters]
-    hh.waiting_since_month[hh.waiting_since_month != NOT_WAITING] = NOT_WAITING
+    hh.waiting_since_month[:] = NOT_WAITING
     hh.waiting_since_month[renters] = np.where(
         queue_ok, np.where(was_waiting == NOT_WAITING, w.month, was_waiting), NOT_WAITING
     )
 
-    tenants = np.flatnonzero(hh.tenure == Tenure.PUBLIC_RENTAL)
     keep = keep_within(hh.location[tenants], hh.weight[tenants].astype(np.float64), t.units, w.rng)
     hh.tenure[tenants[~keep]] = Tenure.PRIVATE_RENTAL  # units withdrawn: tenants rent privately
-    occupied = w.count_by_place(hh.tenure == Tenure.PUBLIC_RENTAL)
+    tenants = tenants[keep]
+    occupied = sum_by_place(hh.location[tenants], hh.weight[tenants].astype(np.float64), places.n)
     free = np.maximum(t.units - occupied, 0.0)
     queue = renters[queue_ok]
     qloc = hh.location[queue]
@@ -206,8 +207,8 @@ def allocate_housing(w: World) -> None:
     hh.tenure[new_tenants] = Tenure.PUBLIC_RENTAL
     hh.waiting_since_month[new_tenants] = NOT_WAITING
 
-    queued = np.bincount(qloc, weights=weight, minlength=places.n)
-    newly_let = np.bincount(qloc[let], weights=weight[let], minlength=places.n)
+    queued = sum_by_place(qloc, weight, places.n)
+    newly_let = sum_by_place(qloc[let], weight[let], places.n)
     t.occupied = occupied + newly_let
     t.waiting = queued - newly_let
     t.access_prob = coverage(t.units, t.occupied + t.waiting)
@@ -229,23 +230,42 @@ def allocate_housing(w: World) -> None:
     w.flows.add("outlay_public_rental_cny", (t.occupied * t.cost_per_unit_month).sum() * months)
 
 
-def end_leases(w: World) -> None:
+def end_leases(w: World) -> np.ndarray:
     """Public rental leases end at random (mean ``public_rental_lease_months``); who goes.
 
     At the end of a lease a tenant no longer in housing need (income above the ceiling) must
     leave, and a share of those still in need move on anyway (they buy, or leave the city's
     scheme); the others renew. A leaver rents privately.
+
+    Returns:
+        The rows of the tenants who stay (ascending).
     """
     hh, t = w.hh, w.places.housing
     tenants = np.flatnonzero(hh.tenure == Tenure.PUBLIC_RENTAL)
     if tenants.size == 0:
-        return
+        return tenants
     loc = hh.location[tenants]
     ends = w.rng.random(tenants.size) < np.minimum(w.months_per_step / t.lease_months[loc], 1.0)
     moves_on = w.rng.random(tenants.size) < t.move_on_share[loc]
     leaves = ends & (~in_housing_need(w, tenants) | moves_on)
     hh.tenure[tenants[leaves]] = Tenure.PRIVATE_RENTAL
     w.flows.add("public_rental_leavers", hh.weight[tenants[leaves]].sum(dtype=np.float64))
+    return tenants[~leaves]
+
+
+@jit
+def _city_renters(is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray) -> np.ndarray:
+    """Rows (ascending) of households renting privately in a city."""
+    rows = np.empty(location.size, dtype=np.intp)
+    k = 0
+    for i in range(location.size):
+        if is_city[location[i]] and tenure[i] == _PRIVATE_RENTAL:
+            rows[k] = i
+            k += 1
+    return rows[:k].copy()
+
+
+_PRIVATE_RENTAL = int(Tenure.PRIVATE_RENTAL)
 
 
 def in_housing_need(w: World, idx: np.ndarray) -> np.ndarray:

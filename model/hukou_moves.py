@@ -38,6 +38,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from model import fiscal, land
+from model.compiled import jit
 from model.households import Employment
 from model.levers import lever
 from model.skills import Business
@@ -100,8 +101,26 @@ def graduate_channel(w: World, idx: np.ndarray) -> np.ndarray:
     if not w.cfg.hukou_moves.graduates_move_freely:
         return np.zeros(idx.size, dtype=bool)
     hh = w.hh
-    working = hh.employment[idx] != Employment.UNEMPLOYED
-    return hh.graduate[idx] & ~hh.hukou_urban[idx] & working
+    return _graduates_may_settle(hh.graduate[idx], hh.hukou_urban[idx], hh.employment[idx])
+
+
+@jit
+def graduate_may_settle(graduate: bool, hukou_urban: bool, employment: int) -> bool:
+    """A graduate head without an urban hukou, with work, may settle where the household lives."""
+    return graduate and not hukou_urban and employment != _UNEMPLOYED
+
+
+_UNEMPLOYED = int(Employment.UNEMPLOYED)
+
+
+@jit
+def _graduates_may_settle(
+    graduate: np.ndarray, hukou_urban: np.ndarray, employment: np.ndarray
+) -> np.ndarray:
+    out = np.empty(graduate.size, dtype=np.bool_)
+    for i in range(graduate.size):
+        out[i] = graduate_may_settle(graduate[i], hukou_urban[i], employment[i])
+    return out
 
 
 def mark_graduates(hh: Households, rows: np.ndarray | slice, share: float) -> None:

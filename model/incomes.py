@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from model import employment_support, pensions, skills
 from model.labour import household_wage
 
@@ -22,10 +24,9 @@ if TYPE_CHECKING:
 def sum_incomes(w: World) -> None:
     """Phase: each household's income this step (CNY/month, before any dibao)."""
     hh = w.hh
-    hh.income_cny_per_month[:] = (
-        household_wage(w) * hh.adults
-        + skills.entrepreneur_income_cny_per_month(w, slice(None))
-        + pensions.pension_income_cny_per_month(w)
-        + pensions.elderly_farm_income_cny_per_month(w, w.places.labour.rural_wage)
-        + employment_support.post_wage_cny_per_month(w, slice(None))
-    )
+    income = hh.income_cny_per_month
+    np.multiply(household_wage(w), hh.adults, out=income)
+    skills.add_entrepreneur_income(w, income, slice(None))
+    pensions.add_pension_income(w, income)
+    pensions.add_elderly_farm_income(w, income, w.places.labour.rural_wage)
+    income += employment_support.post_wage_cny_per_month(w, slice(None))

@@ -206,6 +206,10 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
     weight = hh.weight
     in_city = places.is_city[hh.location]
     acc = person_accounts(w) if acc is None else acc
+    # The two with the largest temporaries first, before this function's own: a large run's
+    # memory peaks at a year-end.
+    ages = age_structure(w, acc)
+    low_income_pct = low_income_incidence_pct(w)
     resident_population = total(acc.resident)
     urban_residents = total(acc.urban_resident)
     registered = total(acc.registered)
@@ -276,10 +280,10 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
                 "net_city_arrivals_persons",
             )
         },
-        **age_structure(w, acc),
+        **ages,
         **migrant_worker_ages(w, migrant_city),
         "dibao_recipients": total((hh.size * weight)[hh.dibao]),
-        "low_income_incidence_pct": low_income_incidence_pct(w),
+        "low_income_incidence_pct": low_income_pct,
         "dibao_standard_cny_per_person_month": assistance.current_standards(w)[0],
         "rural_labor_transfer_employment": total(
             workers[
@@ -307,8 +311,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
 
 def _share_pct(weight: np.ndarray, among: np.ndarray, having: np.ndarray) -> float:
     """Households ``having`` a trait among those ``among`` (%, by weight)."""
-    both = np.flatnonzero(among & having)
-    return 100.0 * total(weight[both]) / max(total(weight[np.flatnonzero(among)]), 1e-12)
+    return 100.0 * total(weight[among & having]) / max(total(weight[among]), 1e-12)
 
 
 def age_structure(w: World, acc: PersonAccounts) -> dict[str, float]:
@@ -318,17 +321,20 @@ def age_structure(w: World, acc: PersonAccounts) -> dict[str, float]:
     """
     hh, places = w.hh, w.places
     weight = hh.weight
-    in_region = np.flatnonzero(~places.is_outside[hh.location])
-    rural_mask = places.is_rural[hh.location]
-    rural, not_rural = np.flatnonzero(rural_mask), np.flatnonzero(~rural_mask)
-    away_in_region = acc.children_away * ~places.is_outside[hh.origin]
+    # Boolean masks, not index arrays, each freed once used: a large run's memory peaks at a
+    # year-end, and a mask selects the same rows in the same order at one byte a row, not eight.
+    in_region = ~places.is_outside[hh.location]
     children = total(
         hh.children_total[in_region] * weight[in_region] - acc.children_away[in_region]
     )
-    children += total(away_in_region)
     elderly = np.zeros(len(hh), dtype=np.float32)
     elderly[in_region] = hh.elderly[in_region] * weight[in_region]
-    rural_persons = total(acc.resident[rural]) + total(away_in_region[not_rural])
+    del in_region
+    rural = places.is_rural[hh.location]
+    away_in_region = acc.children_away * ~places.is_outside[hh.origin]
+    children += total(away_in_region)
+    rural_persons = total(acc.resident[rural]) + total(away_in_region[~rural])
+    del away_in_region
     residents = max(total(acc.resident), 1e-12)
     households = total(weight)
     return {
@@ -344,7 +350,7 @@ def migrant_worker_ages(w: World, migrant_city: np.ndarray) -> dict[str, float]:
     """Mean age and share over 50 of the working members of migrant households in cities."""
     hh = w.hh
     gap = np.float32(w.cfg.demography.generation_gap_years)
-    idx = np.flatnonzero(migrant_city)
+    idx = migrant_city  # a mask: see age_structure
     weight = hh.weight[idx].astype(np.float64)
     age = hh.head_age_years[idx]
     heads = np.where(age < 60, hh.couple[idx], 0) * weight
@@ -364,14 +370,13 @@ def migrant_worker_ages(w: World, migrant_city: np.ndarray) -> dict[str, float]:
 def migrant_income(w: World, migrant_city: np.ndarray) -> float:
     """Mean monthly wage per employed worker among migrant households in cities."""
     hh = w.hh
-    employed = np.flatnonzero(
-        migrant_city
-        & ((hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL))
+    employed = migrant_city & (  # a mask: see age_structure
+        (hh.employment == Employment.FORMAL) | (hh.employment == Employment.INFORMAL)
     )
     workers = hh.adults[employed] * hh.weight[employed].astype(np.float64)
     if workers.sum() <= 0:
         return 0.0
-    wage = household_wage(w)[employed]
+    wage = household_wage(w, employed)
     return float((wage * workers).sum() / workers.sum())
 
 
@@ -387,9 +392,9 @@ def low_income_incidence_pct(w: World) -> float:
     hh, places = w.hh, w.places
     if assistance.no_dibao(w):
         return 0.0
-    in_region = ~places.is_outside[hh.location]
-    idx = np.flatnonzero(in_region)
+    idx = ~places.is_outside[hh.location]  # a mask: see age_structure
+    low = assistance.income_per_person(w, idx) < assistance.standard_cny_per_person_month(
+        w, hh.location[idx]
+    )
     persons = hh.size_of(idx) * hh.weight[idx]
-    line = assistance.standard_cny_per_person_month(w, hh.location[idx])
-    low = assistance.income_per_person(w, idx) < line
-    return 100.0 * total(persons[np.flatnonzero(low)]) / max(total(persons), 1e-12)
+    return 100.0 * total(persons[low]) / max(total(persons), 1e-12)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import jit, sum_by_place
 from model.households import Employment
 from model.rationing import fill_capacity, keep_within
 
@@ -53,37 +54,37 @@ def match_jobs(w: World) -> None:
     """
     hh, places, beh, rng = w.hh, w.places, w.cfg.behavior, w.rng
     labour = places.labour
-    in_city = places.is_city[hh.location]
-    workers = hh.adults * hh.weight  # float32; sums (bincount, cumsum) run in float64
 
-    formal = np.flatnonzero(in_city & (hh.employment == Employment.FORMAL))
+    def workers(rows: np.ndarray) -> np.ndarray:  # float32; sums (by place, cumsum) in float64
+        return hh.adults[rows] * hh.weight[rows]
+
+    formal = _city_rows(places.is_city, hh.location, hh.employment, True)
     p_sep = 1.0 - (1.0 - beh.separation_rate_per_month) ** w.months_per_step
-    hh.employment[formal[rng.random(formal.size) < p_sep]] = Employment.INFORMAL
+    separated = rng.random(formal.size) < p_sep
+    hh.employment[formal[separated]] = Employment.INFORMAL
 
     # Jobs may have shrunk below their holders: keep holders by lottery up to the jobs.
-    holders = np.flatnonzero(in_city & (hh.employment == Employment.FORMAL))
+    holders = formal[~separated]
     jobs = labour.formal_jobs + labour.subsidized_jobs
-    keep = keep_within(hh.location[holders], workers[holders], jobs, rng)
+    keep = keep_within(hh.location[holders], workers(holders), jobs, rng)
     hh.employment[holders[~keep]] = Employment.INFORMAL
     holders = holders[keep]
-    held = np.bincount(hh.location[holders], weights=workers[holders], minlength=places.n)
+    held = sum_by_place(hh.location[holders], workers(holders), places.n)
 
-    seekers = np.flatnonzero(in_city & (hh.employment != Employment.FORMAL))
+    seekers = _city_rows(places.is_city, hh.location, hh.employment, False)
     sloc = hh.location[seekers]
     vacancies = np.maximum(jobs - held, 0.0)
     queue = -hh.trained[seekers].astype(np.float64) if labour.trained_first else None
-    hired = fill_capacity(sloc, workers[seekers], vacancies, queue, rng)
+    hired = fill_capacity(sloc, workers(seekers), vacancies, queue, rng)
     hh.employment[seekers[hired]] = Employment.FORMAL
     rest = seekers[~hired]
     informal = rng.random(rest.size) < labour.work_finding_share[hh.location[rest]]
     hh.employment[rest] = np.where(informal, Employment.INFORMAL, Employment.UNEMPLOYED)
 
-    hh.employment[np.flatnonzero(places.is_rural[hh.location])] = Employment.FARMING
-
-    labour.labor = np.bincount(hh.location, weights=workers, minlength=places.n)
-    labour.formal_filled = held + np.bincount(
-        sloc[hired], weights=workers[seekers[hired]], minlength=places.n
+    labour.labor = _farm_villages_and_count_workers(
+        places.is_rural, hh.location, hh.employment, hh.adults, hh.weight, places.n
     )
+    labour.formal_filled = held + sum_by_place(sloc[hired], workers(seekers[hired]), places.n)
     ratio = np.maximum(labour.labor, 1e-12) / labour.reference_rural_labor
     labour.rural_wage = np.where(
         places.is_rural,
@@ -91,6 +92,45 @@ def match_jobs(w: World) -> None:
         0.0,
     )
     labour.expected_urban_wage = expected_urban_wage(labour.labor, labour)
+
+
+_FORMAL, _INFORMAL, _FARMING = (
+    int(Employment.FORMAL),
+    int(Employment.INFORMAL),
+    int(Employment.FARMING),
+)
+
+
+@jit
+def _city_rows(
+    is_city: np.ndarray, location: np.ndarray, employment: np.ndarray, formal: bool
+) -> np.ndarray:
+    """Rows (ascending) of city households with (``formal``) or without a formal job."""
+    rows = np.empty(location.size, dtype=np.intp)
+    k = 0
+    for i in range(location.size):
+        if is_city[location[i]] and (employment[i] == _FORMAL) == formal:
+            rows[k] = i
+            k += 1
+    return rows[:k].copy()
+
+
+@jit
+def _farm_villages_and_count_workers(
+    is_rural: np.ndarray,
+    location: np.ndarray,
+    employment: np.ndarray,
+    adults: np.ndarray,
+    weight: np.ndarray,
+    n_places: int,
+) -> np.ndarray:
+    """Everyone in a village farms; working adults (real persons) by place, float64."""
+    labor = np.zeros(n_places)
+    for i in range(location.size):
+        if is_rural[location[i]]:
+            employment[i] = _FARMING
+        labor[location[i]] += np.float64(np.float32(adults[i]) * weight[i])
+    return labor
 
 
 def expected_urban_wage(labor: np.ndarray, labour: LabourTable) -> np.ndarray:
@@ -120,19 +160,29 @@ def skill_multiplier(w: World, idx: np.ndarray | slice) -> np.ndarray:
     return np.exp(np.float32(w.cfg.behavior.skill_wage_premium) * w.hh.skill[idx])
 
 
-def household_wage(w: World) -> np.ndarray:
-    """Wage per working adult of every household in its current state and place (CNY/month)."""
+def household_wage(w: World, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Wage per working adult of households ``rows`` (default all) in their current state and
+    place (CNY/month)."""
     hh, labour = w.hh, w.places.labour
     by_employment = np.zeros((len(Employment), w.places.n), dtype=np.float32)
     by_employment[Employment.FARMING] = labour.rural_wage
     by_employment[Employment.FORMAL] = labour.formal_wage
     by_employment[Employment.INFORMAL] = labour.informal_wage * labour.informal_paid_share
-    cell = hh.employment.astype(np.intp) * w.places.n + hh.location
-    wage = by_employment.ravel()[cell]  # one gather instead of a select
-    multiplier = skill_multiplier(w, slice(None))
-    farm_or_idle = (hh.employment != Employment.FORMAL) & (hh.employment != Employment.INFORMAL)
-    multiplier[np.flatnonzero(farm_or_idle)] = 1  # the skill premium is an urban wage's
-    return wage * multiplier
+    return _wages(by_employment, hh.employment[rows], hh.location[rows], skill_multiplier(w, rows))
+
+
+@jit
+def _wages(
+    by_employment: np.ndarray, employment: np.ndarray, location: np.ndarray, multiplier: np.ndarray
+) -> np.ndarray:
+    """The wage of each household's employment where it is; the skill premium is an urban
+    wage's (formal or informal work)."""
+    wage = np.empty(employment.size, dtype=np.float32)
+    for i in range(employment.size):
+        wage[i] = by_employment[employment[i], location[i]]
+        if employment[i] == _FORMAL or employment[i] == _INFORMAL:
+            wage[i] *= multiplier[i]
+    return wage
 
 
 def city_migrants_without_formal_job(w: World, rows: np.ndarray) -> np.ndarray:

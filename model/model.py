@@ -35,6 +35,7 @@ from model import (
     settling_gain,
     skills,
 )
+from model.compiled import sum_by_place
 from model.config import RunConfig, compose_config
 from model.households import add_months
 from model.levers import ConfigError
@@ -279,7 +280,7 @@ def _place_and_hukou(w: World) -> np.ndarray:
 def _persons_by_place_and_hukou(w: World) -> np.ndarray:
     """Persons in each (place, urban hukou) cell, shape (places, 2)."""
     persons = w.hh.size * w.hh.weight.astype(np.float64)
-    cells = np.bincount(_place_and_hukou(w), weights=persons, minlength=2 * w.places.n)
+    cells = sum_by_place(_place_and_hukou(w), persons, 2 * w.places.n)
     return cells.reshape(w.places.n, 2)
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import jit
 from model.households import RETIREMENT_AGE
 from model.levers import lever
 
@@ -33,36 +34,73 @@ if TYPE_CHECKING:
 ELDERLY_FARMING_UNTIL = 75.0  # rural heads keep farming some land until about this age
 
 
-def pension_income_cny_per_month(w: World, idx: np.ndarray | slice = slice(None)) -> np.ndarray:
-    """Pensions and children's support of the elderly members of ``idx`` (CNY/month, float32)."""
+def add_pension_income(w: World, income: np.ndarray) -> None:
+    """Add every household's pensions and children's support of its elderly members
+    (CNY/month, float32) to ``income``."""
     hh, policy = w.hh, w.cfg.pensions
     years = w.month / 12
     resident = (
         policy.resident_pension_cny_per_month
         * (1 + policy.resident_pension_growth_pct_per_year / 100) ** years
     )
-    employee = w.cny(policy.employee_pension_cny_per_month)
-    retired_heads = hh.couple[idx] * (hh.head_age_years[idx] >= RETIREMENT_AGE)
-    insured = hh.insurance_months[idx] >= policy.employee_min_contribution_months
-    # (Products and lookups rather than np.where: a select on a random mask is branchy.)
-    per_head = np.array([resident, employee], dtype=np.float32).take(insured.view(np.uint8))
-    support = np.float32(w.cny(policy.support_from_children_cny_per_month))
-    elderly_persons = retired_heads + hh.parents[idx]
-    pension = retired_heads * per_head + hh.parents[idx] * np.float32(resident)
-    return (pension + support * elderly_persons).astype(np.float32)
+    _add_pensions(
+        hh.couple,
+        hh.head_age_years,
+        hh.insurance_months,
+        hh.parents,
+        np.float32(resident),
+        np.float32(w.cny(policy.employee_pension_cny_per_month)),
+        policy.employee_min_contribution_months,
+        np.float32(w.cny(policy.support_from_children_cny_per_month)),
+        income,
+    )
 
 
-def elderly_farm_income_cny_per_month(w: World, rural_wage: np.ndarray) -> np.ndarray:
-    """Farm income of retired heads still working their land in the village (float32)."""
+@jit
+def _add_pensions(
+    couple: np.ndarray,
+    head_age_years: np.ndarray,
+    insurance_months: np.ndarray,
+    parents: np.ndarray,
+    resident: np.float32,
+    employee: np.float32,
+    employee_min_months: int,
+    support: np.float32,
+    income: np.ndarray,
+) -> None:
+    """Retired heads draw the employee pension if insured long enough, else the resident one;
+    the head's parents the resident one; every elderly member gets the children's support."""
+    for i in range(couple.size):
+        retired_heads = couple[i] if head_age_years[i] >= RETIREMENT_AGE else 0
+        per_head = employee if insurance_months[i] >= employee_min_months else resident
+        pension = np.float32(retired_heads) * per_head + np.float32(parents[i]) * resident
+        income[i] += pension + support * np.float32(retired_heads + parents[i])
+
+
+def add_elderly_farm_income(w: World, income: np.ndarray, rural_wage: np.ndarray) -> None:
+    """Add the farm income of retired heads still working their land in the village (float32)
+    to ``income``."""
     hh = w.hh
     share = np.float32(w.cfg.pensions.elderly_farm_work_share)
-    old_heads = np.flatnonzero(
-        (hh.head_age_years >= RETIREMENT_AGE) & (hh.head_age_years < ELDERLY_FARMING_UNTIL)
+    _add_farm_income(
+        hh.couple, hh.head_age_years, hh.location, w.places.is_rural, rural_wage, share, income
     )
-    rows = old_heads[w.places.is_rural[hh.location[old_heads]]]
-    income = np.zeros(len(hh), dtype=np.float32)
-    income[rows] = (hh.couple[rows] * share * rural_wage[hh.location[rows]]).astype(np.float32)
-    return income
+
+
+@jit
+def _add_farm_income(
+    couple: np.ndarray,
+    head_age_years: np.ndarray,
+    location: np.ndarray,
+    is_rural: np.ndarray,
+    rural_wage: np.ndarray,
+    share: np.float32,
+    income: np.ndarray,
+) -> None:
+    for i in range(couple.size):
+        age = head_age_years[i]
+        if RETIREMENT_AGE <= age < ELDERLY_FARMING_UNTIL and is_rural[location[i]]:
+            income[i] += np.float32(np.float32(couple[i]) * share * rural_wage[location[i]])
 
 
 def book_pension_premiums(w: World) -> None:

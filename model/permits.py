@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import layout
+from model.compiled import jit
 from model.households import Employment, Tenure
 from model.levers import lever
 
@@ -127,8 +128,7 @@ def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
 def issue_residence_permits(w: World) -> None:
     """Phase: eligible migrants obtain permits; movers lost theirs when they moved."""
     hh, policy = w.hh, w.cfg.residence_permit
-    in_city = w.places.is_city[hh.location]
-    candidates = np.flatnonzero(in_city & ~hh.has_permit)
+    candidates = _city_rows_without_permit(w.places.is_city, hh.location, hh.has_permit)
     if candidates.size == 0:
         return
     ok = ~hukou_here(w, candidates) & (hh.months_in_place[candidates] >= policy.months_required)
@@ -141,3 +141,17 @@ def issue_residence_permits(w: World) -> None:
     p = 1.0 - (1.0 - policy.uptake_per_month) ** w.months_per_step
     ok &= w.rng.random(candidates.size) < p
     hh.has_permit[candidates[ok]] = True
+
+
+@jit
+def _city_rows_without_permit(
+    is_city: np.ndarray, location: np.ndarray, has_permit: np.ndarray
+) -> np.ndarray:
+    """Rows (ascending) of city households without a residence permit."""
+    rows = np.empty(location.size, dtype=np.intp)
+    k = 0
+    for i in range(location.size):
+        if is_city[location[i]] and not has_permit[i]:
+            rows[k] = i
+            k += 1
+    return rows[:k].copy()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.compiled import jit, sum_by_place
+
 
 def draw_up_to(amount: np.ndarray, capacity: float, rng: np.random.Generator) -> np.ndarray:
     """Positions of a random subset of candidates whose amounts fill a budget in draw order.
@@ -59,21 +61,61 @@ def fill_capacity(
     n = place.shape[0]
     if n == 0:
         return np.zeros(0, dtype=bool)
+    # (The tolerance is applied here, in the capacity's own type, as the admission test reads it.)
+    capacity = capacity_by_place * (1 + 1e-12)
     tier = _queue_tier(place, order_key)
     if tier is None:
         order = np.lexsort((rng.random(n), order_key, place))
-    else:  # a random order, then a stable sort by tier (a radix sort for int16 tiers)
+    else:  # a random order, then a stable sort by tier
         shuffled = rng.permutation(n)
+        if tier.dtype == np.int16:
+            return _admit_by_tier(shuffled, tier, place, amount, capacity)
         order = shuffled[np.argsort(tier[shuffled], kind="stable")]
-    place_sorted = place[order]
-    used = np.cumsum(amount[order], dtype=np.float64)
-    first_of_place = np.searchsorted(place_sorted, np.arange(capacity_by_place.size))
-    used_before_place = np.where(first_of_place > 0, used[first_of_place - 1], 0.0)
-    within = used - used_before_place[place_sorted]
-    cap = capacity_by_place[place_sorted]
-    admitted_sorted = within <= cap * (1 + 1e-12)
-    admitted = np.empty(n, dtype=bool)
-    admitted[order] = admitted_sorted
+    return _admit_in_order(order, place, amount, capacity)
+
+
+@jit
+def _admit_by_tier(
+    shuffled: np.ndarray,
+    tier: np.ndarray,
+    place: np.ndarray,
+    amount: np.ndarray,
+    capacity: np.ndarray,
+) -> np.ndarray:
+    """:func:`_admit_in_order` of ``shuffled`` stably sorted by ``tier`` (a counting sort of
+    the small non-negative tiers, the same order as a stable argsort)."""
+    starts = np.zeros(tier.max() + 2, dtype=np.intp)
+    for i in range(tier.size):
+        starts[tier[i] + 1] += 1
+    for t in range(1, starts.size):
+        starts[t] += starts[t - 1]
+    order = np.empty(shuffled.size, dtype=np.intp)
+    for i in shuffled:
+        order[starts[tier[i]]] = i
+        starts[tier[i]] += 1
+    return _admit_in_order(order, place, amount, capacity)
+
+
+@jit
+def _admit_in_order(
+    order: np.ndarray, place: np.ndarray, amount: np.ndarray, capacity: np.ndarray
+) -> np.ndarray:
+    """Admitted (a mask over candidates) when candidates, grouped by place in ``order``, are
+    admitted while the running total of their place stays within its capacity.
+
+    The running total is the one float64 sum over the whole queue, less its value where the
+    place's group begins (as ``np.cumsum`` over the queue would give).
+    """
+    admitted = np.empty(order.size, dtype=np.bool_)
+    total = 0.0
+    before = 0.0
+    current = -1
+    for i in order:
+        if place[i] != current:
+            current = place[i]
+            before = total
+        total += np.float64(amount[i])
+        admitted[i] = total - before <= capacity[current]
     return admitted
 
 
@@ -101,7 +143,7 @@ def keep_within(
     Returns:
         Boolean mask over holders; everyone keeps where use is within capacity.
     """
-    used = np.bincount(place, weights=amount, minlength=capacity_by_place.size)
+    used = sum_by_place(place, amount, capacity_by_place.size)
     if not np.any(used > capacity_by_place * (1 + 1e-12)):
         return np.ones(place.shape[0], dtype=bool)
     return fill_capacity(place, amount, capacity_by_place, None, rng)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import sum_by_place
 from model.levers import lever
 from model.permits import (
     AccessBasis,
@@ -144,7 +145,7 @@ def allocate_school_seats(w: World) -> None:
     kids = hh.children[migrants] * hh.weight[migrants].astype(np.float64)
     holding = hh.school_seat[migrants]
     _keep_within_seats(w, migrants, loc, kids, holding, t.seats, hh.school_seat)
-    used = np.bincount(loc[holding], weights=kids[holding], minlength=places.n)
+    used = sum_by_place(loc[holding], kids[holding], places.n)
     free = np.maximum(t.seats - used, 0.0)
 
     want = ~holding & has_access(w, migrants, t.basis[loc])
@@ -153,10 +154,10 @@ def allocate_school_seats(w: World) -> None:
     placed = fill_capacity(aloc, akids, free, -priority.astype(np.float64), w.rng)
     hh.school_seat[applicants[placed]] = True
 
-    demand = np.bincount(aloc, weights=akids, minlength=places.n)
+    demand = sum_by_place(aloc, akids, places.n)
     t.access_prob = np.where(demand > 0, np.minimum(free / np.maximum(demand, 1e-9), 1.0), 1.0)
     t.access_prob[t.seats <= 0] = 0.0
-    t.used = used + np.bincount(aloc[placed], weights=akids[placed], minlength=places.n)
+    t.used = used + sum_by_place(aloc[placed], akids[placed], places.n)
     w.flows.add(
         "outlay_school_places_cny", (t.used * t.cost_per_seat_month).sum() * w.months_per_step
     )
@@ -171,16 +172,16 @@ def fill_private_places(w: World, idx: np.ndarray) -> None:
     kids = hh.children[idx] * hh.weight[idx].astype(np.float64)
     holding = hh.private_school[idx]
     _keep_within_seats(w, idx, loc, kids, holding, t.private_seats, hh.private_school)
-    used = np.bincount(loc[holding], weights=kids[holding], minlength=places.n)
+    used = sum_by_place(loc[holding], kids[holding], places.n)
     free = np.maximum(t.private_seats - used, 0.0)
     want = idx[~holding]
     wloc, wkids = hh.location[want], kids[~holding]
     placed = fill_capacity(wloc, wkids, free, None, w.rng)
     hh.private_school[want[placed]] = True
-    demand = np.bincount(wloc, weights=wkids, minlength=places.n)
+    demand = sum_by_place(wloc, wkids, places.n)
     t.private_prob = np.where(demand > 0, np.minimum(free / np.maximum(demand, 1e-9), 1.0), 1.0)
     t.private_prob[t.private_seats <= 0] = 0.0
-    t.private_used = used + np.bincount(wloc[placed], weights=wkids[placed], minlength=places.n)
+    t.private_used = used + sum_by_place(wloc[placed], wkids[placed], places.n)
 
 
 def _keep_within_seats(

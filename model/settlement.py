@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import jit
 from model.households import Tenure
-from model.hukou_moves import graduate_channel, grant_urban_hukou
+from model.hukou_moves import graduate_channel, graduate_may_settle, grant_urban_hukou
 from model.levers import lever
 from model.rationing import fill_capacity
 from model.tables import column_builder
@@ -176,41 +177,112 @@ class SettlementTable:
 
 
 def mark_settlement_eligibility(w: World) -> None:
-    """Phase: flag rural-hukou city residents who meet their city's rule; score points."""
-    hh, rules = w.hh, w.places.settlement
-    hh.settlement_eligible[:] = False
-    idx = np.flatnonzero(w.places.is_city[hh.location] & ~hh.hukou_urban)
-    if idx.size == 0:
-        return
-    loc = hh.location[idx]
-    rule = rules.rule[loc]
-    tenure = hh.tenure[idx]
-    renting = (tenure == Tenure.PRIVATE_RENTAL) | (tenure == Tenure.DORM)
-    owns_or_public = (tenure == Tenure.OWNED) | (tenure == Tenure.PUBLIC_RENTAL)
-    has_address = owns_or_public | (renting & rules.collective_household[loc])
-    residence_ok = hh.months_in_place[idx] >= rules.min_residence_months[loc]
-    insurance_ok = hh.insurance_months[idx] >= np.maximum(rules.min_insurance_months[loc], 1)
-    stable_housing = owns_or_public | (renting & rules.rental_counts[loc])
+    """Phase: flag rural-hukou city residents who meet their city's rule; score points.
 
-    points = (
-        rules.points_residence[loc] * (hh.months_in_place[idx] / 12.0)
-        + rules.points_insurance[loc] * (hh.insurance_months[idx] / 12.0)
-        + rules.points_skill[loc] * np.maximum(hh.skill[idx], 0.0)
-        + rules.points_owned[loc] * (tenure == Tenure.OWNED)
-        + rules.points_poverty[loc] * hh.poverty_registered[idx]
+    Points are kept for those residents only (others keep their last score). One compiled pass
+    over the households (:mod:`model.compiled`).
+    """
+    hh, rules = w.hh, w.places.settlement
+    _mark_eligible(
+        w.places.is_city,
+        hh.location,
+        hh.hukou_urban,
+        hh.tenure,
+        hh.months_in_place,
+        hh.insurance_months,
+        hh.skill,
+        hh.poverty_registered,
+        hh.graduate,
+        hh.employment,
+        w.cfg.hukou_moves.graduates_move_freely,
+        rules.rule,
+        rules.min_residence_months,
+        rules.min_insurance_months,
+        rules.rental_counts,
+        rules.collective_household,
+        rules.points_residence,
+        rules.points_insurance,
+        rules.points_skill,
+        rules.points_owned,
+        rules.points_poverty,
+        rules.min_points,
+        hh.settlement_eligible,
+        hh.settlement_points,
     )
-    insurance_required = hh.insurance_months[idx] >= rules.min_insurance_months[loc]
-    open_rule = rule == SettlementRuleType.open.value
-    conditions = (rule == SettlementRuleType.conditions.value) & (stable_housing | insurance_ok)
-    by_points = (
-        (rule == SettlementRuleType.points.value)
-        & insurance_required
-        & (points >= rules.min_points[loc])
-    )
-    eligible = has_address & (open_rule | (residence_ok & (conditions | by_points)))
-    graduate = graduate_channel(w, idx) & (rule != SettlementRuleType.closed.value)
-    hh.settlement_eligible[idx] = eligible | graduate
-    hh.settlement_points[idx] = points
+
+
+_OPEN, _CONDITIONS, _POINTS, _CLOSED = (
+    SettlementRuleType.open.value,
+    SettlementRuleType.conditions.value,
+    SettlementRuleType.points.value,
+    SettlementRuleType.closed.value,
+)
+_PRIVATE, _DORM = int(Tenure.PRIVATE_RENTAL), int(Tenure.DORM)
+_OWNED, _PUBLIC = int(Tenure.OWNED), int(Tenure.PUBLIC_RENTAL)
+
+
+@jit
+def _mark_eligible(
+    is_city: np.ndarray,
+    location: np.ndarray,
+    hukou_urban: np.ndarray,
+    tenure: np.ndarray,
+    months_in_place: np.ndarray,
+    insurance_months: np.ndarray,
+    skill: np.ndarray,
+    poverty_registered: np.ndarray,
+    graduate: np.ndarray,
+    employment: np.ndarray,
+    graduates_move_freely: bool,
+    rule: np.ndarray,
+    min_residence_months: np.ndarray,
+    min_insurance_months: np.ndarray,
+    rental_counts: np.ndarray,
+    collective_household: np.ndarray,
+    points_residence: np.ndarray,
+    points_insurance: np.ndarray,
+    points_skill: np.ndarray,
+    points_owned: np.ndarray,
+    points_poverty: np.ndarray,
+    min_points: np.ndarray,
+    eligible: np.ndarray,
+    points_out: np.ndarray,
+) -> None:
+    """The phase's pass: arrays as in Households and SettlementTable, outputs written in place."""
+    for i in range(location.size):
+        eligible[i] = False
+        at = location[i]
+        if not is_city[at] or hukou_urban[i]:
+            continue
+        t = tenure[i]
+        renting = t in (_PRIVATE, _DORM)
+        owns_or_public = t in (_OWNED, _PUBLIC)
+        has_address = owns_or_public or (renting and collective_household[at])
+        residence_ok = months_in_place[i] >= min_residence_months[at]
+        insurance_ok = insurance_months[i] >= max(min_insurance_months[at], 1)
+        stable_housing = owns_or_public or (renting and rental_counts[at])
+        # float64 sum of the terms, each in the type numpy gives it (residence and insurance
+        # years in float64; skill, home and poverty points in float32)
+        points = np.float64(points_residence[at]) * (months_in_place[i] / 12.0)
+        points += np.float64(points_insurance[at]) * (insurance_months[i] / 12.0)
+        points += points_skill[at] * max(skill[i], np.float32(0.0))
+        points += points_owned[at] * np.float32(t == _OWNED)
+        points += points_poverty[at] * np.float32(poverty_registered[i])
+        kind = rule[at]
+        conditions = kind == _CONDITIONS and (stable_housing or insurance_ok)
+        by_points = (
+            kind == _POINTS
+            and insurance_months[i] >= min_insurance_months[at]
+            and points >= min_points[at]
+        )
+        meets_rule = has_address and (kind == _OPEN or (residence_ok and (conditions or by_points)))
+        as_graduate = (
+            graduates_move_freely
+            and kind != _CLOSED
+            and graduate_may_settle(graduate[i], hukou_urban[i], employment[i])
+        )
+        eligible[i] = meets_rule or as_graduate
+        points_out[i] = points
 
 
 def admit_settlers(w: World) -> None:

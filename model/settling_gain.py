@@ -26,6 +26,7 @@ import numpy as np
 from scipy.special import expit
 
 from model import land, layout
+from model.compiled import sum_by_place
 from model.housing import housing_cost_cny_per_month
 from model.schooling import school_access_prob
 
@@ -38,7 +39,7 @@ def update_settling_rates(w: World) -> None:
     hh, places, table = w.hh, w.places, w.places.settlement
     rows = np.flatnonzero(places.is_city[hh.location] & ~hh.hukou_urban)
     persons = hh.weight[rows].astype(np.float64) * hh.size_of(rows)
-    non_hukou = np.bincount(hh.location[rows], weights=persons, minlength=places.n)
+    non_hukou = sum_by_place(hh.location[rows], persons, places.n)
     settled = table.settled_this_step_persons
     at_risk = non_hukou + settled  # residents before this step's admissions
     share = np.divide(settled, at_risk, out=np.zeros_like(settled), where=at_risk > 0)

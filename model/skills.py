@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import jit
 from model.labour import city_migrants_without_formal_job
 from model.levers import lever
 from model.rationing import draw_up_to
@@ -180,7 +181,9 @@ def train_workers(w: World) -> None:
     places_now = policy.training_places_per_year * w.months_per_step / 12
     if places_now <= 0:
         return
-    idx = np.flatnonzero(places.is_rural[hh.origin] & ~hh.trained & ~places.is_outside[hh.location])
+    idx = _untrained_in_region(
+        places.is_rural, places.is_outside, hh.origin, hh.location, hh.trained
+    )
     if idx.size == 0:
         return
     first = hh.poverty_registered[idx] & policy.training_poverty_first
@@ -197,6 +200,24 @@ def train_workers(w: World) -> None:
     n_trained = (hh.adults[chosen] * hh.weight[chosen].astype(np.float64)).sum()
     w.flows.add("trainees", n_trained)
     w.flows.add("outlay_training_cny", n_trained * policy.training_cost_cny_per_trainee)
+
+
+@jit
+def _untrained_in_region(
+    is_rural: np.ndarray,
+    is_outside: np.ndarray,
+    origin: np.ndarray,
+    location: np.ndarray,
+    trained: np.ndarray,
+) -> np.ndarray:
+    """Rows (ascending) of untrained households of village origin living in the region."""
+    rows = np.empty(origin.size, dtype=np.intp)
+    k = 0
+    for i in range(origin.size):
+        if is_rural[origin[i]] and not trained[i] and not is_outside[location[i]]:
+            rows[k] = i
+            k += 1
+    return rows[:k].copy()
 
 
 def start_returnee_businesses(w: World, returnees: np.ndarray) -> None:
@@ -240,13 +261,43 @@ def book_loan_subsidies(w: World) -> None:
 
 def entrepreneur_income_cny_per_month(w: World, idx: np.ndarray | slice) -> np.ndarray:
     """Extra income of loan-financed businesses where they are (0 for others and elsewhere)."""
+    income = np.zeros(w.hh.entrepreneur[idx].shape[0], dtype=np.float32)
+    add_entrepreneur_income(w, income, idx)
+    return income
+
+
+def add_entrepreneur_income(w: World, income: np.ndarray, idx: np.ndarray | slice) -> None:
+    """Add :func:`entrepreneur_income_cny_per_month` of households ``idx`` to ``income``."""
     hh, policy, places = w.hh, w.cfg.skills, w.places
-    business = hh.entrepreneur[idx]
-    village = (business == Business.VILLAGE) & (hh.location[idx] == hh.origin[idx])
-    city = (business == Business.CITY) & places.is_city[hh.location[idx]]
-    return village * np.float32(
-        w.cny(policy.returnee_income_gain_cny_per_month)
-    ) + city * np.float32(w.cny(policy.city_business_income_gain_cny_per_month))
+    _add_business_income(
+        hh.entrepreneur[idx],
+        hh.location[idx],
+        hh.origin[idx],
+        places.is_city,
+        np.float32(w.cny(policy.returnee_income_gain_cny_per_month)),
+        np.float32(w.cny(policy.city_business_income_gain_cny_per_month)),
+        income,
+    )
+
+
+@jit
+def _add_business_income(
+    business: np.ndarray,
+    location: np.ndarray,
+    origin: np.ndarray,
+    is_city: np.ndarray,
+    village_gain: np.float32,
+    city_gain: np.float32,
+    income: np.ndarray,
+) -> None:
+    """A village business earns at home, a city business in a city (float32)."""
+    for i in range(business.size):
+        village = business[i] == _VILLAGE and location[i] == origin[i]
+        city = business[i] == _CITY and is_city[location[i]]
+        income[i] += np.float32(village) * village_gain + np.float32(city) * city_gain
+
+
+_VILLAGE, _CITY = int(Business.VILLAGE), int(Business.CITY)
 
 
 def city_business_gain_cny_per_month(w: World, idx: np.ndarray, dest: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.compiled import sum_by_place
 from model.indicators import person_accounts
 from model.levers import ConfigError
 from model.targets import StartData
@@ -69,7 +70,7 @@ def match_start(w: World, start: StartData) -> None:
     )
     by_segment = np.stack(
         [
-            np.bincount(segment, weights=col, minlength=N_SEGMENTS)
+            sum_by_place(segment, col, N_SEGMENTS)
             for col in (
                 acc.resident,
                 acc.urban_resident,

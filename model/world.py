@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from model.compiled import sum_by_place
 from model.config import RunConfig
 from model.households import Households
 from model.places import PlaceTable
@@ -28,7 +29,7 @@ class YearFlows:
         """Add ``values`` to flow ``name`` at the given places."""
         if name not in self.by_place:
             self.by_place[name] = np.zeros(self.n_places)
-        self.by_place[name] += np.bincount(place, weights=values, minlength=self.n_places)
+        self.by_place[name] += sum_by_place(place, values, self.n_places)
 
     def reset(self) -> None:
         """Start a new calendar year."""
@@ -87,4 +88,4 @@ class World:
         weights = self.hh.weight[rows].astype(np.float64)
         if per_household is not None:
             weights = weights * per_household[rows]
-        return np.bincount(self.hh.location[rows], weights=weights, minlength=self.places.n)
+        return sum_by_place(self.hh.location[rows], weights, self.places.n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model.rationing import fill_capacity
+from model.rationing import _queue_tier, fill_capacity
 
 
 def test_never_exceeds_capacity_and_leaves_no_room_for_the_next_in_line():
@@ -59,3 +59,48 @@ def test_budget_draws_spend_the_budget_on_average_and_overshoot_by_at_most_one()
         spent += amount[picked].sum()
         budget += cap
     assert spent / budget == pytest.approx(1.0, abs=0.01)
+
+
+def _admitted_by_cumsum(place, amount, capacity, order_key, rng):
+    """The queue as whole-array numpy operations (the form before the compiled pass)."""
+    n = place.shape[0]
+    tier = _queue_tier(place, order_key)
+    if tier is None:
+        order = np.lexsort((rng.random(n), order_key, place))
+    else:
+        shuffled = rng.permutation(n)
+        order = shuffled[np.argsort(tier[shuffled], kind="stable")]
+    place_sorted = place[order]
+    used = np.cumsum(amount[order], dtype=np.float64)
+    first_of_place = np.searchsorted(place_sorted, np.arange(capacity.size))
+    used_before_place = np.where(first_of_place > 0, used[first_of_place - 1], 0.0)
+    within = used - used_before_place[place_sorted]
+    admitted = np.empty(n, dtype=bool)
+    admitted[order] = within <= capacity[place_sorted] * (1 + 1e-12)
+    return admitted
+
+
+@pytest.mark.parametrize("capacity_dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("amount_dtype", [np.float64, np.float32])
+def test_compiled_queue_admits_exactly_whom_the_whole_array_form_admits(
+    capacity_dtype, amount_dtype
+):
+    """Same seed, same draws, same float sums: the compiled queue changes no outcome."""
+    draw = np.random.default_rng(3)
+    for trial in range(300):
+        n, n_places = int(draw.integers(1, 400)), int(draw.integers(1, 8))
+        place = draw.integers(0, n_places, n).astype(np.int16)
+        amount = draw.uniform(0, 3, n).astype(amount_dtype)
+        capacity = (draw.uniform(0, 1.2, n_places) * amount.sum() / n_places).astype(capacity_dtype)
+        capacity[draw.random(n_places) < 0.2] = np.inf
+        # a lottery, a continuous key (lexsort), whole-numbered keys folded into int16 tiers
+        # and into int64 tiers (a wide span)
+        key = [
+            None,
+            draw.normal(size=n),
+            draw.integers(0, 5, n).astype(np.float64),
+            draw.integers(0, 10_000, n).astype(np.float64),
+        ][trial % 4]
+        got = fill_capacity(place, amount, capacity, key, np.random.default_rng(trial))
+        want = _admitted_by_cumsum(place, amount, capacity, key, np.random.default_rng(trial))
+        np.testing.assert_array_equal(got, want)
