@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import assistance, insurance, land, layout, reclassification, skills
-from model.compiled import sum_by_place
+from model.compiled import jit, sum_by_place
 from model.employment_support import post_wage_cny_per_month
 from model.households import NOT_WAITING, Employment, Tenure
 from model.housing import housing_cost_cny_per_month, rent_scale
@@ -181,23 +181,26 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
         return
     hh, places, rng = w.hh, w.places, w.rng
     old_place = hh.location[idx]
-    hh.location[idx] = new_place
-    hh.months_in_place[idx] = 0
-    hh.has_permit[idx] = False
-    hh.school_seat[idx] = False
-    hh.private_school[idx] = False
-    hh.rental_subsidy[idx] = False
-    hh.waiting_since_month[idx] = NOT_WAITING
-    hh.settlement_eligible[idx] = False
-    hh.hiring_subsidy_months[idx] = 0  # the subsidized job is left behind
-    city_business = hh.entrepreneur[idx] == skills.Business.CITY
-    hh.entrepreneur[idx[city_business]] = skills.Business.NONE  # and so is a city business
-
     home = new_place == hh.origin[idx]
+    _move(
+        idx,
+        new_place,
+        home,
+        hh.location,
+        hh.months_in_place,
+        hh.has_permit,
+        hh.school_seat,
+        hh.private_school,
+        hh.rental_subsidy,
+        hh.waiting_since_month,
+        hh.settlement_eligible,
+        hh.hiring_subsidy_months,
+        hh.entrepreneur,
+        hh.tenure,
+        hh.employment,
+    )
     to_city = places.is_city[new_place]
     outside = places.is_outside[new_place]
-    hh.tenure[idx] = np.where(home, Tenure.RURAL_HOME, Tenure.PRIVATE_RENTAL)
-    hh.employment[idx] = np.where(home, Employment.FARMING, Employment.INFORMAL)
     if outside.any():
         out_idx = idx[outside]
         formal = rng.random(out_idx.size) < places.labour.outside_formal_share[new_place[outside]]
@@ -216,6 +219,50 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
     w.flows.add("moves_to_cities", weight[to_city].sum())
     w.flows.add("moves_outside", weight[outside].sum())
     w.flows.add("returns_to_origin", weight[home & ~places.is_rural[old_place]].sum())
+
+
+@jit
+def _move(
+    idx: np.ndarray,
+    new_place: np.ndarray,
+    home: np.ndarray,
+    location: np.ndarray,
+    months_in_place: np.ndarray,
+    has_permit: np.ndarray,
+    school_seat: np.ndarray,
+    private_school: np.ndarray,
+    rental_subsidy: np.ndarray,
+    waiting_since_month: np.ndarray,
+    settlement_eligible: np.ndarray,
+    hiring_subsidy_months: np.ndarray,
+    entrepreneur: np.ndarray,
+    tenure: np.ndarray,
+    employment: np.ndarray,
+) -> None:
+    """What a move resets: the place and months there, and everything bound to the place left
+    (permit, school places, subsidy, waiting list, eligibility, a subsidized job, a city
+    business); at home the household farms and lives in its village house, elsewhere it rents
+    and works informally."""
+    for k in range(idx.size):
+        i = idx[k]
+        location[i] = new_place[k]
+        months_in_place[i] = 0
+        has_permit[i] = False
+        school_seat[i] = False
+        private_school[i] = False
+        rental_subsidy[i] = False
+        waiting_since_month[i] = NOT_WAITING
+        settlement_eligible[i] = False
+        hiring_subsidy_months[i] = 0
+        if entrepreneur[i] == _CITY_BUSINESS:
+            entrepreneur[i] = _NO_BUSINESS
+        tenure[i] = _RURAL_HOME if home[k] else _PRIVATE_RENTAL
+        employment[i] = _FARMING if home[k] else _INFORMAL
+
+
+_CITY_BUSINESS, _NO_BUSINESS = int(skills.Business.CITY), int(skills.Business.NONE)
+_RURAL_HOME, _PRIVATE_RENTAL = int(Tenure.RURAL_HOME), int(Tenure.PRIVATE_RENTAL)
+_FARMING, _INFORMAL = int(Employment.FARMING), int(Employment.INFORMAL)
 
 
 def apply_to_settle(w: World, idx: np.ndarray) -> None:
