@@ -221,6 +221,11 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
     w.flows.add("returns_to_origin", weight[home & ~places.is_rural[old_place]].sum())
 
 
+_CITY_BUSINESS, _NO_BUSINESS = int(skills.Business.CITY), int(skills.Business.NONE)
+_RURAL_HOME, _PRIVATE_RENTAL = int(Tenure.RURAL_HOME), int(Tenure.PRIVATE_RENTAL)
+_FARMING, _INFORMAL = int(Employment.FARMING), int(Employment.INFORMAL)
+
+
 @jit
 def _move(
     idx: np.ndarray,
@@ -258,11 +263,6 @@ def _move(
             entrepreneur[i] = _NO_BUSINESS
         tenure[i] = _RURAL_HOME if home[k] else _PRIVATE_RENTAL
         employment[i] = _FARMING if home[k] else _INFORMAL
-
-
-_CITY_BUSINESS, _NO_BUSINESS = int(skills.Business.CITY), int(skills.Business.NONE)
-_RURAL_HOME, _PRIVATE_RENTAL = int(Tenure.RURAL_HOME), int(Tenure.PRIVATE_RENTAL)
-_FARMING, _INFORMAL = int(Employment.FARMING), int(Employment.INFORMAL)
 
 
 def apply_to_settle(w: World, idx: np.ndarray) -> None:

@@ -134,7 +134,7 @@ def _singles(
     for i in range(couple.size):
         if (
             couple[i] == 1
-            and head_age_years[i] < MAX_PARTNERING_AGE
+            and head_age_years[i] < np.float32(MAX_PARTNERING_AGE)
             and weight[i] > 0
             and parents[i] == 0
             and preschool[i] == 0

@@ -37,7 +37,7 @@ def buy_homes(w: World) -> None:
     cfg, hh, places = w.cfg.home_purchase, w.hh, w.places
     if cfg.purchase_rate_per_year == 0:
         return
-    idx = _city_renters(places.is_city, hh.location, hh.tenure, hh.weight)
+    idx = _renting_in_cities(places.is_city, hh.location, hh.tenure, hh.weight)
     rent = places.rent_cny_per_month[hh.location[idx]] * rent_scale(w, idx)
     can_buy = hh.income_cny_per_month[idx] >= np.float32(cfg.income_to_rent_multiple) * rent
     idx = idx[can_buy]
@@ -49,8 +49,11 @@ def buy_homes(w: World) -> None:
     w.flows.add("homes_bought", hh.weight[buyers].sum(dtype=np.float64))
 
 
+_OWNED, _RURAL_HOME = int(Tenure.OWNED), int(Tenure.RURAL_HOME)
+
+
 @jit
-def _city_renters(
+def _renting_in_cities(
     is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray, weight: np.ndarray
 ) -> np.ndarray:
     """Rows (ascending) of real households renting in a city (any tenure but owning or the
@@ -63,9 +66,6 @@ def _city_renters(
             rows[k] = i
             k += 1
     return rows[:k].copy()
-
-
-_OWNED, _RURAL_HOME = int(Tenure.OWNED), int(Tenure.RURAL_HOME)
 
 
 @dataclass

@@ -276,6 +276,6 @@ def _refresh_age_groups(
     """A retired head couple and the head's parents are elderly; a working-age couple and the
     grown children are working-age adults."""
     for i in range(couple.size):
-        retired_couple = couple[i] if head_age_years[i] >= RETIREMENT_AGE else 0
+        retired_couple = couple[i] if head_age_years[i] >= np.float32(RETIREMENT_AGE) else 0
         elderly[i] = retired_couple + parents[i]
         adults[i] = couple[i] - retired_couple + grown_children[i]

@@ -175,7 +175,7 @@ def allocate_housing(w: World) -> None:
     """Phase: leases end, waiting lists update, free public rental units are let, subsidies paid."""
     hh, t, places = w.hh, w.places.housing, w.places
     tenants = end_leases(w)
-    renters = _city_renters(places.is_city, hh.location, hh.tenure)
+    renters = _private_renters_in_cities(places.is_city, hh.location, hh.tenure)
     loc = hh.location[renters]
     in_need = in_housing_need(w, renters)
 
@@ -253,8 +253,13 @@ def end_leases(w: World) -> np.ndarray:
     return tenants[~leaves]
 
 
+_PRIVATE_RENTAL = int(Tenure.PRIVATE_RENTAL)
+
+
 @jit
-def _city_renters(is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray) -> np.ndarray:
+def _private_renters_in_cities(
+    is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray
+) -> np.ndarray:
     """Rows (ascending) of households renting privately in a city."""
     rows = np.empty(location.size, dtype=np.intp)
     k = 0
@@ -263,9 +268,6 @@ def _city_renters(is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray)
             rows[k] = i
             k += 1
     return rows[:k].copy()
-
-
-_PRIVATE_RENTAL = int(Tenure.PRIVATE_RENTAL)
 
 
 def in_housing_need(w: World, idx: np.ndarray) -> np.ndarray:

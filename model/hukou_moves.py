@@ -104,19 +104,20 @@ def graduate_channel(w: World, idx: np.ndarray) -> np.ndarray:
     return _graduates_may_settle(hh.graduate[idx], hh.hukou_urban[idx], hh.employment[idx])
 
 
+_UNEMPLOYED = int(Employment.UNEMPLOYED)
+
+
 @jit
 def graduate_may_settle(graduate: bool, hukou_urban: bool, employment: int) -> bool:
     """A graduate head without an urban hukou, with work, may settle where the household lives."""
     return graduate and not hukou_urban and employment != _UNEMPLOYED
 
 
-_UNEMPLOYED = int(Employment.UNEMPLOYED)
-
-
 @jit
 def _graduates_may_settle(
     graduate: np.ndarray, hukou_urban: np.ndarray, employment: np.ndarray
 ) -> np.ndarray:
+    """:func:`graduate_may_settle` of each household."""
     out = np.empty(graduate.size, dtype=np.bool_)
     for i in range(graduate.size):
         out[i] = graduate_may_settle(graduate[i], hukou_urban[i], employment[i])

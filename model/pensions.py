@@ -71,7 +71,7 @@ def _add_pensions(
     """Retired heads draw the employee pension if insured long enough, else the resident one;
     the head's parents the resident one; every elderly member gets the children's support."""
     for i in range(couple.size):
-        retired_heads = couple[i] if head_age_years[i] >= RETIREMENT_AGE else 0
+        retired_heads = couple[i] if head_age_years[i] >= np.float32(RETIREMENT_AGE) else 0
         per_head = employee if insurance_months[i] >= employee_min_months else resident
         pension = np.float32(retired_heads) * per_head + np.float32(parents[i]) * resident
         income[i] += pension + support * np.float32(retired_heads + parents[i])
@@ -97,9 +97,11 @@ def _add_farm_income(
     share: np.float32,
     income: np.ndarray,
 ) -> None:
+    """Retired heads (not yet too old) of village households farm some of their land."""
     for i in range(couple.size):
         age = head_age_years[i]
-        if RETIREMENT_AGE <= age < ELDERLY_FARMING_UNTIL and is_rural[location[i]]:
+        old = np.float32(RETIREMENT_AGE) <= age < np.float32(ELDERLY_FARMING_UNTIL)
+        if old and is_rural[location[i]]:
             income[i] += np.float32(np.float32(couple[i]) * share * rural_wage[location[i]])
 
 

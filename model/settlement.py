@@ -265,7 +265,7 @@ def _mark_eligible(
         # years in float64; skill, home and poverty points in float32)
         points = np.float64(points_residence[at]) * (months_in_place[i] / 12.0)
         points += np.float64(points_insurance[at]) * (insurance_months[i] / 12.0)
-        points += points_skill[at] * max(skill[i], np.float32(0.0))
+        points += points_skill[at] * np.maximum(skill[i], np.float32(0.0))
         points += points_owned[at] * np.float32(t == _OWNED)
         points += points_poverty[at] * np.float32(poverty_registered[i])
         kind = rule[at]

@@ -280,6 +280,9 @@ def add_entrepreneur_income(w: World, income: np.ndarray, idx: np.ndarray | slic
     )
 
 
+_VILLAGE, _CITY = int(Business.VILLAGE), int(Business.CITY)
+
+
 @jit
 def _add_business_income(
     business: np.ndarray,
@@ -295,9 +298,6 @@ def _add_business_income(
         village = business[i] == _VILLAGE and location[i] == origin[i]
         city = business[i] == _CITY and is_city[location[i]]
         income[i] += np.float32(village) * village_gain + np.float32(city) * city_gain
-
-
-_VILLAGE, _CITY = int(Business.VILLAGE), int(Business.CITY)
 
 
 def city_business_gain_cny_per_month(w: World, idx: np.ndarray, dest: np.ndarray) -> np.ndarray:

@@ -1,8 +1,12 @@
-"""The compiled passes (model/compiled.py) change no outcome.
+"""The compiled passes (model/compiled.py) against the same loops run as Python.
 
 numba compiles the phases' loops; with ``NUMBA_DISABLE_JIT=1`` the same loops run as Python on
 numpy scalars, which follow numpy's own type rules. The two runs must agree bit for bit, so a
-loop that lets numba promote a float32 product to float64, or sums in another order, fails here.
+loop in which numba types a value otherwise than numpy would (a float32 product promoted to
+float64, a float32 compared with a float64 constant) fails here once it changes an outcome.
+The compiled run checks every index (``NUMBA_BOUNDSCHECK=1``): numba does not by default. (That
+a loop gives what the whole-array numpy form gave was checked by hashing runs when each loop
+was written; ``test_rationing.py`` keeps the queue's whole-array form as a reference.)
 """
 
 from __future__ import annotations
@@ -30,8 +34,13 @@ print(digest.hexdigest())
 """
 
 
-def _digest(disable_jit: bool) -> str:
-    env = {**os.environ, "NUMBA_DISABLE_JIT": "1" if disable_jit else "0"}
+def _digest(disable_jit: bool, cache_dir: str) -> str:
+    env = {
+        **os.environ,
+        "NUMBA_DISABLE_JIT": "1" if disable_jit else "0",
+        "NUMBA_BOUNDSCHECK": "1",
+        "NUMBA_CACHE_DIR": cache_dir,  # bounds-checked builds apart from the project's cache
+    }
     done = subprocess.run(
         [sys.executable, "-c", _RUN], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
     )
@@ -39,8 +48,9 @@ def _digest(disable_jit: bool) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def test_compiled_and_interpreted_loops_give_identical_runs():
-    assert _digest(disable_jit=False) == _digest(disable_jit=True)
+def test_compiled_and_interpreted_loops_give_identical_runs(tmp_path):
+    compiled = _digest(disable_jit=False, cache_dir=str(tmp_path))
+    assert compiled == _digest(disable_jit=True, cache_dir=str(tmp_path))
 
 
 def test_sums_by_place_are_bincounts_bit_for_bit():
