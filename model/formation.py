@@ -38,7 +38,8 @@ def form_households(w: World) -> None:
     hh = w.hh
     leaving = any_of(w.rng, hh.grown_children, cfg.leave_home_per_year * years)
     gap, min_age = np.float32(cfg.generation_gap_years), np.float32(cfg.leave_home_min_age_years)
-    _leave_home(w, _leavers(leaving, hh.head_age_years, hh.weight, gap, min_age))
+    leavers = _leaving_home(leaving, hh.head_age_years, hh.weight, gap, min_age)
+    _leave_home(w, np.flatnonzero(leavers))
     _form_couples(w, cfg.partnering_per_year * years)
     w.hh.refresh_age_groups()
 
@@ -84,7 +85,7 @@ def _leave_home(w: World, parents: np.ndarray) -> None:
 def _form_couples(w: World, p: float) -> None:
     """Single heads without dependants pair up: two real single households become one."""
     hh = w.hh
-    idx = _singles(
+    single = _single(
         hh.couple,
         hh.head_age_years,
         hh.weight,
@@ -93,6 +94,7 @@ def _form_couples(w: World, p: float) -> None:
         hh.children,
         hh.grown_children,
     )
+    idx = np.flatnonzero(single)
     idx = idx[w.rng.random(idx.size) < p]
     hh.weight[idx] *= np.float32(0.5)
     hh.couple[idx] = 2
@@ -100,26 +102,23 @@ def _form_couples(w: World, p: float) -> None:
 
 
 @jit
-def _leavers(
+def _leaving_home(
     leaving: np.ndarray,
     head_age_years: np.ndarray,
     weight: np.ndarray,
     gap: np.float32,
     min_age: np.float32,
 ) -> np.ndarray:
-    """Rows of real households where a grown child (the head's age less ``gap``) old enough
-    leaves home."""
-    rows = np.empty(leaving.size, dtype=np.intp)
-    k = 0
+    """Whether a grown child old enough (the head's age less ``gap``) leaves each real
+    household."""
+    out = np.empty(leaving.size, dtype=np.bool_)
     for i in range(leaving.size):
-        if leaving[i] and head_age_years[i] - gap >= min_age and weight[i] > 0:
-            rows[k] = i
-            k += 1
-    return rows[:k].copy()
+        out[i] = leaving[i] and head_age_years[i] - gap >= min_age and weight[i] > 0
+    return out
 
 
 @jit
-def _singles(
+def _single(
     couple: np.ndarray,
     head_age_years: np.ndarray,
     weight: np.ndarray,
@@ -128,11 +127,10 @@ def _singles(
     children: np.ndarray,
     grown_children: np.ndarray,
 ) -> np.ndarray:
-    """Rows of real single-person households young enough to pair up."""
-    rows = np.empty(couple.size, dtype=np.intp)
-    k = 0
+    """Whether each household is a real single person young enough to pair up."""
+    out = np.empty(couple.size, dtype=np.bool_)
     for i in range(couple.size):
-        if (
+        out[i] = (
             couple[i] == 1
             and head_age_years[i] < np.float32(MAX_PARTNERING_AGE)
             and weight[i] > 0
@@ -140,7 +138,5 @@ def _singles(
             and preschool[i] == 0
             and children[i] == 0
             and grown_children[i] == 0
-        ):
-            rows[k] = i
-            k += 1
-    return rows[:k].copy()
+        )
+    return out

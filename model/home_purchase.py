@@ -37,7 +37,7 @@ def buy_homes(w: World) -> None:
     cfg, hh, places = w.cfg.home_purchase, w.hh, w.places
     if cfg.purchase_rate_per_year == 0:
         return
-    idx = _renting_in_cities(places.is_city, hh.location, hh.tenure, hh.weight)
+    idx = np.flatnonzero(_renting_in_city(places.is_city, hh.location, hh.tenure, hh.weight))
     rent = places.rent_cny_per_month[hh.location[idx]] * rent_scale(w, idx)
     can_buy = hh.income_cny_per_month[idx] >= np.float32(cfg.income_to_rent_multiple) * rent
     idx = idx[can_buy]
@@ -53,19 +53,16 @@ _OWNED, _RURAL_HOME = int(Tenure.OWNED), int(Tenure.RURAL_HOME)
 
 
 @jit
-def _renting_in_cities(
+def _renting_in_city(
     is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray, weight: np.ndarray
 ) -> np.ndarray:
-    """Rows (ascending) of real households renting in a city (any tenure but owning or the
-    village home)."""
-    rows = np.empty(location.size, dtype=np.intp)
-    k = 0
+    """Whether each real household rents in a city (any tenure but owning or the village
+    home)."""
+    out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
         renting = tenure[i] != _OWNED and tenure[i] != _RURAL_HOME
-        if renting and is_city[location[i]] and weight[i] > 0:
-            rows[k] = i
-            k += 1
-    return rows[:k].copy()
+        out[i] = renting and is_city[location[i]] and weight[i] > 0
+    return out
 
 
 @dataclass

@@ -175,7 +175,7 @@ def allocate_housing(w: World) -> None:
     """Phase: leases end, waiting lists update, free public rental units are let, subsidies paid."""
     hh, t, places = w.hh, w.places.housing, w.places
     tenants = end_leases(w)
-    renters = _private_renters_in_cities(places.is_city, hh.location, hh.tenure)
+    renters = np.flatnonzero(_renting_privately_in_city(places.is_city, hh.location, hh.tenure))
     loc = hh.location[renters]
     in_need = in_housing_need(w, renters)
 
@@ -257,17 +257,14 @@ _PRIVATE_RENTAL = int(Tenure.PRIVATE_RENTAL)
 
 
 @jit
-def _private_renters_in_cities(
+def _renting_privately_in_city(
     is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray
 ) -> np.ndarray:
-    """Rows (ascending) of households renting privately in a city."""
-    rows = np.empty(location.size, dtype=np.intp)
-    k = 0
+    """Whether each household rents privately in a city."""
+    out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
-        if is_city[location[i]] and tenure[i] == _PRIVATE_RENTAL:
-            rows[k] = i
-            k += 1
-    return rows[:k].copy()
+        out[i] = is_city[location[i]] and tenure[i] == _PRIVATE_RENTAL
+    return out
 
 
 def in_housing_need(w: World, idx: np.ndarray) -> np.ndarray:

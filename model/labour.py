@@ -58,7 +58,7 @@ def match_jobs(w: World) -> None:
     def workers(rows: np.ndarray) -> np.ndarray:  # float32; sums (by place, cumsum) in float64
         return hh.adults[rows] * hh.weight[rows]
 
-    formal = _city_rows(places.is_city, hh.location, hh.employment, True)
+    formal = np.flatnonzero(_in_city_formal(places.is_city, hh.location, hh.employment, True))
     p_sep = 1.0 - (1.0 - beh.separation_rate_per_month) ** w.months_per_step
     separated = rng.random(formal.size) < p_sep
     hh.employment[formal[separated]] = Employment.INFORMAL
@@ -71,7 +71,7 @@ def match_jobs(w: World) -> None:
     holders = holders[keep]
     held = sum_by_place(hh.location[holders], workers(holders), places.n)
 
-    seekers = _city_rows(places.is_city, hh.location, hh.employment, False)
+    seekers = np.flatnonzero(_in_city_formal(places.is_city, hh.location, hh.employment, False))
     sloc = hh.location[seekers]
     vacancies = np.maximum(jobs - held, 0.0)
     queue = -hh.trained[seekers].astype(np.float64) if labour.trained_first else None
@@ -102,17 +102,14 @@ _FORMAL, _INFORMAL, _FARMING = (
 
 
 @jit
-def _city_rows(
+def _in_city_formal(
     is_city: np.ndarray, location: np.ndarray, employment: np.ndarray, formal: bool
 ) -> np.ndarray:
-    """Rows (ascending) of city households with (``formal``) or without a formal job."""
-    rows = np.empty(location.size, dtype=np.intp)
-    k = 0
+    """Whether each household lives in a city with (``formal``) or without a formal job."""
+    out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
-        if is_city[location[i]] and (employment[i] == _FORMAL) == formal:
-            rows[k] = i
-            k += 1
-    return rows[:k].copy()
+        out[i] = is_city[location[i]] and (employment[i] == _FORMAL) == formal
+    return out
 
 
 @jit

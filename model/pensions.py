@@ -44,8 +44,7 @@ def add_pension_income(w: World, income: np.ndarray) -> None:
         * (1 + policy.resident_pension_growth_pct_per_year / 100) ** years
     )
     _add_pensions(
-        hh.couple,
-        hh.head_age_years,
+        hh.elderly,
         hh.insurance_months,
         hh.parents,
         np.float32(resident),
@@ -58,8 +57,7 @@ def add_pension_income(w: World, income: np.ndarray) -> None:
 
 @jit
 def _add_pensions(
-    couple: np.ndarray,
-    head_age_years: np.ndarray,
+    elderly: np.ndarray,
     insurance_months: np.ndarray,
     parents: np.ndarray,
     resident: np.float32,
@@ -69,12 +67,14 @@ def _add_pensions(
     income: np.ndarray,
 ) -> None:
     """Retired heads draw the employee pension if insured long enough, else the resident one;
-    the head's parents the resident one; every elderly member gets the children's support."""
-    for i in range(couple.size):
-        retired_heads = couple[i] if head_age_years[i] >= np.float32(RETIREMENT_AGE) else 0
+    the head's parents the resident one; every elderly member gets the children's support.
+    (The elderly are the retired head couple and the parents: ``Households.refresh_age_groups``.)
+    """
+    for i in range(elderly.size):
+        retired_heads = elderly[i] - parents[i]
         per_head = employee if insurance_months[i] >= employee_min_months else resident
         pension = np.float32(retired_heads) * per_head + np.float32(parents[i]) * resident
-        income[i] += pension + support * np.float32(retired_heads + parents[i])
+        income[i] += pension + support * np.float32(elderly[i])
 
 
 def add_elderly_farm_income(w: World, income: np.ndarray, rural_wage: np.ndarray) -> None:

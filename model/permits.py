@@ -128,7 +128,9 @@ def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
 def issue_residence_permits(w: World) -> None:
     """Phase: eligible migrants obtain permits; movers lost theirs when they moved."""
     hh, policy = w.hh, w.cfg.residence_permit
-    candidates = _city_rows_without_permit(w.places.is_city, hh.location, hh.has_permit)
+    candidates = np.flatnonzero(
+        _in_city_without_permit(w.places.is_city, hh.location, hh.has_permit)
+    )
     if candidates.size == 0:
         return
     ok = ~hukou_here(w, candidates) & (hh.months_in_place[candidates] >= policy.months_required)
@@ -144,14 +146,11 @@ def issue_residence_permits(w: World) -> None:
 
 
 @jit
-def _city_rows_without_permit(
+def _in_city_without_permit(
     is_city: np.ndarray, location: np.ndarray, has_permit: np.ndarray
 ) -> np.ndarray:
-    """Rows (ascending) of city households without a residence permit."""
-    rows = np.empty(location.size, dtype=np.intp)
-    k = 0
+    """Whether each household lives in a city without a residence permit."""
+    out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
-        if is_city[location[i]] and not has_permit[i]:
-            rows[k] = i
-            k += 1
-    return rows[:k].copy()
+        out[i] = is_city[location[i]] and not has_permit[i]
+    return out

@@ -181,8 +181,8 @@ def train_workers(w: World) -> None:
     places_now = policy.training_places_per_year * w.months_per_step / 12
     if places_now <= 0:
         return
-    idx = _untrained_in_region(
-        places.is_rural, places.is_outside, hh.origin, hh.location, hh.trained
+    idx = np.flatnonzero(
+        _untrained_in_region(places.is_rural, places.is_outside, hh.origin, hh.location, hh.trained)
     )
     if idx.size == 0:
         return
@@ -210,14 +210,11 @@ def _untrained_in_region(
     location: np.ndarray,
     trained: np.ndarray,
 ) -> np.ndarray:
-    """Rows (ascending) of untrained households of village origin living in the region."""
-    rows = np.empty(origin.size, dtype=np.intp)
-    k = 0
+    """Whether each household is untrained, of village origin and living in the region."""
+    out = np.empty(origin.size, dtype=np.bool_)
     for i in range(origin.size):
-        if is_rural[origin[i]] and not trained[i] and not is_outside[location[i]]:
-            rows[k] = i
-            k += 1
-    return rows[:k].copy()
+        out[i] = is_rural[origin[i]] and not trained[i] and not is_outside[location[i]]
+    return out
 
 
 def start_returnee_businesses(w: World, returnees: np.ndarray) -> None:

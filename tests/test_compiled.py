@@ -136,6 +136,7 @@ def _pushed_to_edges(seed: int):
     months = rng.random(len(hh)) < 0.1
     hh.months_in_place[months] = rng.choice(np.int16([0, 11, 12, 24, 36, 60]), months.sum())
     hh.insurance_months[months] = rng.choice(np.int16([0, 1, 12, 36, 180]), months.sum())
+    hh.refresh_age_groups()  # as demography does after ageing: the state stays consistent
     return model
 
 
