@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import land
+from model import land, layout
 from model.compiled import jit
 from model.households import Employment
 from model.levers import lever
@@ -235,8 +235,7 @@ def administer_assistance(w: World) -> None:
 
     recipients = np.flatnonzero(hh.dibao)
     at = place[recipients]
-    standard = standard_cny_per_person_month(w, at)
-    benefit = benefit_per_person(w, at, standard, income_pp[recipients])
+    benefit = benefit_per_person(w, at, income_pp[recipients])
     persons = hh.size_of(recipients) * hh.weight[recipients]
     paid = (benefit * persons).sum(dtype=np.float64)
     w.flows.add("outlay_dibao_cny", paid * months)
@@ -272,16 +271,47 @@ def _claims(
     return place, below
 
 
-def benefit_per_person(
-    w: World, place: np.ndarray, standard: np.ndarray, income_pp: np.ndarray
-) -> np.ndarray:
-    """Dibao per person and month at ``place`` for an income per person (arrays broadcast)."""
+def benefit_per_person(w: World, place: np.ndarray, income_pp: np.ndarray) -> np.ndarray:
+    """Dibao per person and month (float64) at each ``place`` for an income per person."""
+    standard, top_up_share = _standards_and_shares(w)
+    out = np.empty(place.size)
+    _benefits(place, income_pp, standard, top_up_share, w.cfg.assistance.pays_income_gap, out)
+    return out
+
+
+def _standards_and_shares(w: World) -> tuple[np.ndarray, np.ndarray]:
+    """The dibao standard and the top-up share (float64) at every place."""
     policy = w.cfg.assistance
-    share = np.where(w.places.is_rural[place], policy.rural_top_up_share, policy.urban_top_up_share)
-    floor = share * standard
-    if not policy.pays_income_gap:
+    rural = w.places.is_rural
+    standard = standard_cny_per_person_month(w, np.arange(w.places.n))
+    return standard, np.where(rural, policy.rural_top_up_share, policy.urban_top_up_share)
+
+
+@jit
+def dibao_per_person(
+    standard: float, income_pp: np.float32, top_up_share: float, pays_income_gap: bool
+) -> float:
+    """Dibao per person and month: the gap to the standard (if the rule pays it), and at least
+    the top-up share of the standard."""
+    floor = top_up_share * standard
+    if not pays_income_gap:
         return floor
-    return np.maximum(standard - income_pp, floor)
+    return np.maximum(standard - np.float64(income_pp), floor)
+
+
+@jit
+def _benefits(
+    place: np.ndarray,
+    income_pp: np.ndarray,
+    standard: np.ndarray,
+    top_up_share: np.ndarray,
+    pays_income_gap: bool,
+    out: np.ndarray,
+) -> None:
+    """:func:`dibao_per_person` for each row into ``out``."""
+    for i in range(place.size):
+        p = place[i]
+        out[i] = dibao_per_person(standard[p], income_pp[i], top_up_share[p], pays_income_gap)
 
 
 def _pay_temporary_relief(w: World) -> None:
@@ -294,30 +324,71 @@ def _pay_temporary_relief(w: World) -> None:
 
 
 def expected_benefit_cny_per_month(
-    w: World, idx: np.ndarray, alt_places: np.ndarray, income: np.ndarray
+    w: World, idx: np.ndarray, alt_places: np.ndarray, income: np.ndarray, land_income: np.ndarray
 ) -> np.ndarray:
-    """Dibao households ``idx`` could expect at each alternative place, given the income there.
+    """Dibao households ``idx`` could expect at each alternative place, given their labour
+    income there (k x alternatives) and their land income (k).
 
     Claims need a hukou of the region; at a city other than the hukou place they start after the
     months of residence, so the benefit is discounted by the share of the planning horizon spent
     waiting.
     """
-    hh, policy, places = w.hh, w.cfg.assistance, w.places
+    hh, policy = w.hh, w.cfg.assistance
     if no_dibao(w):
         return np.zeros(alt_places.shape, dtype=np.float32)
-    size = np.maximum(hh.size_of(idx), 1).astype(np.float32)[:, None]
-    registered = ~places.is_outside[hh.hukou_place[idx]][:, None]
-    standard = standard_cny_per_person_month(w, alt_places)
-    income_pp = income / size
-    benefit = benefit_per_person(w, alt_places, standard, income_pp)
-    wait = np.where(
-        alt_places == hh.hukou_place[idx][:, None],
-        0.0,
-        policy.months_residence_where_not_registered,
+    standard, top_up_share = _standards_and_shares(w)
+    out = layout.empty(*alt_places.shape, np.float32)
+    _expected_benefits(
+        alt_places,
+        income,
+        land_income,
+        np.maximum(hh.size_of(idx), 1).astype(np.float32),
+        hh.hukou_place[idx],
+        w.places.is_outside,
+        standard,
+        top_up_share,
+        policy.pays_income_gap,
+        float(policy.months_residence_where_not_registered),
+        float(w.cfg.behavior.planning_horizon_months),
+        policy.take_up_share,
+        out,
     )
-    horizon = w.cfg.behavior.planning_horizon_months
-    reachable = registered & ~places.is_outside[alt_places] & (wait < horizon)
-    eligible = reachable & (income_pp < standard)
-    return (eligible * policy.take_up_share * benefit * size * (1 - wait / horizon)).astype(
-        np.float32
-    )
+    return out
+
+
+@jit
+def _expected_benefits(
+    alt_places: np.ndarray,
+    income: np.ndarray,
+    land_income: np.ndarray,
+    persons: np.ndarray,
+    hukou_place: np.ndarray,
+    is_outside: np.ndarray,
+    standard: np.ndarray,
+    top_up_share: np.ndarray,
+    pays_income_gap: bool,
+    months_required: float,
+    horizon_months: float,
+    take_up_share: float,
+    out: np.ndarray,
+) -> None:
+    """:func:`expected_benefit_cny_per_month` cell by cell."""
+    for j in range(alt_places.shape[1]):
+        for i in range(alt_places.shape[0]):
+            p = alt_places[i, j]
+            income_pp = (income[i, j] + land_income[i]) / persons[i]
+            wait = 0.0 if p == hukou_place[i] else months_required
+            eligible = (
+                not is_outside[hukou_place[i]]
+                and not is_outside[p]
+                and wait < horizon_months
+                and income_pp < standard[p]
+            )
+            benefit = dibao_per_person(standard[p], income_pp, top_up_share[p], pays_income_gap)
+            out[i, j] = np.float32(
+                np.float64(eligible)
+                * take_up_share
+                * benefit
+                * np.float64(persons[i])
+                * (1.0 - wait / horizon_months)
+            )

@@ -41,10 +41,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import assistance, insurance, land, layout, reclassification, skills
-from model.compiled import jit, sum_by_place
+from model.compiled import jit
 from model.employment_support import post_wage_cny_per_month
 from model.households import NOT_WAITING, Employment, Tenure
-from model.housing import housing_cost_cny_per_month, rent_scale
+from model.housing import rent_scale
+from model.housing_costs import housing_costs_cny_per_month
 from model.labour import skill_multiplier
 from model.levers import lever
 from model.provident_fund import provident_fund_value_cny_per_month
@@ -109,9 +110,9 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     wage = np.where(holds_job_there, labour.formal_wage[dest], wage)
     income[:, 1:] = (adults * skill_multiplier(w, idx))[:, None] * wage
     income[:, 1:] += skills.city_business_gain_cny_per_month(w, idx, dest)
-    land_income = land.land_income_cny_per_month(w, idx)[:, None]
+    land_income = land.land_income_cny_per_month(w, idx)
     utility = income + assistance.expected_benefit_cny_per_month(
-        w, idx, alt_places, income + land_income
+        w, idx, alt_places, income, land_income
     )
 
     # Home village: the own house and a returnee loan (money); elsewhere, housing, health cover,
@@ -120,8 +121,8 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         idx
     ] + skills.expected_returnee_gain_cny_per_month(w, idx)
     city_cols = slice(1, 1 + n_city)
-    housing_cost = housing_cost_cny_per_month(w, idx, cities)
-    utility[:, city_cols] -= housing_cost
+    housing_costs = housing_costs_cny_per_month(w, idx, cities)
+    utility[:, city_cols] -= housing_costs[0]
     utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
     utility[:, city_cols] += provident_fund_value_cny_per_month(w, idx, cities)
     school_access = school_access_prob(w, idx, cities)
@@ -152,7 +153,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         - np.float32(w.cny(beh.attachment_lost_per_year_away_cny_per_month)) * years_away
     )
     utility[:, city_cols] += settling_option_cny_per_month(
-        w, idx, cities, housing_cost, school_access
+        w, idx, cities, housing_costs, school_access
     )
     utility[:, 1:] += places.amenity_cny_per_month[dest]
     pull = np.float32(w.cny(beh.network_pull_cny_per_month))
@@ -163,15 +164,32 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
 def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.ndarray:
     """Share of each origin's households living at each alternative place."""
     hh, n = w.hh, w.places.n
-    n_pair = np.int16(n) if n * n <= np.iinfo(np.int16).max else np.intp(n)  # narrow if it fits
-    pair = hh.origin * n_pair + hh.location  # every origin: no masked copies
-    counts = sum_by_place(pair, hh.weight, n * n).reshape(n, n)
+    counts = _households_by_origin_and_place(hh.origin, hh.location, hh.weight, n)
     shares = (counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)).astype(np.float32)
-    row = origin * n_pair
     out = layout.empty(origin.size, alt_places.shape[1], np.float32)
-    for j in range(alt_places.shape[1]):  # column by column: one flat gather each
-        out[:, j] = shares.ravel().take(row + alt_places[:, j])
+    _shares_of_alternatives(shares, origin, alt_places, out)
     return out
+
+
+@jit
+def _households_by_origin_and_place(
+    origin: np.ndarray, location: np.ndarray, weight: np.ndarray, n_places: int
+) -> np.ndarray:
+    """Households (by weight, float64, summed in row order) by origin (rows) and place."""
+    counts = np.zeros((n_places, n_places))
+    for i in range(origin.size):
+        counts[origin[i], location[i]] += np.float64(weight[i])
+    return counts
+
+
+@jit
+def _shares_of_alternatives(
+    shares: np.ndarray, origin: np.ndarray, alt_places: np.ndarray, out: np.ndarray
+) -> None:
+    """``shares[origin, alternative]`` for each chooser (row) and alternative (column)."""
+    for j in range(alt_places.shape[1]):
+        for k in range(origin.size):
+            out[k, j] = shares[origin[k], alt_places[k, j]]
 
 
 def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:

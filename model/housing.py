@@ -13,11 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import layout
 from model.compiled import jit, sum_by_place
 from model.households import NOT_WAITING, Tenure
 from model.levers import lever
-from model.permits import AccessBasis, has_access, holds_hukou_of, reachable
+from model.permits import AccessBasis, has_access
 from model.rationing import coverage, fill_capacity, keep_within
 from model.tables import column_builder
 
@@ -284,62 +283,3 @@ def rent_scale(w: World, idx: np.ndarray) -> np.ndarray:
     persons = np.maximum(w.hh.size_of(idx), 1).astype(np.float32)
     e = np.float32(w.cfg.economy.rent_size_elasticity)
     return (persons / np.float32(REFERENCE_HOUSEHOLD_PERSONS)) ** e
-
-
-def housing_cost_cny_per_month(
-    w: World, idx: np.ndarray, city_places: np.ndarray, assume_hukou: bool = False
-) -> np.ndarray:
-    """Expected monthly housing cost of households ``idx`` in each city, net of support.
-
-    Where a household lives, an owned home or a public rental unit costs what it costs. A
-    private renter there, like a newcomer elsewhere, expects the support a renter would get:
-    eligible where it holds the hukou or the basis is reachable without settling
-    (:func:`model.permits.reachable`: open, a permit, or a hukou of the region; for public
-    rental also a poverty registration where the city admits it). Public
-    rental is worth the city's coverage (the share of the eligible in need it houses) times the
-    rent saved. With ``assume_hukou``, every household is priced as a renter holding each
-    city's hukou (what settling would open).
-
-    Returns:
-        Array of shape ``(len(idx), len(city_places))``.
-    """
-    hh, t, places = w.hh, w.places.housing, w.places
-    city_rent = places.rent_cny_per_month[city_places].astype(np.float32)
-    rent = layout.by_place(np.multiply, rent_scale(w, idx), city_rent)
-    own_hukou = holds_hukou_of(w, idx, city_places)
-    if assume_hukou:
-        own_hukou = np.ones_like(own_hukou)
-    ceiling = t.income_ceiling[city_places] * np.float32(w.price_level)
-    in_need = layout.by_place(np.less_equal, hh.income_cny_per_month[idx], ceiling)
-    sub_ok = own_hukou | reachable(w, idx, t.subsidy_basis[city_places])
-    pub_ok = (
-        own_hukou
-        | reachable(w, idx, t.public_basis[city_places])
-        | layout.by_place(
-            np.bitwise_and, hh.poverty_registered[idx], t.poverty_may_apply[city_places]
-        )
-    )
-    expected_public_saving = (
-        pub_ok
-        * t.access_prob[city_places][None, :]
-        * (1 - t.rent_share[city_places])[None, :]
-        * rent
-    )
-    cost = rent - in_need * np.maximum(
-        sub_ok * t.subsidy_cny[city_places][None, :], expected_public_saving
-    )
-
-    if assume_hukou:
-        return cost.astype(np.float32)
-    # Where the household lives (one cell per row), what its own housing costs.
-    row, col = layout.cells_at(hh.location[idx], city_places)
-    tenure = hh.tenure[idx[row]]
-    here_rent = rent[row, col]
-    private = here_rent - hh.rental_subsidy[idx[row]] * t.subsidy_cny[city_places][col]
-    public = here_rent * t.rent_share[city_places][col]
-    actual = np.where(
-        tenure == Tenure.OWNED, 0.0, np.where(tenure == Tenure.PUBLIC_RENTAL, public, private)
-    )
-    housed = tenure != Tenure.PRIVATE_RENTAL
-    cost[row, col] = np.where(housed, actual, np.minimum(actual, cost[row, col]))
-    return cost.astype(np.float32)

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import layout
+from model.compiled import jit
 from model.households import Employment, add_months
 from model.levers import lever
-from model.permits import holds_hukou_of, lives_in
 
 if TYPE_CHECKING:
     from model.world import World
@@ -115,18 +115,60 @@ def health_cover_value_cny_per_month(
     Hukou holders of the city always have it (and the registered poor where they are fully
     covered, 003 二(二)3); others have medical insurance where it is open
     without hukou, and public health after the months of residence or with a residence permit
-    (newcomers wait).
+    (newcomers wait). Shape ``(len(idx), len(city_places))``, place-major.
     """
     hh, policy, beh = w.hh, w.cfg.insurance, w.cfg.behavior
     value = w.cny(beh.health_cover_value_cny_per_month)
+    out = layout.empty(idx.size, city_places.size, np.float32)
     if value == 0:
-        return layout.zeros(idx.size, city_places.size, np.float32)
-    local = holds_hukou_of(w, idx, city_places)
-    here = lives_in(w, idx, city_places)
-    resident_long = hh.months_in_place[idx, None] >= policy.public_health_months
-    served = here & (resident_long | hh.has_permit[idx, None])  # a permit opens services too
-    covered = local
-    if policy.registered_poor_full_cover:
-        covered = covered | hh.poverty_registered[idx, None]
-    share = np.where(covered, 1.0, 0.5 * policy.medical_without_hukou + 0.5 * served)
-    return (share * value).astype(np.float32)
+        out[:] = 0
+        return out
+    _health_cover(
+        idx,
+        hh.hukou_urban,
+        hh.hukou_place,
+        hh.location,
+        hh.months_in_place,
+        hh.has_permit,
+        hh.poverty_registered,
+        city_places,
+        policy.public_health_months,
+        policy.registered_poor_full_cover,
+        0.5 * policy.medical_without_hukou,
+        value,
+        out,
+    )
+    return out
+
+
+@jit
+def _health_cover(
+    idx: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    location: np.ndarray,
+    months_in_place: np.ndarray,
+    has_permit: np.ndarray,
+    poverty_registered: np.ndarray,
+    city_places: np.ndarray,
+    public_health_months: int,
+    registered_poor_full_cover: bool,
+    medical_share: float,
+    value: float,
+    out: np.ndarray,
+) -> None:
+    """:func:`health_cover_value_cny_per_month` cell by cell (household arrays whole, rows
+    ``idx``): the share covered is 1, or half for medical insurance open without hukou and half
+    for public health where the household is served."""
+    for k in range(idx.size):
+        i = idx[k]
+        opens_services = months_in_place[i] >= public_health_months or has_permit[i]
+        poor_covered = registered_poor_full_cover and poverty_registered[i]
+        for j in range(city_places.size):
+            local = hukou_urban[i] and hukou_place[i] == city_places[j]
+            if local or poor_covered:
+                share = 1.0
+            else:
+                served = location[i] == city_places[j] and opens_services
+                share = medical_share + 0.5 * np.float64(served)
+            out[k, j] = np.float32(share * value)

@@ -36,6 +36,12 @@ def zeros(k: int, c: int, dtype: Any) -> np.ndarray:
     return np.zeros((k, c), dtype=dtype, order="F")
 
 
+def place_grid(k: int, places: np.ndarray) -> np.ndarray:
+    """The places of a (k, c) household-by-place array: ``places`` itself if 2-D (each row's
+    own places), else the 1-D list of places repeated for every row (a read-only view)."""
+    return places if places.ndim == 2 else np.broadcast_to(places, (k, places.size))
+
+
 def cells_at(location: np.ndarray, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns of a (k, c) household-by-place array where each household lives.
 

@@ -72,19 +72,6 @@ def hukou_here(w: World, idx: np.ndarray) -> np.ndarray:
     return hh.hukou_urban[idx] & (hh.hukou_place[idx] == hh.location[idx])
 
 
-def lives_in(w: World, idx: np.ndarray, city_places: np.ndarray) -> np.ndarray:
-    """Whether households ``idx`` live in each of ``city_places`` (k x cities, city-major)."""
-    return layout.by_place(np.equal, w.hh.location[idx], city_places)
-
-
-def holds_hukou_of(w: World, idx: np.ndarray, city_places: np.ndarray) -> np.ndarray:
-    """Whether households ``idx`` hold the urban hukou of each of ``city_places`` (k x cities)."""
-    hh = w.hh
-    return hh.hukou_urban[idx][:, None] & layout.by_place(
-        np.equal, hh.hukou_place[idx], city_places
-    )
-
-
 def has_access(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
     """Whether households ``idx`` qualify under an access basis (one code per household).
 
@@ -108,21 +95,74 @@ def registered_in_region(w: World, idx: np.ndarray) -> np.ndarray:
 
 
 def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
-    """Whether a newcomer among ``idx`` could use a service of each city without settling there.
+    """Whether a newcomer among ``idx`` could use a service of each city without settling there
+    (:func:`reaches`). Shape ``(len(idx), len(basis_code))``, place-major."""
+    hh, places = w.hh, w.places
+    out = layout.empty(idx.size, basis_code.size, np.bool_)
+    transfer = w.cfg.hukou_moves.region_transfer
+    _reachable(
+        idx,
+        hh.hukou_urban,
+        hh.hukou_place,
+        places.is_outside,
+        places.is_city,
+        transfer,
+        basis_code,
+        out,
+    )
+    return out
 
-    A permit comes with residence, so the permit basis counts as reachable; the region-hukou
-    basis for those registered in the region; with the region-wide transfer (002 (六)), the
-    hukou basis for holders of an urban hukou of the region. Shape ``(len(idx), len(basis_code))``.
-    """
-    anyone = (basis_code == AccessBasis.open.value) | (basis_code == AccessBasis.permit.value)
-    by_region = basis_code == AccessBasis.region_hukou.value
-    reached = layout.by_place(np.bitwise_and, registered_in_region(w, idx), by_region)
-    reached |= anyone[None, :]
-    if w.cfg.hukou_moves.region_transfer:  # an urban hukou of the region moves with its holder
-        urban_of_region = w.hh.hukou_urban[idx] & w.places.is_city[w.hh.hukou_place[idx]]
-        by_hukou = basis_code == AccessBasis.hukou.value
-        reached |= layout.by_place(np.bitwise_and, urban_of_region, by_hukou)
-    return reached
+
+_OPEN, _PERMIT = AccessBasis.open.value, AccessBasis.permit.value
+_HUKOU, _REGION_HUKOU = AccessBasis.hukou.value, AccessBasis.region_hukou.value
+
+
+@jit
+def standing(
+    hukou_urban: bool,
+    hukou_place: int,
+    is_outside: np.ndarray,
+    is_city: np.ndarray,
+    region_transfer: bool,
+) -> tuple[bool, bool]:
+    """What a newcomer's access rests on: whether it is registered in the region, and whether
+    it holds an urban hukou of the region that moves with it (with the region-wide transfer,
+    002 (六))."""
+    return not is_outside[hukou_place], region_transfer and hukou_urban and is_city[hukou_place]
+
+
+@jit
+def reaches(basis_code: int, registered: bool, urban_of_region: bool) -> bool:
+    """Whether a newcomer (:func:`standing`) could use a service with ``basis_code`` without
+    settling: a permit comes with residence, so the permit basis counts as reachable; the
+    region-hukou basis for those registered in the region; the hukou basis for holders of an
+    urban hukou of the region where it moves with them."""
+    if basis_code in (_OPEN, _PERMIT):
+        return True
+    if basis_code == _REGION_HUKOU:
+        return registered
+    return basis_code == _HUKOU and urban_of_region
+
+
+@jit
+def _reachable(
+    idx: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    is_outside: np.ndarray,
+    is_city: np.ndarray,
+    region_transfer: bool,
+    basis_code: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """:func:`reaches` for every household ``idx`` (rows) and city (columns) into ``out``."""
+    for k in range(idx.size):
+        i = idx[k]
+        registered, urban_of_region = standing(
+            hukou_urban[i], hukou_place[i], is_outside, is_city, region_transfer
+        )
+        for j in range(basis_code.size):
+            out[k, j] = reaches(basis_code[j], registered, urban_of_region)
 
 
 def issue_residence_permits(w: World) -> None:

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import layout
+from model.compiled import jit
 from model.households import Employment
 from model.labour import formal_job_chance, skill_multiplier
 from model.levers import lever
-from model.permits import holds_hukou_of, lives_in
 
 if TYPE_CHECKING:
     from model.world import World
@@ -45,16 +45,59 @@ def provident_fund_value_cny_per_month(
     rate = policy.contribution_rate_pct / 100.0
     if rate == 0:
         return layout.zeros(idx.size, city_places.size, np.float32)
-    p_formal = formal_job_chance(labour.labor, labour)[city_places][None, :]
-    here = lives_in(w, idx, city_places)
-    formal = np.where(here, (hh.employment[idx] == Employment.FORMAL)[:, None], p_formal)
-    local = holds_hukou_of(w, idx, city_places)
-    coverage = np.where(
-        local, policy.hukou_employee_coverage_share, policy.migrant_employee_coverage_share
+    out = layout.empty(idx.size, city_places.size, np.float32)
+    _provident_values(
+        idx,
+        hh.adults,
+        hh.employment,
+        hh.hukou_urban,
+        hh.hukou_place,
+        hh.location,
+        skill_multiplier(w, idx),
+        city_places,
+        formal_job_chance(labour.labor, labour)[city_places],
+        labour.formal_wage[city_places],
+        policy.hukou_employee_coverage_share,
+        policy.migrant_employee_coverage_share,
+        rate,
+        out,
     )
-    wage = layout.by_place(np.multiply, skill_multiplier(w, idx), labour.formal_wage[city_places])
-    adults = hh.adults[idx, None].astype(np.float32)
-    return (adults * formal * coverage * rate * wage).astype(np.float32)
+    return out
+
+
+_FORMAL = int(Employment.FORMAL)
+
+
+@jit
+def _provident_values(
+    idx: np.ndarray,
+    adults: np.ndarray,
+    employment: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    location: np.ndarray,
+    skill_multiplier: np.ndarray,
+    city_places: np.ndarray,
+    formal_job_chance: np.ndarray,
+    formal_wage: np.ndarray,
+    hukou_coverage: float,
+    migrant_coverage: float,
+    rate: float,
+    out: np.ndarray,
+) -> None:
+    """:func:`provident_fund_value_cny_per_month` cell by cell (household arrays whole, rows
+    ``idx``; ``skill_multiplier`` by row): adults x formal job (held, or the city's chance) x
+    coverage x rate x wage."""
+    for k in range(idx.size):
+        i = idx[k]
+        for j in range(city_places.size):
+            here = location[i] == city_places[j]
+            formal = np.float64(employment[i] == _FORMAL) if here else formal_job_chance[j]
+            local = hukou_urban[i] and hukou_place[i] == city_places[j]
+            coverage = hukou_coverage if local else migrant_coverage
+            wage = np.float64(skill_multiplier[k]) * formal_wage[j]
+            value = np.float64(np.float32(adults[i])) * formal * coverage * rate * wage
+            out[k, j] = np.float32(value)
 
 
 @dataclass

@@ -18,15 +18,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.compiled import sum_by_place
+from model import layout
+from model.compiled import jit, sum_by_place
 from model.levers import lever
 from model.permits import (
     AccessBasis,
     has_access,
-    holds_hukou_of,
     hukou_here,
-    lives_in,
-    reachable,
+    reaches,
+    standing,
 )
 from model.rationing import fill_capacity, keep_within
 from model.tables import column_builder
@@ -217,11 +217,49 @@ def schooling_cost_cny_per_month(
     hh, t = w.hh, w.places.schooling
     if public is None:
         public = school_access_prob(w, idx, city_places)
-    private_here = hh.private_school[idx][:, None] & lives_in(w, idx, city_places)
-    private = np.where(private_here, 1.0, t.private_prob[city_places][None, :]) * (1 - public)
-    fee = t.private_fee[city_places][None, :]
-    per_child = private * fee + (1 - public - private) * left_behind_cost
-    return (hh.children[idx].astype(np.float32)[:, None] * per_child).astype(np.float32)
+    grid = layout.place_grid(idx.size, city_places)
+    out = layout.empty(*grid.shape, np.float32)
+    _schooling_costs(
+        idx,
+        hh.children,
+        hh.private_school,
+        hh.location,
+        public,
+        grid,
+        t.private_prob,
+        t.private_fee,
+        left_behind_cost,
+        out,
+    )
+    return out
+
+
+@jit
+def _schooling_costs(
+    idx: np.ndarray,
+    children: np.ndarray,
+    private_school: np.ndarray,
+    location: np.ndarray,
+    public: np.ndarray,
+    grid: np.ndarray,
+    private_prob: np.ndarray,
+    private_fee: np.ndarray,
+    left_behind_cost: float,
+    out: np.ndarray,
+) -> None:
+    """:func:`schooling_cost_cny_per_month` cell by cell (household arrays whole, rows ``idx``;
+    ``public`` by cell; place arrays by place; ``grid`` the place of each cell)."""
+    for k in range(idx.size):
+        i = idx[k]
+        for j in range(grid.shape[1]):
+            p = grid[k, j]
+            no_public = np.float64(np.float32(1) - public[k, j])
+            private_here = private_school[i] and location[i] == p
+            private = (1.0 if private_here else private_prob[p]) * no_public
+            per_child = (
+                private * np.float64(private_fee[p]) + (no_public - private) * left_behind_cost
+            )
+            out[k, j] = np.float32(np.float64(np.float32(children[i])) * per_child)
 
 
 def school_access_prob(w: World, idx: np.ndarray, city_places: np.ndarray) -> np.ndarray:
@@ -232,10 +270,59 @@ def school_access_prob(w: World, idx: np.ndarray, city_places: np.ndarray) -> np
     residence, so the permit basis counts as reachable) and a free seat.
 
     Returns:
-        Array of shape ``(len(idx), len(city_places))``.
+        Array of shape ``(len(idx), number of cities)``, place-major (``city_places``: one list
+        for every household, or one row per household, :func:`model.layout.place_grid`).
     """
-    hh, t = w.hh, w.places.schooling
-    hukou_family = hh.family_followed[idx][:, None] & holds_hukou_of(w, idx, city_places)
-    seat_here = hh.school_seat[idx][:, None] & lives_in(w, idx, city_places)
-    newcomer = reachable(w, idx, t.basis[city_places]) * t.access_prob[city_places][None, :]
-    return np.where(hukou_family | seat_here, 1.0, newcomer).astype(np.float32)
+    hh, t, places = w.hh, w.places.schooling, w.places
+    grid = layout.place_grid(idx.size, city_places)
+    out = layout.empty(*grid.shape, np.float32)
+    _school_access(
+        idx,
+        hh.family_followed,
+        hh.hukou_urban,
+        hh.hukou_place,
+        hh.school_seat,
+        hh.location,
+        grid,
+        t.basis,
+        t.access_prob,
+        places.is_outside,
+        places.is_city,
+        w.cfg.hukou_moves.region_transfer,
+        out,
+    )
+    return out
+
+
+@jit
+def _school_access(
+    idx: np.ndarray,
+    family_followed: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    school_seat: np.ndarray,
+    location: np.ndarray,
+    grid: np.ndarray,
+    basis: np.ndarray,
+    access_prob: np.ndarray,
+    is_outside: np.ndarray,
+    is_city: np.ndarray,
+    region_transfer: bool,
+    out: np.ndarray,
+) -> None:
+    """:func:`school_access_prob` cell by cell (household arrays whole, rows ``idx``; place
+    arrays by place; ``grid`` the place of each cell)."""
+    for k in range(idx.size):
+        i = idx[k]
+        registered, urban_of_region = standing(
+            hukou_urban[i], hukou_place[i], is_outside, is_city, region_transfer
+        )
+        for j in range(grid.shape[1]):
+            p = grid[k, j]
+            hukou_family = family_followed[i] and hukou_urban[i] and hukou_place[i] == p
+            seat_here = school_seat[i] and location[i] == p
+            if hukou_family or seat_here:
+                out[k, j] = np.float32(1)
+            else:
+                reached = reaches(basis[p], registered, urban_of_region)
+                out[k, j] = np.float32(np.float64(reached) * access_prob[p])

@@ -26,8 +26,8 @@ import numpy as np
 from scipy.special import expit
 
 from model import land, layout
-from model.compiled import sum_by_place
-from model.housing import housing_cost_cny_per_month
+from model.compiled import jit, sum_by_place
+from model.housing_costs import housing_costs_cny_per_month
 from model.schooling import school_access_prob
 
 if TYPE_CHECKING:
@@ -52,39 +52,122 @@ def settling_gain_by_city_cny_per_month(
     w: World,
     idx: np.ndarray,
     cities: np.ndarray,
-    housing_cost: np.ndarray | None = None,
+    housing_costs: tuple[np.ndarray, np.ndarray] | None = None,
     school_access: np.ndarray | None = None,
 ) -> np.ndarray:
-    """What settling in each city would be worth to households ``idx`` (shape k x cities).
+    """What settling in each city would be worth to households ``idx`` (shape k x cities;
+    ``cities`` one list for all or one row per household, :func:`model.layout.place_grid`).
 
-    ``housing_cost`` and ``school_access``: their expected housing cost and chance of a school
-    seat in each city as they are, if already known
-    (:func:`model.housing.housing_cost_cny_per_month`, :func:`model.schooling.school_access_prob`).
+    ``housing_costs`` and ``school_access``: their expected housing costs (as they are, and with
+    each city's hukou) and chance of a school seat in each city as they are, if already known
+    (:func:`model.housing_costs.housing_costs_cny_per_month`,
+    :func:`model.schooling.school_access_prob`).
     """
+    return _settling_values(w, idx, cities, housing_costs, school_access, as_option=False)
+
+
+def _settling_values(
+    w: World,
+    idx: np.ndarray,
+    cities: np.ndarray,
+    housing_costs: tuple[np.ndarray, np.ndarray] | None,
+    school_access: np.ndarray | None,
+    as_option: bool,
+) -> np.ndarray:
+    """The settling gain in each city (or, ``as_option``, the settling option) of ``idx``;
+    ``cities`` one list for all or one row per household (:func:`model.layout.place_grid`)."""
     hh, places, beh = w.hh, w.places, w.cfg.behavior
-    follows = places.settlement.family_follows[cities]
-    left_behind = np.float32(w.cny(beh.left_behind_cost_cny_per_child_month))
-    access = school_access_prob(w, idx, cities) if school_access is None else school_access
-    children = layout.by_place(np.multiply, hh.children[idx], follows)  # those who may follow
-    school_gain = children * left_behind * (1 - access)
-    if housing_cost is None:
-        housing_cost = housing_cost_cny_per_month(w, idx, cities)
-    cost_settled = housing_cost_cny_per_month(w, idx, cities, assume_hukou=True)
+    if school_access is None:
+        school_access = school_access_prob(w, idx, cities)
+    if housing_costs is None:
+        housing_costs = housing_costs_cny_per_month(w, idx, cities)
     rights = land.withdrawal_offers_cny_per_month(w, idx) - land.settling_loss_cny_per_month(w, idx)
-    money = school_gain + np.maximum(housing_cost - cost_settled, 0) + rights[:, None]
-    gain = w.cny(beh.hukou_value_cny_per_month) + money / w.equivalent_persons(idx)[:, None]
-    return gain.astype(np.float32)
+    hazard = places.settlement.settling_hazard_per_month
+    grid = layout.place_grid(idx.size, cities)
+    out = layout.empty(*grid.shape, np.float32)
+    _settling_cells(
+        idx,
+        hh.children,
+        hh.hukou_urban,
+        hh.hukou_place,
+        school_access,
+        housing_costs[0],
+        housing_costs[1],
+        rights,
+        w.equivalent_persons(idx),
+        grid,
+        places.settlement.family_follows,
+        (1.0 - np.exp(-hazard * beh.planning_horizon_months)).astype(np.float32),
+        places.is_city,
+        w.cfg.hukou_moves.region_transfer,
+        np.float32(w.cny(beh.left_behind_cost_cny_per_child_month)),
+        w.cny(beh.hukou_value_cny_per_month),
+        as_option,
+        out,
+    )
+    return out
+
+
+@jit
+def _settling_cells(
+    idx: np.ndarray,
+    children: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    school_access: np.ndarray,
+    housing_cost: np.ndarray,
+    housing_cost_settled: np.ndarray,
+    rights: np.ndarray,
+    equivalent_persons: np.ndarray,
+    grid: np.ndarray,
+    family_follows: np.ndarray,
+    settling_chance: np.ndarray,
+    is_city: np.ndarray,
+    region_transfer: bool,
+    left_behind: np.float32,
+    hukou_value: float,
+    as_option: bool,
+    out: np.ndarray,
+) -> None:
+    """The settling gain cell by cell: the hukou's value, the schooling gained for the children
+    who may follow, the housing support opened, the rights' offers less the land income lost;
+    money per equivalent person. ``as_option``: for a non-hukou household the positive part of
+    the gain times the chance of settling within the horizon; for an urban-hukou holder the
+    hukou's value where it holds it (anywhere in the region, with the region-wide transfer).
+
+    Household arrays whole (rows ``idx``); ``school_access``, the housing costs by cell;
+    ``rights`` and ``equivalent_persons`` by row; place arrays by place; ``grid`` the place of
+    each cell.
+    """
+    for k in range(idx.size):
+        i = idx[k]
+        if as_option and hukou_urban[i]:
+            holds_any_city = region_transfer and is_city[hukou_place[i]]
+            for j in range(grid.shape[1]):
+                holds = hukou_place[i] == grid[k, j] or holds_any_city
+                out[k, j] = np.float32(holds) * np.float32(hukou_value)
+            continue
+        for j in range(grid.shape[1]):
+            p = grid[k, j]
+            following = np.int8(children[i] * family_follows[p])
+            school_gain = (
+                np.float32(following) * left_behind * (np.float32(1) - school_access[k, j])
+            )
+            housing_gain = np.maximum(
+                housing_cost[k, j] - housing_cost_settled[k, j], np.float32(0)
+            )
+            money = (school_gain + housing_gain) + rights[k]
+            gain = np.float32(hukou_value + money / equivalent_persons[k])
+            if as_option:
+                out[k, j] = settling_chance[p] * np.maximum(gain, np.float32(0))
+            else:
+                out[k, j] = gain
 
 
 def settling_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
     """What settling in their current city is worth to households ``idx`` (CNY/month)."""
-    cities = w.places.city_places
-    col = np.searchsorted(cities, w.hh.location[idx])
-    gain = np.empty(idx.size, dtype=np.float32)
-    for j in np.unique(col):  # each city's residents priced in that city only
-        rows = np.flatnonzero(col == j)
-        gain[rows] = settling_gain_by_city_cny_per_month(w, idx[rows], cities[j : j + 1])[:, 0]
-    return gain
+    here = w.hh.location[idx][:, None]  # each household priced in its own city only
+    return settling_gain_by_city_cny_per_month(w, idx, here)[:, 0]
 
 
 def settling_chance(w: World, idx: np.ndarray) -> np.ndarray:
@@ -111,7 +194,7 @@ def settling_option_cny_per_month(
     w: World,
     idx: np.ndarray,
     cities: np.ndarray,
-    housing_cost: np.ndarray | None = None,
+    housing_costs: tuple[np.ndarray, np.ndarray] | None = None,
     school_access: np.ndarray | None = None,
 ) -> np.ndarray:
     """The settling option of each city in a location choice (per equivalent person, k x cities).
@@ -119,24 +202,7 @@ def settling_option_cny_per_month(
     Non-hukou households: the positive part of the settling gain times the chance of settling
     within the planning horizon at the city's settling hazard. Urban-hukou holders: the hukou's
     value where they hold it (anywhere in the region with the region-wide transfer).
-    ``housing_cost`` and ``school_access`` as in :func:`settling_gain_by_city_cny_per_month`
+    ``housing_costs`` and ``school_access`` as in :func:`settling_gain_by_city_cny_per_month`
     (rows of ``idx``).
     """
-    hh, places, beh = w.hh, w.places, w.cfg.behavior
-    hazard = places.settlement.settling_hazard_per_month[cities]
-    chance = (1.0 - np.exp(-hazard * beh.planning_horizon_months)).astype(np.float32)
-    urban = hh.hukou_urban[idx]
-    option = layout.zeros(idx.size, cities.size, np.float32)
-    rural = np.flatnonzero(~urban)
-    if rural.size:
-        cost = None if housing_cost is None else housing_cost[rural]
-        access = None if school_access is None else school_access[rural]
-        gains = settling_gain_by_city_cny_per_month(w, idx[rural], cities, cost, access)
-        option[rural] = chance[None, :] * np.maximum(gains, 0)
-    holders = np.flatnonzero(urban)
-    hukou_place = hh.hukou_place[idx[holders]]
-    holds = layout.by_place(np.equal, hukou_place, cities)
-    if w.cfg.hukou_moves.region_transfer:
-        holds = holds | places.is_city[hukou_place][:, None]
-    option[holders] = holds * np.float32(w.cny(beh.hukou_value_cny_per_month))
-    return option
+    return _settling_values(w, idx, cities, housing_costs, school_access, as_option=True)

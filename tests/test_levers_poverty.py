@@ -9,7 +9,7 @@ import numpy as np
 from conftest import small_model
 from model import assistance, run_scenario
 from model.households import Tenure
-from model.housing import housing_cost_cny_per_month
+from model.housing_costs import housing_costs_cny_per_month
 from model.insurance import health_cover_value_cny_per_month
 
 BASE = ["n_households=8000", "end_year=2023"]
@@ -24,12 +24,14 @@ def test_the_gap_rule_pays_the_poorest_more_and_never_less_than_the_share():
     model = small_model(["n_households=2000", "assistance.pays_income_gap=true"])
     w = model.world
     city = np.full(3, w.places.city_places[0])
-    standard = np.full(3, 700.0)
-    benefit = assistance.benefit_per_person(w, city, standard, np.array([0.0, 300.0, 650.0]))
+    standard = float(assistance.standard_cny_per_person_month(w, city[:1])[0])
+    income = np.float32([0.0, 0.4, 0.95]) * np.float32(standard)
+    benefit = assistance.benefit_per_person(w, city, income)
     share = w.cfg.assistance.urban_top_up_share
-    assert benefit[0] == 700.0  # no income: the whole line
-    assert benefit[1] == max(400.0, share * 700.0)
-    assert benefit[2] == share * 700.0  # a small gap: the floor
+    assert share > 0.05
+    assert benefit[0] == standard  # no income: the whole line
+    assert benefit[1] == max(standard - float(income[1]), share * standard)
+    assert benefit[2] == share * standard  # a small gap: the floor
 
 
 def test_the_gap_rule_changes_the_outlay_not_who_is_on_the_dibao():
@@ -107,6 +109,6 @@ def test_the_registered_poor_expect_public_rental_before_settling():
         )
         w = model.world
         poor = np.flatnonzero(w.hh.poverty_registered & w.places.is_rural[w.hh.location])
-        return float(housing_cost_cny_per_month(w, poor, w.places.city_places).mean())
+        return float(housing_costs_cny_per_month(w, poor, w.places.city_places)[0].mean())
 
     assert expected_cost(True) < expected_cost(False)

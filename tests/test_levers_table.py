@@ -288,7 +288,7 @@ def test_region_hukou_basis_opens_public_rental_to_the_region_rural_hukou_only()
 
 
 def test_cheaper_public_rental_lowers_a_tenants_housing_cost():
-    from model.housing import housing_cost_cny_per_month
+    from model.housing_costs import housing_costs_cny_per_month
 
     def tenant_cost(rent_share: float) -> float:
         model = small_model(
@@ -296,7 +296,7 @@ def test_cheaper_public_rental_lowers_a_tenants_housing_cost():
         )
         w = model.world
         tenants = np.flatnonzero(w.hh.tenure == Tenure.PUBLIC_RENTAL)
-        cost = housing_cost_cny_per_month(w, tenants, w.places.city_places)
+        cost = housing_costs_cny_per_month(w, tenants, w.places.city_places)[0]
         here = w.hh.location[tenants, None] == w.places.city_places[None, :]
         return float(cost[here].mean())
 
@@ -305,7 +305,7 @@ def test_cheaper_public_rental_lowers_a_tenants_housing_cost():
 
 def test_more_public_rental_lowers_the_housing_cost_a_newcomer_expects():
     """Where permits open public rental, a newcomer expects the city's coverage of the need."""
-    from model.housing import housing_cost_cny_per_month
+    from model.housing_costs import housing_costs_cny_per_month
 
     def newcomer_cost(units: float) -> float:
         model = small_model(
@@ -317,7 +317,7 @@ def test_more_public_rental_lowers_the_housing_cost_a_newcomer_expects():
         )
         w = model.world
         rural = np.flatnonzero(w.places.is_rural[w.hh.location])
-        return float(housing_cost_cny_per_month(w, rural, w.places.city_places).mean())
+        return float(housing_costs_cny_per_month(w, rural, w.places.city_places)[0].mean())
 
     assert newcomer_cost(20000) < newcomer_cost(500)
 
