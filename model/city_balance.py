@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import decisions, rents
+from model import location_utility, rents
 
 if TYPE_CHECKING:
     from model.world import World
@@ -50,9 +50,11 @@ def balance_city_amenities(w: World) -> np.ndarray:
     choosers = choosers[::stride]
     if choosers.size == 0:
         return shift
-    alt_places = decisions.alternative_places(w, choosers)
+    alt_places = location_utility.alternative_places(w, choosers)
     scale = w.cny(w.cfg.behavior.logit_scale_cny_per_month)
-    utility = decisions.location_utilities(w, choosers, alt_places).astype(np.float64) / scale
+    utility = (
+        location_utility.location_utilities(w, choosers, alt_places).astype(np.float64) / scale
+    )
     persons = stride * hh.weight[choosers].astype(np.float64) * hh.size_of(choosers)
     city_cols = np.arange(1, 1 + cities.size)
     here = hh.location[choosers, None] == cities[None, :]

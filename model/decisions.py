@@ -1,30 +1,10 @@
 """Household decisions: where to live (multinomial logit) and whether to apply to settle.
 
-Each step a random share of rural-origin households reconsiders. A reviewing household compares
-its origin village, every city of the region and the outside, with a utility in CNY per month:
-
-    expected income (Harris–Todaro, with the household's skill premium; at home, the farm wage
-      and a public-welfare post's pay if it holds one; where it runs a city business, its income)
-    + dibao the household could expect there with that income
-    - housing cost net of subsidy and expected public rental
-    - children left behind x their cost x (1 - chance of a school seat)
-    + health cover (medical insurance, public health) where the household would have it
-    + employers' housing provident fund contributions where it would be covered
-    + network pull x share of the origin's households already there
-    + the option of settling there (:mod:`model.settling_gain`): the settling gain times the
-      chance of settling within the planning horizon at the city's recent settling rate
-    + amenity (origin: attachment by age and years away, and the homestead's value)
-    - moving cost spread over the planning horizon (any place but the current one)
-
-Money (income, benefits, housing, schooling, moving) counts per equivalent person (divided by
-persons ** ``equivalence_elasticity``, a square-root scale by default); attachment, network,
-amenity and the settling option are per person already. A household picks the best after adding
-Gumbel taste noise of scale ``logit_scale_cny_per_month`` (a multinomial logit). Behaviour
-values are in start-year CNY and scaled by the price level, so wage growth alone does not make
-moving more attractive year after year. Age enters twice: the village's pull grows with the
-head's age, and retired heads bring no wage to a city, so older migrants return; but the pull
-weakens with every year spent away (up to twenty), so those long settled in a town tend to stay
-and grow old there.
+Each step a random share of rural-origin households reconsiders. A reviewing household weighs
+its origin village, every city of the region and the outside by their utility in CNY per month
+(:mod:`model.location_utility`: income, dibao, housing, schooling, health cover, provident fund,
+the settling option, attachment, amenity, network, moving cost) and picks the best after adding
+Gumbel taste noise of scale ``logit_scale_cny_per_month`` (a multinomial logit).
 
 A reviewing migrant who stays in a city it may settle in then applies to settle with the logit
 probability of the settling gain (:mod:`model.settling_gain`): hukou value, the schooling and
@@ -40,17 +20,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import assistance, insurance, land, layout, reclassification, skills
+from model import insurance, layout, reclassification, skills
 from model.compiled import jit
-from model.employment_support import post_wage_cny_per_month
 from model.households import NOT_WAITING, Employment, Tenure
-from model.housing import rent_scale
-from model.housing_costs import housing_costs_cny_per_month
-from model.labour import skill_multiplier
 from model.levers import lever
-from model.provident_fund import provident_fund_value_cny_per_month
-from model.schooling import school_access_prob, schooling_cost_cny_per_month
-from model.settling_gain import settling_chance, settling_option_cny_per_month
+from model.location_utility import alternative_places, location_utilities
+from model.settling_gain import settling_chance
 
 if TYPE_CHECKING:
     from model.world import World
@@ -75,121 +50,6 @@ def choose_locations(w: World) -> None:
         moving = new_place != hh.location[idx]
         relocate(w, idx[moving], new_place[moving])
     apply_to_settle(w, reviewing[hh.settlement_eligible[reviewing]])
-
-
-def alternative_places(w: World, idx: np.ndarray) -> np.ndarray:
-    """Place index of each household's alternatives: origin, every city, outside (if any)."""
-    places = w.places
-    others = places.city_places
-    if places.outside_place is not None:
-        others = np.append(others, places.outside_place)
-    alts = layout.empty(idx.size, 1 + others.size, np.int16)
-    alts[:, 0] = w.hh.origin[idx]
-    alts[:, 1:] = others[None, :]
-    return alts
-
-
-def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.ndarray:
-    """Utility in CNY/month of each alternative for households ``idx`` (shape k x alternatives)."""
-    hh, places, beh = w.hh, w.places, w.cfg.behavior
-    labour = places.labour
-    cities = places.city_places
-    n_city = cities.size
-    adults = hh.adults[idx].astype(np.float32)
-    children = hh.children[idx].astype(np.float32)
-    location = hh.location[idx]
-    origin = hh.origin[idx]
-
-    # Expected labour income: farm wage at home; elsewhere the Harris–Todaro wage, with a
-    # formal job already held counting as certain.
-    income = layout.empty(*alt_places.shape, np.float32)
-    income[:, 0] = adults * labour.rural_wage[origin] + post_wage_cny_per_month(w, idx)
-    dest = alt_places[:, 1:]
-    wage = labour.expected_urban_wage[dest]
-    holds_job_there = (hh.employment[idx, None] == Employment.FORMAL) & (location[:, None] == dest)
-    wage = np.where(holds_job_there, labour.formal_wage[dest], wage)
-    income[:, 1:] = (adults * skill_multiplier(w, idx))[:, None] * wage
-    income[:, 1:] += skills.city_business_gain_cny_per_month(w, idx, dest)
-    land_income = land.land_income_cny_per_month(w, idx)
-    utility = income + assistance.expected_benefit_cny_per_month(
-        w, idx, alt_places, income, land_income
-    )
-
-    # Home village: the own house and a returnee loan (money); elsewhere, housing, health cover,
-    # schooling and the moving cost.
-    utility[:, 0] += np.float32(w.cny(beh.homestead_value_cny_per_month)) * hh.homestead_held[
-        idx
-    ] + skills.expected_returnee_gain_cny_per_month(w, idx)
-    city_cols = slice(1, 1 + n_city)
-    housing_costs = housing_costs_cny_per_month(w, idx, cities)
-    utility[:, city_cols] -= housing_costs[0]
-    utility[:, city_cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
-    utility[:, city_cols] += provident_fund_value_cny_per_month(w, idx, cities)
-    school_access = school_access_prob(w, idx, cities)
-    utility[:, city_cols] -= schooling_cost_cny_per_month(
-        w, idx, cities, w.cny(beh.left_behind_cost_cny_per_child_month), school_access
-    )
-    if places.outside_place is not None:
-        out = places.outside_place
-        utility[:, -1] -= places.rent_cny_per_month[out] * rent_scale(w, idx)
-        outside_access = np.where(
-            (location == out) & hh.school_seat[idx], 1.0, places.outside_school_access_share
-        )
-        left_behind = np.float32(w.cny(beh.left_behind_cost_cny_per_child_month))
-        utility[:, -1] -= children * left_behind * (1 - outside_access)
-    utility -= np.float32(w.cny(beh.moving_cost_cny) / beh.planning_horizon_months) * (
-        alt_places != location[:, None]
-    )
-
-    # Money counts per equivalent person; what a place means beyond money is per person already:
-    # the village (family, community; more so with age), the network, the place's amenity.
-    utility /= w.equivalent_persons(idx)[:, None]
-    age_above_40 = hh.head_age_years[idx] - np.float32(40)
-    away = location != origin
-    years_away = np.where(away, np.minimum(hh.months_in_place[idx], 240) / np.float32(12), 0)
-    utility[:, 0] += (
-        w.cny(beh.origin_attachment_cny_per_month)
-        + np.float32(w.cny(beh.attachment_per_year_of_age_cny_per_month)) * age_above_40
-        - np.float32(w.cny(beh.attachment_lost_per_year_away_cny_per_month)) * years_away
-    )
-    utility[:, city_cols] += settling_option_cny_per_month(
-        w, idx, cities, housing_costs, school_access
-    )
-    utility[:, 1:] += places.amenity_cny_per_month[dest]
-    pull = np.float32(w.cny(beh.network_pull_cny_per_month))
-    utility += pull * network_shares(w, origin, alt_places)
-    return utility
-
-
-def network_shares(w: World, origin: np.ndarray, alt_places: np.ndarray) -> np.ndarray:
-    """Share of each origin's households living at each alternative place."""
-    hh, n = w.hh, w.places.n
-    counts = _households_by_origin_and_place(hh.origin, hh.location, hh.weight, n)
-    shares = (counts / np.maximum(counts.sum(axis=1, keepdims=True), 1e-12)).astype(np.float32)
-    out = layout.empty(origin.size, alt_places.shape[1], np.float32)
-    _shares_of_alternatives(shares, origin, alt_places, out)
-    return out
-
-
-@jit
-def _households_by_origin_and_place(
-    origin: np.ndarray, location: np.ndarray, weight: np.ndarray, n_places: int
-) -> np.ndarray:
-    """Households (by weight, float64, summed in row order) by origin (rows) and place."""
-    counts = np.zeros((n_places, n_places))
-    for i in range(origin.size):
-        counts[origin[i], location[i]] += np.float64(weight[i])
-    return counts
-
-
-@jit
-def _shares_of_alternatives(
-    shares: np.ndarray, origin: np.ndarray, alt_places: np.ndarray, out: np.ndarray
-) -> None:
-    """``shares[origin, alternative]`` for each chooser (row) and alternative (column)."""
-    for j in range(alt_places.shape[1]):
-        for k in range(origin.size):
-            out[k, j] = shares[origin[k], alt_places[k, j]]
 
 
 def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:

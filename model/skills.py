@@ -297,13 +297,11 @@ def _add_business_income(
         income[i] += np.float32(village) * village_gain + np.float32(city) * city_gain
 
 
-def city_business_gain_cny_per_month(w: World, idx: np.ndarray, dest: np.ndarray) -> np.ndarray:
-    """A city business's income at each destination ``dest`` (k x cities) of households ``idx``:
-    only in the city where the household lives, since a move leaves the business behind."""
-    gain = np.float32(w.cny(w.cfg.skills.city_business_income_gain_cny_per_month))
-    hh = w.hh
-    has = (hh.entrepreneur[idx] == Business.CITY)[:, None]
-    return (has & (dest == hh.location[idx, None])) * gain
+@jit
+def city_business_gain_at(business: int, location: int, place: int, gain: np.float32) -> np.float32:
+    """A city business's income at ``place`` (float32): only in the city where the household
+    lives, since a move leaves the business behind."""
+    return np.float32(business == _CITY and place == location) * gain
 
 
 def expected_returnee_gain_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:

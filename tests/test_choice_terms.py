@@ -1,4 +1,5 @@
-"""The location choice's compiled terms against the whole-array numpy forms they replaced.
+"""The location choice's compiled terms, and their sum, against the whole-array numpy forms they
+replaced.
 
 Each term of a household's utility in a city (housing cost, schooling, health cover, provident
 fund, settling gain and option, dibao, network) is a compiled loop in its module. The numpy
@@ -13,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import assistance, decisions, insurance, layout, settling_gain
+from model import assistance, insurance, land, layout, location_utility, settling_gain, skills
+from model.employment_support import post_wage_cny_per_month
 from model.households import Employment, Tenure
 from model.housing import rent_scale
 from model.housing_costs import housing_costs_cny_per_month
@@ -21,6 +23,7 @@ from model.labour import formal_job_chance, skill_multiplier
 from model.permits import AccessBasis, reachable
 from model.provident_fund import provident_fund_value_cny_per_month
 from model.schooling import school_access_prob, schooling_cost_cny_per_month
+from model.skills import Business
 
 
 def _holds_hukou_of(w, idx, cities):
@@ -185,6 +188,63 @@ def _network_shares(w, origin, alt_places):
     return shares[origin[:, None], alt_places]
 
 
+def _location_utilities(w, idx, alt_places):
+    """The whole-array form of the utility, from the (already checked) terms."""
+    hh, places, beh, labour = w.hh, w.places, w.cfg.behavior, w.places.labour
+    cities, n_city = places.city_places, places.city_places.size
+    adults = hh.adults[idx].astype(np.float32)
+    children = hh.children[idx].astype(np.float32)
+    location, origin = hh.location[idx], hh.origin[idx]
+    income = np.empty(alt_places.shape, dtype=np.float32)
+    income[:, 0] = adults * labour.rural_wage[origin] + post_wage_cny_per_month(w, idx)
+    dest = alt_places[:, 1:]
+    holds_job_there = (hh.employment[idx, None] == Employment.FORMAL) & (location[:, None] == dest)
+    wage = np.where(holds_job_there, labour.formal_wage[dest], labour.expected_urban_wage[dest])
+    income[:, 1:] = (adults * skill_multiplier(w, idx))[:, None] * wage
+    gain = np.float32(w.cny(w.cfg.skills.city_business_income_gain_cny_per_month))
+    has = (hh.entrepreneur[idx] == Business.CITY)[:, None]
+    income[:, 1:] += (has & (dest == location[:, None])) * gain
+    land_income = land.land_income_cny_per_month(w, idx)
+    utility = income + assistance.expected_benefit_cny_per_month(
+        w, idx, alt_places, income, land_income
+    )
+    utility[:, 0] += np.float32(w.cny(beh.homestead_value_cny_per_month)) * hh.homestead_held[
+        idx
+    ] + skills.expected_returnee_gain_cny_per_month(w, idx)
+    cols = slice(1, 1 + n_city)
+    costs = housing_costs_cny_per_month(w, idx, cities)
+    left_behind = w.cny(beh.left_behind_cost_cny_per_child_month)
+    access = school_access_prob(w, idx, cities)
+    utility[:, cols] -= costs[0]
+    utility[:, cols] += insurance.health_cover_value_cny_per_month(w, idx, cities)
+    utility[:, cols] += provident_fund_value_cny_per_month(w, idx, cities)
+    utility[:, cols] -= schooling_cost_cny_per_month(w, idx, cities, left_behind, access)
+    if places.outside_place is not None:
+        out = places.outside_place
+        utility[:, -1] -= places.rent_cny_per_month[out] * rent_scale(w, idx)
+        outside_access = np.where(
+            (location == out) & hh.school_seat[idx], 1.0, places.outside_school_access_share
+        )
+        utility[:, -1] -= children * np.float32(left_behind) * (1 - outside_access)
+    utility -= np.float32(w.cny(beh.moving_cost_cny) / beh.planning_horizon_months) * (
+        alt_places != location[:, None]
+    )
+    utility /= w.equivalent_persons(idx)[:, None]
+    age_above_40 = hh.head_age_years[idx] - np.float32(40)
+    years_away = np.where(
+        location != origin, np.minimum(hh.months_in_place[idx], 240) / np.float32(12), 0
+    )
+    utility[:, 0] += (
+        w.cny(beh.origin_attachment_cny_per_month)
+        + np.float32(w.cny(beh.attachment_per_year_of_age_cny_per_month)) * age_above_40
+        - np.float32(w.cny(beh.attachment_lost_per_year_away_cny_per_month)) * years_away
+    )
+    utility[:, cols] += settling_gain.settling_option_cny_per_month(w, idx, cities, costs, access)
+    utility[:, 1:] += places.amenity_cny_per_month[dest]
+    pull = np.float32(w.cny(beh.network_pull_cny_per_month))
+    return utility + pull * _network_shares(w, origin, alt_places)
+
+
 def _shuffled_state(seed: int):
     """A run's state with the cities' rules and the households' standing shuffled."""
     from benchmarks.speed import build
@@ -235,6 +295,7 @@ def test_the_compiled_choice_terms_give_the_numpy_forms(region_transfer):
     w.cfg.land.contract_land_kept_share = 0.0  # settling costs the land income: some gains < 0
     hh, cities = w.hh, w.places.city_places
     idx = np.arange(len(hh))[::2]
+    rng_edges = np.random.default_rng(7)
     same = np.testing.assert_array_equal
 
     same(
@@ -260,12 +321,18 @@ def test_the_compiled_choice_terms_give_the_numpy_forms(region_transfer):
     assert option.tobytes("F") == _settling_option(w, idx, cities).tobytes("F")
     assert (option > 0).any() and (option == 0).any()
 
-    alt_places = decisions.alternative_places(w, idx)
+    alt_places = location_utility.alternative_places(w, idx)
     income = np.random.default_rng(5).choice(np.float32([0, 100, 1500, 9000]), alt_places.shape)
     land_income = np.random.default_rng(6).choice(np.float32([0, 50, 400]), idx.size)
     benefit = assistance.expected_benefit_cny_per_month(w, idx, alt_places, income, land_income)
     reference = _expected_benefit(w, idx, alt_places, income + land_income[:, None])
     assert benefit.tobytes("F") == reference.tobytes("F")
     assert (benefit > 0).any()
-    shares = decisions.network_shares(w, hh.origin[idx], alt_places)
+    shares = location_utility.network_shares(w, hh.origin[idx], alt_places)
     same(shares, _network_shares(w, hh.origin[idx], alt_places))
+    hh.months_in_place[::3] = rng_edges.choice(
+        np.int16([0, 12, 239, 240, 241, 600]), hh.size[::3].size
+    )
+    hh.head_age_years[::5] = np.float32(40)
+    utility = location_utility.location_utilities(w, idx, alt_places)
+    assert utility.tobytes("F") == _location_utilities(w, idx, alt_places).tobytes("F")

@@ -7,7 +7,8 @@ import numpy as np
 
 from conftest import small_model
 from model import run_scenario
-from model.decisions import location_utilities, relocate
+from model.decisions import relocate
+from model.location_utility import location_utilities
 from model.skills import Business, entrepreneur_income_cny_per_month
 
 BASE = ["n_households=8000", "end_year=2023", "seed=1"]

@@ -325,7 +325,7 @@ def test_more_public_rental_lowers_the_housing_cost_a_newcomer_expects():
 def test_provident_fund_on_the_staff_standard_raises_the_pull_of_the_city():
     """001 二(一)1(3): migrants covered like hukou holders value the city where they work more,
     and settling gains nothing from it (a hukou does not change the employer)."""
-    from model.decisions import alternative_places, location_utilities
+    from model.location_utility import alternative_places, location_utilities
     from model.settling_gain import settling_gain_cny_per_month
 
     def gains(migrant_share: float) -> tuple[float, float]:

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import small_model
 from model import settlement
-from model.decisions import alternative_places, location_utilities
+from model.location_utility import alternative_places, location_utilities
 from model.settling_gain import (
     settling_gain_by_city_cny_per_month,
     settling_option_cny_per_month,
