@@ -23,13 +23,94 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import land, layout
+from model import dibao
 from model.compiled import jit
 from model.households import Employment
 from model.levers import lever
 
 if TYPE_CHECKING:
     from model.world import World
+
+
+def administer_assistance(w: World) -> None:
+    """Phase: eligible households join the dibao; reviews end it after the grace months; relief."""
+    hh, policy, rng = w.hh, w.cfg.assistance, w.rng
+    months = w.months_per_step
+    _pay_temporary_relief(w)
+    if dibao.no_dibao(w) and not hh.dibao.any():
+        return  # nobody can fall below a zero standard
+    income_pp = dibao.income_per_person(w)
+    place, below = _claims(
+        hh.hukou_place,
+        hh.location,
+        hh.months_in_place,
+        w.places.is_outside,
+        policy.months_residence_where_not_registered,
+        income_pp,
+        dibao.standard_cny_per_person_month(w, np.arange(w.places.n)),
+    )
+
+    candidates = np.flatnonzero(below & ~hh.dibao)
+    hh.dibao[candidates[rng.random(candidates.size) < policy.take_up_share]] = True
+    # (Full-length masks are turned into row indices first: boolean indexing is slower.)
+    hh.dibao_grace_months[np.flatnonzero(hh.dibao & below)] = policy.months_kept_after_exit
+    above = hh.dibao & ~below  # income rose: the grace months run down
+    rows = np.flatnonzero(above)
+    hh.dibao_grace_months[rows] = np.maximum(hh.dibao_grace_months[rows] - months, 0)
+    review_due = (w.months_run // policy.review_interval_months) != (
+        (w.months_run + months) // policy.review_interval_months
+    )
+    if review_due:
+        hh.dibao &= ~(above & (hh.dibao_grace_months <= 0))
+    hh.dibao &= place >= 0  # moved away from where they could claim
+    if policy.able_bodied_dibao_registered_poor:
+        hh.poverty_registered |= hh.dibao & (hh.adults > 0)
+
+    recipients = np.flatnonzero(hh.dibao)
+    at = place[recipients]
+    benefit = dibao.benefit_per_person(w, at, income_pp[recipients])
+    persons = hh.size_of(recipients) * hh.weight[recipients]
+    paid = (benefit * persons).sum(dtype=np.float64)
+    w.flows.add("outlay_dibao_cny", paid * months)
+
+
+@jit
+def _claims(
+    hukou_place: np.ndarray,
+    location: np.ndarray,
+    months_in_place: np.ndarray,
+    is_outside: np.ndarray,
+    months_required: int,
+    income_pp: np.ndarray,
+    standard_by_place: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each household may claim the dibao (place, or -1 if nowhere) and whether its
+    income per person is below the standard there.
+
+    A claim needs a hukou of the region and residence in it, at the hukou place or after
+    ``months_required`` months where the household lives.
+    """
+    place = np.empty(location.size, dtype=np.int16)
+    below = np.empty(location.size, dtype=np.bool_)
+    for i in range(location.size):
+        at = location[i]
+        can_claim = (
+            not is_outside[hukou_place[i]]
+            and not is_outside[at]
+            and (at == hukou_place[i] or months_in_place[i] >= months_required)
+        )
+        place[i] = at if can_claim else -1
+        below[i] = can_claim and income_pp[i] < standard_by_place[at]
+    return place, below
+
+
+def _pay_temporary_relief(w: World) -> None:
+    """One-off relief to city households that lost all work (when the lever is on)."""
+    hh, policy = w.hh, w.cfg.assistance
+    if policy.temporary_relief_cny > 0:
+        hit = w.places.is_city[hh.location] & (hh.employment == Employment.UNEMPLOYED)
+        relief = hh.weight[np.flatnonzero(hit)].sum(dtype=np.float64) * policy.temporary_relief_cny
+        w.flows.add("outlay_temporary_relief_cny", relief)
 
 
 @dataclass
@@ -154,241 +235,3 @@ class AssistancePolicy:
         doc="One-off relief paid to a city household that loses all work in a step, hukou or not.",
         seeds="001 二(一)3(2); 002 (十四)",
     )
-
-
-def no_dibao(w: World) -> bool:
-    """Whether both dibao standards are zero (the lever is off: nobody is below the line)."""
-    policy = w.cfg.assistance
-    standards = (
-        policy.urban_standard_cny_per_person_month,
-        policy.rural_standard_cny_per_person_month,
-    )
-    return max(standards) <= 0
-
-
-def current_standards(w: World) -> tuple[float, float]:
-    """(urban, rural) dibao standards now: the start values raised by their yearly growth for
-    ``standard_growth_years``, then with wages."""
-    policy = w.cfg.assistance
-    years = w.month / 12
-    stated = min(years, policy.standard_growth_years)
-    with_wages = (1 + w.cfg.economy.wage_growth_pct_per_year / 100) ** (years - stated)
-    urban = (
-        policy.urban_standard_cny_per_person_month
-        * (1 + policy.urban_standard_growth_pct_per_year / 100) ** stated
-        * with_wages
-    )
-    rural = (
-        policy.rural_standard_cny_per_person_month
-        * (1 + policy.rural_standard_growth_pct_per_year / 100) ** stated
-        * with_wages
-    )
-    return urban, (urban if policy.unified_standard else min(rural, urban))
-
-
-def standard_cny_per_person_month(w: World, place: np.ndarray) -> np.ndarray:
-    """The dibao standard applying at each place (urban in cities, rural in villages)."""
-    urban, rural = current_standards(w)
-    return np.where(w.places.is_rural, rural, urban)[place]
-
-
-def income_per_person(w: World, idx: np.ndarray | slice) -> np.ndarray:
-    """Household income per person before transfers (wages plus land income), CNY/month."""
-    hh = w.hh
-    income = hh.income_cny_per_month[idx] + land.land_income_cny_per_month(w, idx)
-    return income / np.maximum(hh.size_of(idx), 1)
-
-
-def administer_assistance(w: World) -> None:
-    """Phase: eligible households join the dibao; reviews end it after the grace months; relief."""
-    hh, policy, rng = w.hh, w.cfg.assistance, w.rng
-    months = w.months_per_step
-    _pay_temporary_relief(w)
-    if no_dibao(w) and not hh.dibao.any():
-        return  # nobody can fall below a zero standard
-    income_pp = income_per_person(w, slice(None))
-    place, below = _claims(
-        hh.hukou_place,
-        hh.location,
-        hh.months_in_place,
-        w.places.is_outside,
-        policy.months_residence_where_not_registered,
-        income_pp,
-        standard_cny_per_person_month(w, np.arange(w.places.n)),
-    )
-
-    candidates = np.flatnonzero(below & ~hh.dibao)
-    hh.dibao[candidates[rng.random(candidates.size) < policy.take_up_share]] = True
-    # (Full-length masks are turned into row indices first: boolean indexing is slower.)
-    hh.dibao_grace_months[np.flatnonzero(hh.dibao & below)] = policy.months_kept_after_exit
-    above = hh.dibao & ~below  # income rose: the grace months run down
-    rows = np.flatnonzero(above)
-    hh.dibao_grace_months[rows] = np.maximum(hh.dibao_grace_months[rows] - months, 0)
-    review_due = (w.months_run // policy.review_interval_months) != (
-        (w.months_run + months) // policy.review_interval_months
-    )
-    if review_due:
-        hh.dibao &= ~(above & (hh.dibao_grace_months <= 0))
-    hh.dibao &= place >= 0  # moved away from where they could claim
-    if policy.able_bodied_dibao_registered_poor:
-        hh.poverty_registered |= hh.dibao & (hh.adults > 0)
-
-    recipients = np.flatnonzero(hh.dibao)
-    at = place[recipients]
-    benefit = benefit_per_person(w, at, income_pp[recipients])
-    persons = hh.size_of(recipients) * hh.weight[recipients]
-    paid = (benefit * persons).sum(dtype=np.float64)
-    w.flows.add("outlay_dibao_cny", paid * months)
-
-
-@jit
-def _claims(
-    hukou_place: np.ndarray,
-    location: np.ndarray,
-    months_in_place: np.ndarray,
-    is_outside: np.ndarray,
-    months_required: int,
-    income_pp: np.ndarray,
-    standard_by_place: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Where each household may claim the dibao (place, or -1 if nowhere) and whether its
-    income per person is below the standard there.
-
-    A claim needs a hukou of the region and residence in it, at the hukou place or after
-    ``months_required`` months where the household lives.
-    """
-    place = np.empty(location.size, dtype=np.int16)
-    below = np.empty(location.size, dtype=np.bool_)
-    for i in range(location.size):
-        at = location[i]
-        can_claim = (
-            not is_outside[hukou_place[i]]
-            and not is_outside[at]
-            and (at == hukou_place[i] or months_in_place[i] >= months_required)
-        )
-        place[i] = at if can_claim else -1
-        below[i] = can_claim and income_pp[i] < standard_by_place[at]
-    return place, below
-
-
-def benefit_per_person(w: World, place: np.ndarray, income_pp: np.ndarray) -> np.ndarray:
-    """Dibao per person and month (float64) at each ``place`` for an income per person."""
-    standard, top_up_share = _standards_and_shares(w)
-    out = np.empty(place.size)
-    _benefits(place, income_pp, standard, top_up_share, w.cfg.assistance.pays_income_gap, out)
-    return out
-
-
-def _standards_and_shares(w: World) -> tuple[np.ndarray, np.ndarray]:
-    """The dibao standard and the top-up share (float64) at every place."""
-    policy = w.cfg.assistance
-    rural = w.places.is_rural
-    standard = standard_cny_per_person_month(w, np.arange(w.places.n))
-    return standard, np.where(rural, policy.rural_top_up_share, policy.urban_top_up_share)
-
-
-@jit
-def dibao_per_person(
-    standard: float, income_pp: np.float32, top_up_share: float, pays_income_gap: bool
-) -> float:
-    """Dibao per person and month: the gap to the standard (if the rule pays it), and at least
-    the top-up share of the standard."""
-    floor = top_up_share * standard
-    if not pays_income_gap:
-        return floor
-    return np.maximum(standard - np.float64(income_pp), floor)
-
-
-@jit
-def _benefits(
-    place: np.ndarray,
-    income_pp: np.ndarray,
-    standard: np.ndarray,
-    top_up_share: np.ndarray,
-    pays_income_gap: bool,
-    out: np.ndarray,
-) -> None:
-    """:func:`dibao_per_person` for each row into ``out``."""
-    for i in range(place.size):
-        p = place[i]
-        out[i] = dibao_per_person(standard[p], income_pp[i], top_up_share[p], pays_income_gap)
-
-
-def _pay_temporary_relief(w: World) -> None:
-    """One-off relief to city households that lost all work (when the lever is on)."""
-    hh, policy = w.hh, w.cfg.assistance
-    if policy.temporary_relief_cny > 0:
-        hit = w.places.is_city[hh.location] & (hh.employment == Employment.UNEMPLOYED)
-        relief = hh.weight[np.flatnonzero(hit)].sum(dtype=np.float64) * policy.temporary_relief_cny
-        w.flows.add("outlay_temporary_relief_cny", relief)
-
-
-def expected_benefit_cny_per_month(
-    w: World, idx: np.ndarray, alt_places: np.ndarray, income: np.ndarray, land_income: np.ndarray
-) -> np.ndarray:
-    """Dibao households ``idx`` could expect at each alternative place, given their labour
-    income there (k x alternatives) and their land income (k).
-
-    Claims need a hukou of the region; at a city other than the hukou place they start after the
-    months of residence, so the benefit is discounted by the share of the planning horizon spent
-    waiting.
-    """
-    hh, policy = w.hh, w.cfg.assistance
-    if no_dibao(w):
-        return np.zeros(alt_places.shape, dtype=np.float32)
-    standard, top_up_share = _standards_and_shares(w)
-    out = layout.empty(*alt_places.shape, np.float32)
-    _expected_benefits(
-        alt_places,
-        income,
-        land_income,
-        np.maximum(hh.size_of(idx), 1).astype(np.float32),
-        hh.hukou_place[idx],
-        w.places.is_outside,
-        standard,
-        top_up_share,
-        policy.pays_income_gap,
-        float(policy.months_residence_where_not_registered),
-        float(w.cfg.behavior.planning_horizon_months),
-        policy.take_up_share,
-        out,
-    )
-    return out
-
-
-@jit
-def _expected_benefits(
-    alt_places: np.ndarray,
-    income: np.ndarray,
-    land_income: np.ndarray,
-    persons: np.ndarray,
-    hukou_place: np.ndarray,
-    is_outside: np.ndarray,
-    standard: np.ndarray,
-    top_up_share: np.ndarray,
-    pays_income_gap: bool,
-    months_required: float,
-    horizon_months: float,
-    take_up_share: float,
-    out: np.ndarray,
-) -> None:
-    """:func:`expected_benefit_cny_per_month` cell by cell."""
-    for j in range(alt_places.shape[1]):
-        for i in range(alt_places.shape[0]):
-            p = alt_places[i, j]
-            income_pp = (income[i, j] + land_income[i]) / persons[i]
-            wait = 0.0 if p == hukou_place[i] else months_required
-            eligible = (
-                not is_outside[hukou_place[i]]
-                and not is_outside[p]
-                and wait < horizon_months
-                and income_pp < standard[p]
-            )
-            benefit = dibao_per_person(standard[p], income_pp, top_up_share[p], pays_income_gap)
-            out[i, j] = np.float32(
-                np.float64(eligible)
-                * take_up_share
-                * benefit
-                * np.float64(persons[i])
-                * (1.0 - wait / horizon_months)
-            )

@@ -174,6 +174,20 @@ class Households:
             + self.preschool[rows]
         )
 
+    def persons_by_place(self, n_places: int, where: np.ndarray | None = None) -> np.ndarray:
+        """Persons (float64, by weight, added in row order) living at each of ``n_places``
+        places; with ``where``, of the households where it is true only."""
+        return _persons_by_place(
+            self.location,
+            self.weight,
+            self.adults,
+            self.children,
+            self.elderly,
+            self.preschool,
+            where,
+            n_places,
+        )
+
     @property
     def children_total(self) -> np.ndarray:
         """Children under 15 (preschool and school age), int16."""
@@ -279,3 +293,24 @@ def _refresh_age_groups(
         retired_couple = couple[i] if head_age_years[i] >= np.float32(RETIREMENT_AGE) else 0
         elderly[i] = retired_couple + parents[i]
         adults[i] = couple[i] - retired_couple + grown_children[i]
+
+
+@jit
+def _persons_by_place(
+    location: np.ndarray,
+    weight: np.ndarray,
+    adults: np.ndarray,
+    children: np.ndarray,
+    elderly: np.ndarray,
+    preschool: np.ndarray,
+    where: np.ndarray | None,
+    n_places: int,
+) -> np.ndarray:
+    """:meth:`Households.persons_by_place`: weight x persons summed by place."""
+    out = np.zeros(n_places)
+    for i in range(location.size):
+        if where is not None and not where[i]:
+            continue
+        persons = np.int16(adults[i]) + children[i] + elderly[i] + preschool[i]
+        out[location[i]] += np.float64(weight[i]) * np.float64(persons)
+    return out

@@ -13,7 +13,7 @@ from model import layout
 from model.compiled import jit
 from model.households import Tenure
 from model.housing import rent_scale
-from model.permits import reaches, standing
+from model.permits import holds_hukou, reaches, standing
 
 if TYPE_CHECKING:
     from model.world import World
@@ -115,7 +115,7 @@ def _housing_costs(
             p = grid[k, j]
             rent = scale[k] * rent_by_place[p]
             in_need = np.float64(income[i] <= ceiling[p])
-            own_hukou = hukou_urban[i] and hukou_place[i] == p
+            own_hukou = holds_hukou(hukou_urban[i], hukou_place[i], p)
             sub_ok = own_hukou or reaches(subsidy_basis[p], registered, urban_of_region)
             pub_ok = (
                 own_hukou

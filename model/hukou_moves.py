@@ -54,7 +54,7 @@ def move_hukou(w: World) -> None:
     """Phase: returnees register at their origin's town; urban hukou follow movers in the region."""
     policy, hh, places = w.cfg.hukou_moves, w.hh, w.places
     if policy.returnee_origin_settlement_share > 0:
-        back = np.flatnonzero(_returned_home_this_step(w) & ~hh.hukou_urban)
+        back = np.flatnonzero(_returned_home_this_step(w))
         back = back[hh.entrepreneur[back] == Business.VILLAGE]  # they start a business at home
         town = places.town_of[hh.location[back]]
         back, town = back[town >= 0], town[town >= 0]
@@ -63,9 +63,10 @@ def move_hukou(w: World) -> None:
         w.flows.add("returnees_settled_at_origin", hh.weight[back[takes]].sum(dtype=np.float64))
     if policy.region_transfer:
         moved = np.flatnonzero(
-            hh.hukou_urban & places.is_city[hh.location] & (hh.hukou_place != hh.location)
+            _urban_hukou_of_another_city(
+                hh.hukou_urban, hh.hukou_place, hh.location, places.is_city
+            )
         )
-        moved = moved[places.is_city[hh.hukou_place[moved]]]  # an urban hukou of the region
         hh.hukou_place[moved] = hh.location[moved]
         w.flows.add("hukou_transfers_in_region", hh.weight[moved].sum(dtype=np.float64))
 
@@ -90,10 +91,46 @@ def grant_urban_hukou(w: World, idx: np.ndarray, place: np.ndarray) -> None:
 
 
 def _returned_home_this_step(w: World) -> np.ndarray:
-    """Households at their home village that moved there this step (months in place reset)."""
+    """Whether each household is a rural-hukou household back at its home village this step
+    (moved there: months in place reset)."""
     hh = w.hh
-    home = (hh.location == hh.origin) & w.places.is_rural[hh.location]
-    return home & (hh.months_in_place == 0) & (hh.weight > 0)
+    return _back_home_rural(
+        hh.location, hh.origin, hh.months_in_place, hh.weight, hh.hukou_urban, w.places.is_rural
+    )
+
+
+@jit
+def _back_home_rural(
+    location: np.ndarray,
+    origin: np.ndarray,
+    months_in_place: np.ndarray,
+    weight: np.ndarray,
+    hukou_urban: np.ndarray,
+    is_rural: np.ndarray,
+) -> np.ndarray:
+    """:func:`_returned_home_this_step` of each household."""
+    out = np.empty(location.size, dtype=np.bool_)
+    for i in range(location.size):
+        home = location[i] == origin[i] and is_rural[location[i]]
+        out[i] = home and months_in_place[i] == 0 and weight[i] > 0 and not hukou_urban[i]
+    return out
+
+
+@jit
+def _urban_hukou_of_another_city(
+    hukou_urban: np.ndarray, hukou_place: np.ndarray, location: np.ndarray, is_city: np.ndarray
+) -> np.ndarray:
+    """Whether each household lives in a city holding the urban hukou of another city of the
+    region."""
+    out = np.empty(location.size, dtype=np.bool_)
+    for i in range(location.size):
+        out[i] = (
+            hukou_urban[i]
+            and is_city[location[i]]
+            and hukou_place[i] != location[i]
+            and is_city[hukou_place[i]]
+        )
+    return out
 
 
 def graduate_channel(w: World, idx: np.ndarray) -> np.ndarray:

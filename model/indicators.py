@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import assistance
+from model import dibao
 from model.households import Employment, Tenure
 from model.labour import household_wage
 from model.schooling import schooled_with_parents
@@ -284,7 +284,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
         **migrant_worker_ages(w, migrant_city),
         "dibao_recipients": total((hh.size * weight)[hh.dibao]),
         "low_income_incidence_pct": low_income_pct,
-        "dibao_standard_cny_per_person_month": assistance.current_standards(w)[0],
+        "dibao_standard_cny_per_person_month": dibao.current_standards(w)[0],
         "rural_labor_transfer_employment": total(
             workers[
                 places.is_rural[hh.origin]
@@ -390,11 +390,9 @@ def public_school_pct(places: PlaceTable) -> float:
 def low_income_incidence_pct(w: World) -> float:
     """Share of the region's residents whose income per person is below the local dibao line."""
     hh, places = w.hh, w.places
-    if assistance.no_dibao(w):
+    if dibao.no_dibao(w):
         return 0.0
     idx = ~places.is_outside[hh.location]  # a mask: see age_structure
-    low = assistance.income_per_person(w, idx) < assistance.standard_cny_per_person_month(
-        w, hh.location[idx]
-    )
+    low = dibao.below_standard_where_living(w)[idx]
     persons = hh.size_of(idx) * hh.weight[idx]
     return 100.0 * total(persons[low]) / max(total(persons), 1e-12)

@@ -20,6 +20,7 @@ from model import layout
 from model.compiled import jit
 from model.households import Employment, add_months
 from model.levers import lever
+from model.permits import holds_hukou
 
 if TYPE_CHECKING:
     from model.world import World
@@ -165,7 +166,7 @@ def _health_cover(
         opens_services = months_in_place[i] >= public_health_months or has_permit[i]
         poor_covered = registered_poor_full_cover and poverty_registered[i]
         for j in range(city_places.size):
-            local = hukou_urban[i] and hukou_place[i] == city_places[j]
+            local = holds_hukou(hukou_urban[i], hukou_place[i], city_places[j])
             if local or poor_covered:
                 share = 1.0
             else:

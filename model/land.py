@@ -20,6 +20,7 @@ import numpy as np
 from scipy.special import expit
 
 from model import fiscal
+from model.compiled import jit
 from model.levers import lever
 
 if TYPE_CHECKING:
@@ -95,11 +96,49 @@ class LandPolicy:
 
 
 def land_income_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:
-    """Income from the contracted land and collective share households ``idx`` still hold."""
-    hh, policy = w.hh, w.cfg.land
-    return hh.contract_land_mu[idx] * np.float32(
-        w.cny(policy.land_rent_cny_per_mu_month)
-    ) + hh.collective_income_cny_per_month[idx] * np.float32(w.price_level)
+    """Income from the contracted land and collective share households ``idx`` still hold
+    (:func:`land_income`, float32)."""
+    hh = w.hh
+    return _land_incomes(
+        idx,
+        hh.contract_land_mu,
+        hh.collective_income_cny_per_month,
+        land_rent_per_mu(w),
+        np.float32(w.price_level),
+    )
+
+
+def land_rent_per_mu(w: World) -> np.float32:
+    """The rent a mu of contracted land brings (CNY/month, current prices, float32)."""
+    return np.float32(w.cny(w.cfg.land.land_rent_cny_per_mu_month))
+
+
+@jit
+def land_income(
+    contract_land_mu: np.float32,
+    collective_income: np.float32,
+    rent_per_mu: np.float32,
+    price_level: np.float32,
+) -> np.float32:
+    """Monthly income from the contracted land and the collective share a household holds
+    (float32, as :func:`land_income_cny_per_month`)."""
+    return contract_land_mu * rent_per_mu + collective_income * price_level
+
+
+@jit
+def _land_incomes(
+    idx: np.ndarray,
+    contract_land_mu: np.ndarray,
+    collective_income: np.ndarray,
+    rent_per_mu: np.float32,
+    price_level: np.float32,
+) -> np.ndarray:
+    """:func:`land_income` of households ``idx``."""
+    out = np.empty(idx.size, dtype=np.float32)
+    for k in range(idx.size):
+        i = idx[k]
+        out[k] = land_income(contract_land_mu[i], collective_income[i], rent_per_mu, price_level)
+    return out
 
 
 def settling_loss_cny_per_month(w: World, idx: np.ndarray) -> np.ndarray:

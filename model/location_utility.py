@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import assistance, insurance, land, layout, skills
+from model import dibao, insurance, land, layout, skills
 from model.compiled import jit
 from model.employment_support import post_wage_cny_per_month
 from model.households import Employment
@@ -84,7 +84,7 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
         np.float32(w.cny(w.cfg.skills.city_business_income_gain_cny_per_month)),
         labour_income,
     )
-    benefit = assistance.expected_benefit_cny_per_month(
+    benefit = dibao.expected_benefit_cny_per_month(
         w, idx, alt_places, labour_income, land.land_income_cny_per_month(w, idx)
     )
     housing_costs = housing_costs_cny_per_month(w, idx, cities)

@@ -66,32 +66,78 @@ class ResidencePermitPolicy:
     )
 
 
+_OPEN, _PERMIT = AccessBasis.open.value, AccessBasis.permit.value
+_HUKOU, _REGION_HUKOU = AccessBasis.hukou.value, AccessBasis.region_hukou.value
+
+
 def hukou_here(w: World, idx: np.ndarray) -> np.ndarray:
     """Whether households ``idx`` hold an urban hukou of the place where they live."""
     hh = w.hh
-    return hh.hukou_urban[idx] & (hh.hukou_place[idx] == hh.location[idx])
+    return _hukou_here(idx, hh.hukou_urban, hh.hukou_place, hh.location)
 
 
 def has_access(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
-    """Whether households ``idx`` qualify under an access basis (one code per household).
+    """Whether households ``idx`` qualify under an access basis where they live: every resident
+    (open), the place's urban-hukou holders, also permit holders (permit), also holders of any
+    hukou of the region (region_hukou).
 
     Args:
         w: The world.
         idx: Household indices.
         basis_code: ``AccessBasis`` values (ints) of the service in each household's place.
     """
-    local = hukou_here(w, idx)
-    return (
-        (basis_code == AccessBasis.open.value)
-        | local
-        | ((basis_code == AccessBasis.permit.value) & w.hh.has_permit[idx])
-        | ((basis_code == AccessBasis.region_hukou.value) & registered_in_region(w, idx))
+    hh = w.hh
+    return _has_access(
+        idx,
+        basis_code,
+        hh.hukou_urban,
+        hh.hukou_place,
+        hh.location,
+        hh.has_permit,
+        w.places.is_outside,
     )
 
 
-def registered_in_region(w: World, idx: np.ndarray) -> np.ndarray:
-    """Whether households ``idx`` hold any hukou of the region (urban or rural)."""
-    return ~w.places.is_outside[w.hh.hukou_place[idx]]
+@jit
+def holds_hukou(hukou_urban: bool, hukou_place: int, place: int) -> bool:
+    """Whether a household holds the urban hukou of ``place``."""
+    return hukou_urban and hukou_place == place
+
+
+@jit
+def _hukou_here(
+    idx: np.ndarray, hukou_urban: np.ndarray, hukou_place: np.ndarray, location: np.ndarray
+) -> np.ndarray:
+    """:func:`hukou_here` (household arrays whole, rows ``idx``)."""
+    out = np.empty(idx.size, dtype=np.bool_)
+    for k in range(idx.size):
+        i = idx[k]
+        out[k] = holds_hukou(hukou_urban[i], hukou_place[i], location[i])
+    return out
+
+
+@jit
+def _has_access(
+    idx: np.ndarray,
+    basis_code: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    location: np.ndarray,
+    has_permit: np.ndarray,
+    is_outside: np.ndarray,
+) -> np.ndarray:
+    """:func:`has_access` (household arrays whole, rows ``idx``; ``basis_code`` by row)."""
+    out = np.empty(idx.size, dtype=np.bool_)
+    for k in range(idx.size):
+        i = idx[k]
+        basis = basis_code[k]
+        out[k] = (
+            basis == _OPEN
+            or holds_hukou(hukou_urban[i], hukou_place[i], location[i])
+            or (basis == _PERMIT and has_permit[i])
+            or (basis == _REGION_HUKOU and not is_outside[hukou_place[i]])
+        )
+    return out
 
 
 def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
@@ -111,10 +157,6 @@ def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
         out,
     )
     return out
-
-
-_OPEN, _PERMIT = AccessBasis.open.value, AccessBasis.permit.value
-_HUKOU, _REGION_HUKOU = AccessBasis.hukou.value, AccessBasis.region_hukou.value
 
 
 @jit

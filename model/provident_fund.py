@@ -24,6 +24,7 @@ from model.compiled import jit
 from model.households import Employment
 from model.labour import formal_job_chance, skill_multiplier
 from model.levers import lever
+from model.permits import holds_hukou
 
 if TYPE_CHECKING:
     from model.world import World
@@ -93,7 +94,7 @@ def _provident_values(
         for j in range(city_places.size):
             here = location[i] == city_places[j]
             formal = np.float64(employment[i] == _FORMAL) if here else formal_job_chance[j]
-            local = hukou_urban[i] and hukou_place[i] == city_places[j]
+            local = holds_hukou(hukou_urban[i], hukou_place[i], city_places[j])
             coverage = hukou_coverage if local else migrant_coverage
             wage = np.float64(skill_multiplier[k]) * formal_wage[j]
             value = np.float64(np.float32(adults[i])) * formal * coverage * rate * wage

@@ -16,17 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.compiled import sum_by_place
-
 if TYPE_CHECKING:
     from model.world import World
 
 
 def city_residents(w: World) -> np.ndarray:
     """Persons living at each place (all places; the caller picks the cities)."""
-    hh = w.hh
-    persons = hh.weight.astype(np.float64) * hh.size
-    return sum_by_place(hh.location, persons, w.places.n)
+    return w.hh.persons_by_place(w.places.n)
 
 
 def fix_reference_residents(w: World) -> None:

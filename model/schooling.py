@@ -24,6 +24,7 @@ from model.levers import lever
 from model.permits import (
     AccessBasis,
     has_access,
+    holds_hukou,
     hukou_here,
     reaches,
     standing,
@@ -319,7 +320,7 @@ def _school_access(
         )
         for j in range(grid.shape[1]):
             p = grid[k, j]
-            hukou_family = family_followed[i] and hukou_urban[i] and hukou_place[i] == p
+            hukou_family = family_followed[i] and holds_hukou(hukou_urban[i], hukou_place[i], p)
             seat_here = school_seat[i] and location[i] == p
             if hukou_family or seat_here:
                 out[k, j] = np.float32(1)

@@ -26,8 +26,9 @@ import numpy as np
 from scipy.special import expit
 
 from model import land, layout
-from model.compiled import jit, sum_by_place
+from model.compiled import jit
 from model.housing_costs import housing_costs_cny_per_month
+from model.permits import holds_hukou
 from model.schooling import school_access_prob
 
 if TYPE_CHECKING:
@@ -37,9 +38,7 @@ if TYPE_CHECKING:
 def update_settling_rates(w: World) -> None:
     """Phase: each city's settling hazard among its non-hukou residents, averaged over ~a year."""
     hh, places, table = w.hh, w.places, w.places.settlement
-    rows = np.flatnonzero(places.is_city[hh.location] & ~hh.hukou_urban)
-    persons = hh.weight[rows].astype(np.float64) * hh.size_of(rows)
-    non_hukou = sum_by_place(hh.location[rows], persons, places.n)
+    non_hukou = hh.persons_by_place(places.n, where=places.is_city[hh.location] & ~hh.hukou_urban)
     settled = table.settled_this_step_persons
     at_risk = non_hukou + settled  # residents before this step's admissions
     share = np.divide(settled, at_risk, out=np.zeros_like(settled), where=at_risk > 0)
@@ -144,7 +143,7 @@ def _settling_cells(
         if as_option and hukou_urban[i]:
             holds_any_city = region_transfer and is_city[hukou_place[i]]
             for j in range(grid.shape[1]):
-                holds = hukou_place[i] == grid[k, j] or holds_any_city
+                holds = holds_hukou(True, hukou_place[i], grid[k, j]) or holds_any_city
                 out[k, j] = np.float32(holds) * np.float32(hukou_value)
             continue
         for j in range(grid.shape[1]):

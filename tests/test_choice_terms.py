@@ -14,7 +14,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import assistance, insurance, land, layout, location_utility, settling_gain, skills
+from model import (
+    dibao,
+    insurance,
+    land,
+    layout,
+    location_utility,
+    settling_gain,
+    skills,
+)
 from model.employment_support import post_wage_cny_per_month
 from model.households import Employment, Tenure
 from model.housing import rent_scale
@@ -159,7 +167,7 @@ def _expected_benefit(w, idx, alt_places, income):
     hh, policy, places = w.hh, w.cfg.assistance, w.places
     size = np.maximum(hh.size_of(idx), 1).astype(np.float32)[:, None]
     registered = ~places.is_outside[hh.hukou_place[idx]][:, None]
-    standard = assistance.standard_cny_per_person_month(w, alt_places)
+    standard = dibao.standard_cny_per_person_month(w, alt_places)
     income_pp = income / size
     share = np.where(
         places.is_rural[alt_places], policy.rural_top_up_share, policy.urban_top_up_share
@@ -205,9 +213,7 @@ def _location_utilities(w, idx, alt_places):
     has = (hh.entrepreneur[idx] == Business.CITY)[:, None]
     income[:, 1:] += (has & (dest == location[:, None])) * gain
     land_income = land.land_income_cny_per_month(w, idx)
-    utility = income + assistance.expected_benefit_cny_per_month(
-        w, idx, alt_places, income, land_income
-    )
+    utility = income + dibao.expected_benefit_cny_per_month(w, idx, alt_places, income, land_income)
     utility[:, 0] += np.float32(w.cny(beh.homestead_value_cny_per_month)) * hh.homestead_held[
         idx
     ] + skills.expected_returnee_gain_cny_per_month(w, idx)
@@ -324,7 +330,7 @@ def test_the_compiled_choice_terms_give_the_numpy_forms(region_transfer):
     alt_places = location_utility.alternative_places(w, idx)
     income = np.random.default_rng(5).choice(np.float32([0, 100, 1500, 9000]), alt_places.shape)
     land_income = np.random.default_rng(6).choice(np.float32([0, 50, 400]), idx.size)
-    benefit = assistance.expected_benefit_cny_per_month(w, idx, alt_places, income, land_income)
+    benefit = dibao.expected_benefit_cny_per_month(w, idx, alt_places, income, land_income)
     reference = _expected_benefit(w, idx, alt_places, income + land_income[:, None])
     assert benefit.tobytes("F") == reference.tobytes("F")
     assert (benefit > 0).any()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from conftest import small_model
-from model import assistance, run_scenario
+from model import dibao, run_scenario
 from model.households import Tenure
 from model.housing_costs import housing_costs_cny_per_month
 from model.insurance import health_cover_value_cny_per_month
@@ -24,9 +24,9 @@ def test_the_gap_rule_pays_the_poorest_more_and_never_less_than_the_share():
     model = small_model(["n_households=2000", "assistance.pays_income_gap=true"])
     w = model.world
     city = np.full(3, w.places.city_places[0])
-    standard = float(assistance.standard_cny_per_person_month(w, city[:1])[0])
+    standard = float(dibao.standard_cny_per_person_month(w, city[:1])[0])
     income = np.float32([0.0, 0.4, 0.95]) * np.float32(standard)
-    benefit = assistance.benefit_per_person(w, city, income)
+    benefit = dibao.benefit_per_person(w, city, income)
     share = w.cfg.assistance.urban_top_up_share
     assert share > 0.05
     assert benefit[0] == standard  # no income: the whole line
