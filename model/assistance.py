@@ -52,19 +52,21 @@ def administer_assistance(w: World) -> None:
 
     candidates = np.flatnonzero(below & ~hh.dibao)
     hh.dibao[candidates[rng.random(candidates.size) < policy.take_up_share]] = True
-    # (Full-length masks are turned into row indices first: boolean indexing is slower.)
-    hh.dibao_grace_months[np.flatnonzero(hh.dibao & below)] = policy.months_kept_after_exit
-    above = hh.dibao & ~below  # income rose: the grace months run down
-    rows = np.flatnonzero(above)
-    hh.dibao_grace_months[rows] = np.maximum(hh.dibao_grace_months[rows] - months, 0)
     review_due = (w.months_run // policy.review_interval_months) != (
         (w.months_run + months) // policy.review_interval_months
     )
-    if review_due:
-        hh.dibao &= ~(above & (hh.dibao_grace_months <= 0))
-    hh.dibao &= place >= 0  # moved away from where they could claim
-    if policy.able_bodied_dibao_registered_poor:
-        hh.poverty_registered |= hh.dibao & (hh.adults > 0)
+    _review_caseload(
+        below,
+        place,
+        hh.adults,
+        hh.dibao,
+        hh.dibao_grace_months,
+        hh.poverty_registered,
+        policy.months_kept_after_exit,
+        months,
+        review_due,
+        policy.able_bodied_dibao_registered_poor,
+    )
 
     recipients = np.flatnonzero(hh.dibao)
     at = place[recipients]
@@ -108,9 +110,53 @@ def _pay_temporary_relief(w: World) -> None:
     """One-off relief to city households that lost all work (when the lever is on)."""
     hh, policy = w.hh, w.cfg.assistance
     if policy.temporary_relief_cny > 0:
-        hit = w.places.is_city[hh.location] & (hh.employment == Employment.UNEMPLOYED)
+        hit = _out_of_work_in_city(w.places.is_city, hh.location, hh.employment)
         relief = hh.weight[np.flatnonzero(hit)].sum(dtype=np.float64) * policy.temporary_relief_cny
         w.flows.add("outlay_temporary_relief_cny", relief)
+
+
+@jit
+def _review_caseload(
+    below: np.ndarray,
+    place: np.ndarray,
+    adults: np.ndarray,
+    dibao: np.ndarray,
+    grace_months: np.ndarray,
+    poverty_registered: np.ndarray,
+    months_kept_after_exit: int,
+    months: int,
+    review_due: bool,
+    able_bodied_registered_poor: bool,
+) -> None:
+    """Recipients below the line keep their grace months; those above see them run down and
+    leave at a review once they are spent; those who moved away from where they could claim
+    leave; able-bodied recipients are registered as poor where the rule says so."""
+    for i in range(dibao.size):
+        if dibao[i] and below[i]:
+            grace_months[i] = months_kept_after_exit
+        above = dibao[i] and not below[i]  # income rose: the grace months run down
+        if above:
+            grace_months[i] = max(grace_months[i] - months, 0)
+            if review_due and grace_months[i] <= 0:
+                dibao[i] = False
+        if place[i] < 0:
+            dibao[i] = False
+        if able_bodied_registered_poor and dibao[i] and adults[i] > 0:
+            poverty_registered[i] = True
+
+
+_UNEMPLOYED = int(Employment.UNEMPLOYED)
+
+
+@jit
+def _out_of_work_in_city(
+    is_city: np.ndarray, location: np.ndarray, employment: np.ndarray
+) -> np.ndarray:
+    """Whether each household lives in a city with all its workers out of work."""
+    out = np.empty(location.size, dtype=np.bool_)
+    for i in range(location.size):
+        out[i] = is_city[location[i]] and employment[i] == _UNEMPLOYED
+    return out
 
 
 @dataclass

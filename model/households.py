@@ -30,12 +30,24 @@ _GROWTH = 1.25  # capacity grows by this factor when new households need rows
 
 
 def add_months(counter: np.ndarray, months: int, where: np.ndarray | None = None) -> None:
-    """Add ``months`` to an int16 month counter in place, saturating instead of overflowing."""
-    np.minimum(counter, _MONTHS_CAP - months, out=counter)
-    if where is None:
-        counter += months
-    else:
-        counter += np.int16(months) * where  # (a masked ufunc is slower than a product)
+    """Add ``months`` to an int16 month counter in place (where ``where`` is true), saturating
+    instead of overflowing (:func:`months_added`)."""
+    _add_months(counter, months, where)
+
+
+@jit
+def months_added(counter: np.int16, months: int, adds: bool) -> np.int16:
+    """An int16 month counter after ``months`` more (if ``adds``): capped first so that it
+    cannot overflow (a counter near the cap is capped whether or not it adds)."""
+    capped = min(counter, _MONTHS_CAP - months)
+    return np.int16(capped + months if adds else capped)
+
+
+@jit
+def _add_months(counter: np.ndarray, months: int, where: np.ndarray | None) -> None:
+    """:func:`months_added` for every row, in place."""
+    for i in range(counter.size):
+        counter[i] = months_added(counter[i], months, where is None or where[i])
 
 
 class Employment(IntEnum):

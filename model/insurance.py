@@ -18,7 +18,7 @@ import numpy as np
 
 from model import layout
 from model.compiled import jit
-from model.households import Employment, add_months
+from model.households import Employment, months_added
 from model.levers import lever
 from model.permits import holds_hukou
 
@@ -82,20 +82,52 @@ def accrue_insurance(w: World) -> None:
     """Phase: informal workers may enrol; insured city workers accrue months; the registered
     poor's medical premiums are paid where they are fully covered."""
     hh, policy, months = w.hh, w.cfg.insurance, w.months_per_step
-    in_city = w.places.is_city[hh.location]
-    informal = in_city & (hh.employment == Employment.INFORMAL)
+    is_city = w.places.is_city
     if policy.flexible_enrolment_per_month > 0:
         p = 1.0 - (1.0 - policy.flexible_enrolment_per_month) ** months
-        candidates = np.flatnonzero(informal & ~hh.insured_flexible)
+        candidates = np.flatnonzero(
+            _informal_uninsured(is_city, hh.location, hh.employment, hh.insured_flexible)
+        )
         hh.insured_flexible[candidates[w.rng.random(candidates.size) < p]] = True
-    hh.insured_flexible &= informal  # a formal job insures; leaving work or town ends it
-    accruing = in_city & ((hh.employment == Employment.FORMAL) | hh.insured_flexible)
-    add_months(hh.insurance_months, months, where=accruing)
+    _accrue(is_city, hh.location, hh.employment, hh.insured_flexible, hh.insurance_months, months)
     if policy.registered_poor_full_cover:
         poor = np.flatnonzero(hh.poverty_registered & ~w.places.is_outside[hh.location])
         persons = (hh.size_of(poor) * hh.weight[poor]).sum(dtype=np.float64)
         premiums = persons * policy.registered_poor_premium_cny_per_person_year * months / 12
         w.flows.add("outlay_medical_premiums_cny", premiums)
+
+
+_FORMAL, _INFORMAL = int(Employment.FORMAL), int(Employment.INFORMAL)
+
+
+@jit
+def _informal_uninsured(
+    is_city: np.ndarray, location: np.ndarray, employment: np.ndarray, insured_flexible: np.ndarray
+) -> np.ndarray:
+    """Whether each household works informally in a city without flexible-worker insurance."""
+    out = np.empty(location.size, dtype=np.bool_)
+    for i in range(location.size):
+        informal = is_city[location[i]] and employment[i] == _INFORMAL
+        out[i] = informal and not insured_flexible[i]
+    return out
+
+
+@jit
+def _accrue(
+    is_city: np.ndarray,
+    location: np.ndarray,
+    employment: np.ndarray,
+    insured_flexible: np.ndarray,
+    insurance_months: np.ndarray,
+    months: int,
+) -> None:
+    """A formal job insures, so flexible insurance lasts only while informal in a city; insured
+    city workers (formal or flexible) accrue ``months`` of contributions."""
+    for i in range(location.size):
+        in_city = is_city[location[i]]
+        insured_flexible[i] = insured_flexible[i] and in_city and employment[i] == _INFORMAL
+        accruing = in_city and (employment[i] == _FORMAL or insured_flexible[i])
+        insurance_months[i] = months_added(insurance_months[i], months, accruing)
 
 
 def carry_over_on_move(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:

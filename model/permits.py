@@ -215,16 +215,57 @@ def issue_residence_permits(w: World) -> None:
     )
     if candidates.size == 0:
         return
-    ok = ~hukou_here(w, candidates) & (hh.months_in_place[candidates] >= policy.months_required)
-    if policy.require_stable_basis:
-        tenure = hh.tenure[candidates]
-        housed = (tenure != Tenure.PRIVATE_RENTAL) | hh.registered_lease[candidates]
-        working = (hh.employment[candidates] == Employment.FORMAL) | hh.insured_flexible[candidates]
-        studying = hh.school_seat[candidates]
-        ok &= housed | working | studying
+    ok = _may_apply(
+        candidates,
+        hh.hukou_urban,
+        hh.hukou_place,
+        hh.location,
+        hh.months_in_place,
+        hh.tenure,
+        hh.registered_lease,
+        hh.employment,
+        hh.insured_flexible,
+        hh.school_seat,
+        policy.months_required,
+        policy.require_stable_basis,
+    )
     p = 1.0 - (1.0 - policy.uptake_per_month) ** w.months_per_step
     ok &= w.rng.random(candidates.size) < p
     hh.has_permit[candidates[ok]] = True
+
+
+_PRIVATE_RENTAL, _FORMAL = int(Tenure.PRIVATE_RENTAL), int(Employment.FORMAL)
+
+
+@jit
+def _may_apply(
+    candidates: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    location: np.ndarray,
+    months_in_place: np.ndarray,
+    tenure: np.ndarray,
+    registered_lease: np.ndarray,
+    employment: np.ndarray,
+    insured_flexible: np.ndarray,
+    school_seat: np.ndarray,
+    months_required: int,
+    require_stable_basis: bool,
+) -> np.ndarray:
+    """Whether each candidate may apply: no hukou of the city, the months of residence, and
+    (if required) a stable basis: legal housing (not a private rental without a registered
+    lease), stable work (formal or insured) or children in school there."""
+    out = np.empty(candidates.size, dtype=np.bool_)
+    for k in range(candidates.size):
+        i = candidates[k]
+        ok = not holds_hukou(hukou_urban[i], hukou_place[i], location[i])
+        ok = ok and months_in_place[i] >= months_required
+        if require_stable_basis:
+            housed = tenure[i] != _PRIVATE_RENTAL or registered_lease[i]
+            working = employment[i] == _FORMAL or insured_flexible[i]
+            ok = ok and (housed or working or school_seat[i])
+        out[k] = ok
+    return out
 
 
 @jit
