@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.compiled import sum_by_place
+from model.compiled import jit, sum_by_place
 from model.households import Employment
 from model.labour import city_migrants_without_formal_job
 from model.levers import lever
@@ -46,7 +46,7 @@ def subsidize_hiring(w: World) -> None:
     """Phase: pay running hiring subsidies, hire the hard to employ into new subsidized jobs."""
     policy, hh, places = w.cfg.employment_support, w.hh, w.places
     labour = places.labour
-    paid = np.flatnonzero(hh.hiring_subsidy_months)
+    paid = np.flatnonzero(hh.hiring_subsidy_months != 0)  # (a bool mask is found faster)
     if policy.places_per_year == 0 and paid.size == 0:
         return
     months = w.months_per_step
@@ -63,7 +63,7 @@ def subsidize_hiring(w: World) -> None:
 
     # The hard to employ: without work, or on the dibao, or poverty-registered (the cheap
     # conditions on the whole array, the rest on that subset).
-    c = np.flatnonzero((hh.employment == Employment.UNEMPLOYED) | hh.dibao | hh.poverty_registered)
+    c = np.flatnonzero(_hard_to_employ(hh.employment, hh.dibao, hh.poverty_registered))
     candidates = city_migrants_without_formal_job(w, c)
 
     def workers(rows: np.ndarray) -> np.ndarray:
@@ -92,22 +92,88 @@ def fill_public_welfare_posts(w: World) -> None:
     if policy.public_welfare_posts == 0 and held.size == 0:
         return
 
-    def at_home(rows: np.ndarray) -> np.ndarray:
-        loc = hh.location[rows]
-        return (loc == hh.origin[rows]) & places.is_rural[loc] & (hh.adults[rows] > 0)
-
-    hh.public_welfare_post[held[~at_home(held)]] = False  # left the village: post given up
+    at_home = _at_home_of_working_age(held, hh.location, hh.origin, hh.adults, places.is_rural)
+    hh.public_welfare_post[held[~at_home]] = False  # left the village: post given up
     weight = hh.weight
     vacant = policy.public_welfare_posts - weight[hh.public_welfare_post].sum(dtype=np.float64)
     for group in (hh.poverty_registered, hh.dibao):
-        c = np.flatnonzero(group & ~hh.public_welfare_post)
-        candidates = c[at_home(c) & (weight[c] > 0)]
+        candidates = np.flatnonzero(
+            _poor_at_home_without_post(
+                group,
+                hh.public_welfare_post,
+                hh.location,
+                hh.origin,
+                hh.adults,
+                weight,
+                places.is_rural,
+            )
+        )
         chosen = candidates[draw_up_to(weight[candidates].astype(np.float64), vacant, w.rng)]
         hh.public_welfare_post[chosen] = True
         vacant -= weight[chosen].sum(dtype=np.float64)
     holders = weight[hh.public_welfare_post].sum(dtype=np.float64)
     paid = holders * w.cny(policy.post_wage_cny_per_month)
     w.flows.add("outlay_public_welfare_posts_cny", paid * w.months_per_step)
+
+
+_UNEMPLOYED = int(Employment.UNEMPLOYED)
+
+
+@jit
+def _hard_to_employ(
+    employment: np.ndarray, dibao: np.ndarray, poverty_registered: np.ndarray
+) -> np.ndarray:
+    """Whether each household is without work, on the dibao or poverty-registered."""
+    out = np.empty(employment.size, dtype=np.bool_)
+    for i in range(employment.size):
+        out[i] = employment[i] == _UNEMPLOYED or dibao[i] or poverty_registered[i]
+    return out
+
+
+@jit
+def at_home_of_working_age(location: int, origin: int, adults: int, is_rural: np.ndarray) -> bool:
+    """Whether a household lives in its home village and has working-age members (who may
+    hold a public-welfare post)."""
+    return location == origin and is_rural[location] and adults > 0
+
+
+@jit
+def _at_home_of_working_age(
+    rows: np.ndarray,
+    location: np.ndarray,
+    origin: np.ndarray,
+    adults: np.ndarray,
+    is_rural: np.ndarray,
+) -> np.ndarray:
+    """:func:`at_home_of_working_age` for households ``rows``."""
+    out = np.empty(rows.size, dtype=np.bool_)
+    for k in range(rows.size):
+        i = rows[k]
+        out[k] = at_home_of_working_age(location[i], origin[i], adults[i], is_rural)
+    return out
+
+
+@jit
+def _poor_at_home_without_post(
+    group: np.ndarray,
+    public_welfare_post: np.ndarray,
+    location: np.ndarray,
+    origin: np.ndarray,
+    adults: np.ndarray,
+    weight: np.ndarray,
+    is_rural: np.ndarray,
+) -> np.ndarray:
+    """Whether each household of ``group`` (a mask) may take a post: at home with working-age
+    members, without a post yet."""
+    out = np.empty(group.size, dtype=np.bool_)
+    for i in range(group.size):
+        out[i] = (
+            group[i]
+            and not public_welfare_post[i]
+            and at_home_of_working_age(location[i], origin[i], adults[i], is_rural)
+            and weight[i] > 0
+        )
+    return out
 
 
 def post_wage_cny_per_month(w: World, idx: np.ndarray | slice) -> np.ndarray:

@@ -186,10 +186,39 @@ def city_migrants_without_formal_job(w: World, rows: np.ndarray) -> np.ndarray:
     """Those of households ``rows`` of village origin who live in a city, have working-age
     members and hold no formal job: whom programmes for migrant workers address."""
     hh, places = w.hh, w.places
-    return rows[
-        places.is_city[hh.location[rows]]
-        & places.is_rural[hh.origin[rows]]
-        & (hh.employment[rows] != Employment.FORMAL)
-        & (hh.adults[rows] > 0)
-        & (hh.weight[rows] > 0)
-    ]
+    keep = _city_migrants_without_formal_job(
+        rows,
+        places.is_city,
+        places.is_rural,
+        hh.location,
+        hh.origin,
+        hh.employment,
+        hh.adults,
+        hh.weight,
+    )
+    return rows[keep]
+
+
+@jit
+def _city_migrants_without_formal_job(
+    rows: np.ndarray,
+    is_city: np.ndarray,
+    is_rural: np.ndarray,
+    location: np.ndarray,
+    origin: np.ndarray,
+    employment: np.ndarray,
+    adults: np.ndarray,
+    weight: np.ndarray,
+) -> np.ndarray:
+    """:func:`city_migrants_without_formal_job` as a mask over ``rows``."""
+    out = np.empty(rows.size, dtype=np.bool_)
+    for k in range(rows.size):
+        i = rows[k]
+        out[k] = (
+            is_city[location[i]]
+            and is_rural[origin[i]]
+            and employment[i] != _FORMAL
+            and adults[i] > 0
+            and weight[i] > 0
+        )
+    return out

@@ -136,8 +136,7 @@ def schooled_with_parents(w: World) -> np.ndarray:
 def allocate_school_seats(w: World) -> None:
     """Phase: children of eligible migrants take free seats, priority groups first."""
     hh, t, places = w.hh, w.places.schooling, w.places
-    in_city = places.is_city[hh.location]
-    city_idx = np.flatnonzero(in_city & (hh.children > 0))
+    city_idx = np.flatnonzero(_with_children_in_city(places.is_city, hh.location, hh.children))
     local = hukou_here(w, city_idx) & hh.family_followed[city_idx]
     hh.school_seat[city_idx[local]] = False  # hukou children use local schools, not migrant seats
     hh.private_school[city_idx[local]] = False
@@ -164,6 +163,17 @@ def allocate_school_seats(w: World) -> None:
     )
     hh.private_school[applicants[placed]] = False  # a public seat replaces a private place
     fill_private_places(w, migrants[~hh.school_seat[migrants]])
+
+
+@jit
+def _with_children_in_city(
+    is_city: np.ndarray, location: np.ndarray, children: np.ndarray
+) -> np.ndarray:
+    """Whether each household lives in a city with children of school age."""
+    out = np.empty(location.size, dtype=np.bool_)
+    for i in range(location.size):
+        out[i] = is_city[location[i]] and children[i] > 0
+    return out
 
 
 def fill_private_places(w: World, idx: np.ndarray) -> None:
