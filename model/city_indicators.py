@@ -11,7 +11,7 @@ import numpy as np
 
 from model.compiled import sum_by_place
 from model.households import Tenure
-from model.indicators import PersonAccounts, person_accounts
+from model.person_accounts import PersonAccounts, person_accounts
 
 if TYPE_CHECKING:
     from model.world import World

@@ -13,7 +13,6 @@ Definitions (persons, real population):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,8 +20,7 @@ import numpy as np
 from model import dibao
 from model.households import Employment, Tenure
 from model.labour import household_wage
-from model.schooling import schooled_with_parents
-from model.settlement import urban_hukou_persons
+from model.person_accounts import PersonAccounts, person_accounts
 from model.settling_gain import settling_willingness_pct
 
 if TYPE_CHECKING:
@@ -131,50 +129,6 @@ OUTLAY_ITEMS: dict[str, str] = {
     "outlay_capacity_construction_cny": "public rental units and school seats built",
 }
 INDICATORS.update(OUTLAY_ITEMS)
-
-
-@dataclass
-class PersonAccounts:
-    """Real persons per household in each statistical category (float32 arrays: a large run
-    keeps seven of them at once; totals are summed in float64)."""
-
-    resident: np.ndarray  # counted in the region's resident population (incl. children behind)
-    urban_resident: np.ndarray  # living in a city or town of the region
-    registered: np.ndarray  # holding the region's hukou
-    urban_hukou: np.ndarray  # holding an urban hukou of the region
-    non_hukou_urban: np.ndarray  # urban residents without an urban hukou of the region
-    children_away: np.ndarray  # school-age children living apart from the parents
-    outside: np.ndarray  # registered persons living outside the region
-
-
-def person_accounts(w: World) -> PersonAccounts:
-    """Split every household's persons into the categories the statistics count."""
-    hh, places = w.hh, w.places
-    weight = hh.weight
-    in_city = places.is_city[hh.location]
-    outside = places.is_outside[hh.location]
-    # Children without a place at school where the parents live stay in the origin, and their
-    # younger siblings with them.
-    # (Counts are non-negative, so a product with a mask selects exactly as np.where would,
-    # and much faster on a random mask.)
-    away = hh.children_total * ~schooled_with_parents(w) * weight
-    present = hh.size * weight - away  # persons where the household lives
-    origin_in_region = ~places.is_outside[hh.origin]  # children behind live in the origin
-    registered = hh.size * weight * ~places.is_outside[hh.hukou_place]
-    urban_hukou = urban_hukou_persons(w) * weight
-    hukou_present = np.minimum(urban_hukou, present)
-    rows = np.flatnonzero(hh.family_followed)
-    hukou_present[rows] = present[rows]
-    urban_resident = present * in_city
-    return PersonAccounts(
-        resident=present * ~outside + away * origin_in_region,
-        urban_resident=urban_resident,
-        registered=registered,
-        urban_hukou=urban_hukou,
-        non_hukou_urban=urban_resident - hukou_present * (hh.hukou_urban & in_city),
-        children_away=away,
-        outside=present * outside,
-    )
 
 
 def total(values: np.ndarray) -> float:

@@ -39,6 +39,7 @@ from model.compiled import sum_by_place
 from model.config import RunConfig, compose_config
 from model.households import add_months
 from model.levers import ConfigError
+from model.person_accounts import person_accounts
 from model.places import Place, PlaceTable
 from model.policy_start import adopt_policy
 from model.population import initial_households
@@ -249,7 +250,7 @@ class SettlementModel(mesa.Model):
 
     def _collect(self) -> None:
         """Record the year-end indicators and the per-city rows."""
-        accounts = indicators.person_accounts(self.world)
+        accounts = person_accounts(self.world)
         self.indicators = indicators.compute(self.world, accounts)
         self.datacollector.collect(self)
         for row in city_indicators.by_city(self.world, accounts):

@@ -125,12 +125,20 @@ class SchoolTable:
         )
 
 
-def schooled_with_parents(w: World) -> np.ndarray:
-    """Whether each household's children live and study where the parents live (bool)."""
-    hh = w.hh
-    at_origin = hh.location == hh.origin
-    hukou_family_here = hh.hukou_urban & hh.family_followed & (hh.hukou_place == hh.location)
-    return at_origin | hukou_family_here | hh.school_seat | hh.private_school
+@jit
+def schooled_with_parents(
+    location: int,
+    origin: int,
+    hukou_urban: bool,
+    family_followed: bool,
+    hukou_place: int,
+    school_seat: bool,
+    private_school: bool,
+) -> bool:
+    """Whether a household's children live and study where the parents live: at home, as a
+    hukou family in its city, or with a public seat or a private place."""
+    hukou_family_here = hukou_urban and family_followed and hukou_place == location
+    return location == origin or hukou_family_here or school_seat or private_school
 
 
 def allocate_school_seats(w: World) -> None:

@@ -312,8 +312,9 @@ def admit_settlers(w: World) -> None:
     grant_urban_hukou(w, idx[admitted], loc[admitted])
 
 
-def urban_hukou_persons(w: World) -> np.ndarray:
-    """Persons per household holding an urban hukou of the region (float32)."""
-    hh = w.hh
-    held = 1 + hh.family_followed * (hh.size - 1)  # the family, or the migrant alone
-    return (held * hh.hukou_urban).astype(np.float32)
+@jit
+def urban_hukou_persons(hukou_urban: bool, family_followed: bool, persons: int) -> int:
+    """Persons of a household holding an urban hukou of the region: the family where it
+    followed the settler, the settler alone otherwise."""
+    held = 1 + family_followed * (persons - 1)
+    return held * hukou_urban

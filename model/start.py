@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.compiled import sum_by_place
-from model.indicators import person_accounts
 from model.levers import ConfigError
+from model.person_accounts import person_accounts
 from model.targets import StartData
 
 if TYPE_CHECKING:

@@ -84,7 +84,7 @@ def test_start_data_that_cannot_be_met_is_a_config_error():
 def test_migrant_worker_figure_splits_the_gap_between_migrants_and_village_hukou_natives():
     """More migrant workers at the same rates leave fewer natives holding a village hukou."""
     from model import ConfigError, SettlementModel
-    from model.indicators import person_accounts
+    from model.person_accounts import person_accounts
     from model.start import NATIVES_RURAL_HUKOU, segment_of
 
     def village_hukou_natives(workers: float) -> float:
