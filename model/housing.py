@@ -16,7 +16,7 @@ import numpy as np
 from model.compiled import jit, sum_by_place
 from model.households import NOT_WAITING, Tenure
 from model.levers import lever
-from model.permits import AccessBasis, has_access
+from model.permits import AccessBasis, qualifies
 from model.rationing import coverage, fill_capacity, keep_within
 from model.tables import column_builder
 
@@ -174,27 +174,34 @@ def allocate_housing(w: World) -> None:
     """Phase: leases end, waiting lists update, free public rental units are let, subsidies paid."""
     hh, t, places = w.hh, w.places.housing, w.places
     tenants = end_leases(w)
-    renters = np.flatnonzero(_renting_privately_in_city(places.is_city, hh.location, hh.tenure))
-    loc = hh.location[renters]
-    in_need = in_housing_need(w, renters)
-
     # Waiting list: eligible renters join (keeping their place if already on it); others leave.
-    may_queue = has_access(w, renters, t.public_basis[loc]) | (
-        t.poverty_may_apply[loc] & hh.poverty_registered[renters]
+    renting, in_need, queue_ok = _update_waiting_list(
+        hh.location,
+        hh.tenure,
+        hh.income_cny_per_month,
+        hh.hukou_urban,
+        hh.hukou_place,
+        hh.has_permit,
+        hh.poverty_registered,
+        hh.waiting_since_month,
+        places.is_city,
+        places.is_outside,
+        housing_ceilings(w),
+        t.public_basis,
+        t.poverty_may_apply,
+        t.units,
+        w.month,
     )
-    queue_ok = in_need & may_queue & (t.units[loc] > 0)
-    was_waiting = hh.waiting_since_month[renters]
-    hh.waiting_since_month[:] = NOT_WAITING
-    hh.waiting_since_month[renters] = np.where(
-        queue_ok, np.where(was_waiting == NOT_WAITING, w.month, was_waiting), NOT_WAITING
-    )
+    renters = np.flatnonzero(renting)
+    del renting
 
     keep = keep_within(hh.location[tenants], hh.weight[tenants].astype(np.float64), t.units, w.rng)
     hh.tenure[tenants[~keep]] = Tenure.PRIVATE_RENTAL  # units withdrawn: tenants rent privately
     tenants = tenants[keep]
     occupied = sum_by_place(hh.location[tenants], hh.weight[tenants].astype(np.float64), places.n)
     free = np.maximum(t.units - occupied, 0.0)
-    queue = renters[queue_ok]
+    queue = np.flatnonzero(queue_ok)
+    del queue_ok
     qloc = hh.location[queue]
     priority = (t.poverty_first[qloc] & hh.poverty_registered[queue]) | (
         t.key_first[qloc] & hh.key_occupation[queue]
@@ -214,14 +221,20 @@ def allocate_housing(w: World) -> None:
 
     # Rental subsidy: an entitlement for eligible private renters in housing need.
     hh.rental_subsidy[:] = False
-    still_renting = hh.tenure[renters] == Tenure.PRIVATE_RENTAL
-    subsidized = (
-        still_renting
-        & in_need
-        & (t.subsidy_cny[loc] > 0)
-        & has_access(w, renters, t.subsidy_basis[loc])
+    subsidized = _grant_rental_subsidies(
+        renters,
+        in_need,
+        hh.tenure,
+        hh.location,
+        hh.hukou_urban,
+        hh.hukou_place,
+        hh.has_permit,
+        places.is_outside,
+        t.subsidy_cny,
+        t.subsidy_basis,
+        hh.rental_subsidy,
     )
-    hh.rental_subsidy[renters[subsidized]] = True
+    loc = hh.location[renters]
 
     months = w.months_per_step
     paid = (hh.weight[renters[subsidized]] * t.subsidy_cny[loc[subsidized]]).sum(dtype=np.float64)
@@ -255,21 +268,89 @@ def end_leases(w: World) -> np.ndarray:
 _PRIVATE_RENTAL = int(Tenure.PRIVATE_RENTAL)
 
 
-@jit
-def _renting_privately_in_city(
-    is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray
-) -> np.ndarray:
-    """Whether each household rents privately in a city."""
-    out = np.empty(location.size, dtype=np.bool_)
-    for i in range(location.size):
-        out[i] = is_city[location[i]] and tenure[i] == _PRIVATE_RENTAL
-    return out
-
-
 def in_housing_need(w: World, idx: np.ndarray) -> np.ndarray:
     """Whether households ``idx`` have incomes at or below their city's ceiling (price-scaled)."""
-    ceiling = w.places.housing.income_ceiling[w.hh.location[idx]] * np.float32(w.price_level)
-    return w.hh.income_cny_per_month[idx] <= ceiling
+    return w.hh.income_cny_per_month[idx] <= housing_ceilings(w)[w.hh.location[idx]]
+
+
+def housing_ceilings(w: World) -> np.ndarray:
+    """Each place's income ceiling for housing support, in current prices (float32)."""
+    return w.places.housing.income_ceiling * np.float32(w.price_level)
+
+
+@jit
+def _update_waiting_list(
+    location: np.ndarray,
+    tenure: np.ndarray,
+    income: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    has_permit: np.ndarray,
+    poverty_registered: np.ndarray,
+    waiting_since_month: np.ndarray,
+    is_city: np.ndarray,
+    is_outside: np.ndarray,
+    ceiling: np.ndarray,
+    public_basis: np.ndarray,
+    poverty_may_apply: np.ndarray,
+    units: np.ndarray,
+    month: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The waiting list after this step: a private renter in a city in housing need who may
+    queue (the public-rental basis, or a poverty registration where the city admits it) where
+    there are units joins or keeps its place; everyone else is off it. Returns the masks of
+    private renters in cities, of households in housing need (:func:`in_housing_need`) and of
+    those queueing."""
+    n = location.size
+    renting = np.empty(n, dtype=np.bool_)
+    in_need = np.empty(n, dtype=np.bool_)
+    queueing = np.empty(n, dtype=np.bool_)
+    for i in range(n):
+        at = location[i]
+        renting[i] = is_city[at] and tenure[i] == _PRIVATE_RENTAL
+        in_need[i] = income[i] <= ceiling[at]
+        may_queue = qualifies(
+            public_basis[at], hukou_urban[i], hukou_place[i], at, has_permit[i], is_outside
+        ) or (poverty_may_apply[at] and poverty_registered[i])
+        queueing[i] = renting[i] and in_need[i] and may_queue and units[at] > 0
+        if not queueing[i]:
+            waiting_since_month[i] = NOT_WAITING
+        elif waiting_since_month[i] == NOT_WAITING:
+            waiting_since_month[i] = month
+    return renting, in_need, queueing
+
+
+@jit
+def _grant_rental_subsidies(
+    renters: np.ndarray,
+    in_need: np.ndarray,
+    tenure: np.ndarray,
+    location: np.ndarray,
+    hukou_urban: np.ndarray,
+    hukou_place: np.ndarray,
+    has_permit: np.ndarray,
+    is_outside: np.ndarray,
+    subsidy_cny: np.ndarray,
+    subsidy_basis: np.ndarray,
+    rental_subsidy: np.ndarray,
+) -> np.ndarray:
+    """The rental subsidy, an entitlement: renters still renting privately, in housing need,
+    where a subsidy is paid and they qualify under its basis. Returns the mask over
+    ``renters``."""
+    out = np.empty(renters.size, dtype=np.bool_)
+    for k in range(renters.size):
+        i = renters[k]
+        at = location[i]
+        out[k] = (
+            tenure[i] == _PRIVATE_RENTAL
+            and in_need[i]
+            and subsidy_cny[at] > 0
+            and qualifies(
+                subsidy_basis[at], hukou_urban[i], hukou_place[i], at, has_permit[i], is_outside
+            )
+        )
+        rental_subsidy[i] = out[k]
+    return out
 
 
 REFERENCE_HOUSEHOLD_PERSONS = 3.0  # a city's configured rent is for a home of this many

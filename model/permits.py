@@ -130,14 +130,30 @@ def _has_access(
     out = np.empty(idx.size, dtype=np.bool_)
     for k in range(idx.size):
         i = idx[k]
-        basis = basis_code[k]
-        out[k] = (
-            basis == _OPEN
-            or holds_hukou(hukou_urban[i], hukou_place[i], location[i])
-            or (basis == _PERMIT and has_permit[i])
-            or (basis == _REGION_HUKOU and not is_outside[hukou_place[i]])
+        out[k] = qualifies(
+            basis_code[k], hukou_urban[i], hukou_place[i], location[i], has_permit[i], is_outside
         )
     return out
+
+
+@jit
+def qualifies(
+    basis_code: int,
+    hukou_urban: bool,
+    hukou_place: int,
+    location: int,
+    has_permit: bool,
+    is_outside: np.ndarray,
+) -> bool:
+    """:func:`has_access` of one household: every resident (open), the place's urban-hukou
+    holders, also permit holders (permit), also holders of any hukou of the region
+    (region_hukou)."""
+    return (
+        basis_code == _OPEN
+        or holds_hukou(hukou_urban, hukou_place, location)
+        or (basis_code == _PERMIT and has_permit)
+        or (basis_code == _REGION_HUKOU and not is_outside[hukou_place])
+    )
 
 
 def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:

@@ -157,10 +157,33 @@ def _queue_tier(place: np.ndarray, order_key: np.ndarray | None) -> np.ndarray |
     """
     if order_key is None:
         return place
-    lo, hi = float(order_key.min()), float(order_key.max())
+    lo, hi, whole = _key_range(order_key)
     span = int(hi - lo) + 1
     n_tiers = span * (int(place.max()) + 1)
-    if n_tiers > 2**40 or not np.all(np.floor(order_key) == order_key):
+    if n_tiers > 2**40 or not whole:
         return None
-    tier = place.astype(np.int64) * span + (order_key - lo).astype(np.int64)
-    return tier.astype(np.int16) if n_tiers <= np.iinfo(np.int16).max else tier
+    tier = np.empty(place.size, dtype=np.int16 if n_tiers <= np.iinfo(np.int16).max else np.int64)
+    _fold_tiers(place, order_key, lo, span, tier)
+    return tier
+
+
+@jit
+def _key_range(order_key: np.ndarray) -> tuple[float, float, bool]:
+    """The smallest and largest key (as floats) and whether every key is a whole number."""
+    lo = hi = np.float64(order_key[0])
+    whole = True
+    for i in range(order_key.size):
+        key = np.float64(order_key[i])
+        lo = min(lo, key)
+        hi = max(hi, key)
+        whole = whole and np.floor(key) == key
+    return lo, hi, whole
+
+
+@jit
+def _fold_tiers(
+    place: np.ndarray, order_key: np.ndarray, lo: float, span: int, tier: np.ndarray
+) -> None:
+    """``place * span + (key - lo)`` of each candidate, into ``tier``."""
+    for i in range(place.size):
+        tier[i] = np.int64(place[i]) * span + np.int64(np.float64(order_key[i]) - lo)

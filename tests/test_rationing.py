@@ -61,10 +61,27 @@ def test_budget_draws_spend_the_budget_on_average_and_overshoot_by_at_most_one()
     assert spent / budget == pytest.approx(1.0, abs=0.01)
 
 
+def _tier_by_numpy(place, order_key):
+    """Place and whole-numbered key folded into tiers, as whole-array numpy operations."""
+    if order_key is None:
+        return place
+    lo, hi = float(order_key.min()), float(order_key.max())
+    span = int(hi - lo) + 1
+    n_tiers = span * (int(place.max()) + 1)
+    if n_tiers > 2**40 or not np.all(np.floor(order_key) == order_key):
+        return None
+    tier = place.astype(np.int64) * span + (order_key - lo).astype(np.int64)
+    return tier.astype(np.int16) if n_tiers <= np.iinfo(np.int16).max else tier
+
+
 def _admitted_by_cumsum(place, amount, capacity, order_key, rng):
     """The queue as whole-array numpy operations (the form before the compiled pass)."""
     n = place.shape[0]
-    tier = _queue_tier(place, order_key)
+    tier = _tier_by_numpy(place, order_key)
+    folded = _queue_tier(place, order_key)
+    assert (folded is None) == (tier is None)
+    if tier is not None:
+        assert folded.dtype == tier.dtype and np.array_equal(folded, tier)
     if tier is None:
         order = np.lexsort((rng.random(n), order_key, place))
     else:
@@ -87,7 +104,7 @@ def test_compiled_queue_admits_exactly_whom_the_whole_array_form_admits(
 ):
     """Same seed, same draws, same float sums: the compiled queue changes no outcome."""
     draw = np.random.default_rng(3)
-    for trial in range(300):
+    for trial in range(360):
         n, n_places = int(draw.integers(1, 400)), int(draw.integers(1, 8))
         place = draw.integers(0, n_places, n).astype(np.int16)
         amount = draw.uniform(0, 3, n).astype(amount_dtype)
@@ -100,7 +117,9 @@ def test_compiled_queue_admits_exactly_whom_the_whole_array_form_admits(
             draw.normal(size=n),
             draw.integers(0, 5, n).astype(np.float64),
             draw.integers(0, 10_000, n).astype(np.float64),
-        ][trial % 4]
+            draw.integers(-10_000_000, 300, n),  # months on a list less a priority offset
+            -(draw.random(n) < 0.3).astype(np.float64),  # a priority group first (-0.0, -1.0)
+        ][trial % 6]
         got = fill_capacity(place, amount, capacity, key, np.random.default_rng(trial))
         want = _admitted_by_cumsum(place, amount, capacity, key, np.random.default_rng(trial))
         np.testing.assert_array_equal(got, want)
