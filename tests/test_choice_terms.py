@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import shuffled_state
 from model import (
     dibao,
     insurance,
@@ -251,50 +252,9 @@ def _location_utilities(w, idx, alt_places):
     return utility + pull * _network_shares(w, origin, alt_places)
 
 
-def _shuffled_state(seed: int):
-    """A run's state with the cities' rules and the households' standing shuffled."""
-    from benchmarks.speed import build
-
-    model = build(2500, "all", seed=seed)
-    for _ in range(4):
-        model.step()
-    w, rng = model.world, np.random.default_rng(seed)
-    hh, places, n = w.hh, w.places, len(w.hh)
-    for table, name in [
-        (places.housing, "subsidy_basis"),
-        (places.housing, "public_basis"),
-        (places.schooling, "basis"),
-    ]:
-        getattr(table, name)[:] = rng.integers(0, 4, places.n)
-    places.housing.poverty_may_apply[:] = rng.random(places.n) < 0.5
-    for table in (places.housing, places.schooling):
-        table.access_prob[:] = rng.choice([0.0, 0.3, 1.0], places.n)
-    places.schooling.private_prob[:] = rng.choice([0.0, 0.5, 1.0], places.n)
-    places.settlement.family_follows[:] = rng.random(places.n) < 0.5
-    places.settlement.settling_hazard_per_month[:] = rng.choice([0.0, 0.01, 0.2], places.n)
-    hh.tenure[:] = rng.choice(np.int8(list(Tenure)), n)
-    for name in [
-        "rental_subsidy",
-        "poverty_registered",
-        "family_followed",
-        "school_seat",
-        "private_school",
-        "has_permit",
-        "hukou_urban",
-    ]:
-        getattr(hh, name)[:] = rng.random(n) < 0.4
-    hh.hukou_place[:] = rng.choice(np.int16(np.arange(places.n)), n)
-    hh.months_in_place[:] = rng.choice(np.int16([0, 5, 6, 7, 200]), n)
-    hh.income_cny_per_month[rng.random(n) < 0.1] = np.float32(0)
-    at_ceiling = rng.random(n) < 0.1  # exactly at the first city's price-scaled ceiling
-    ceiling = places.housing.income_ceiling[places.city_places[0]] * np.float32(w.price_level)
-    hh.income_cny_per_month[at_ceiling] = ceiling
-    return w
-
-
 @pytest.mark.parametrize("region_transfer", [False, True])
 def test_the_compiled_choice_terms_give_the_numpy_forms(region_transfer):
-    w = _shuffled_state(seed=int(region_transfer))
+    w = shuffled_state(seed=int(region_transfer))
     w.cfg.hukou_moves.region_transfer = region_transfer
     w.cfg.insurance.registered_poor_full_cover = region_transfer
     w.cfg.assistance.pays_income_gap = not region_transfer
