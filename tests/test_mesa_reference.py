@@ -59,6 +59,10 @@ def test_reference_is_one_mesa_agent_per_household() -> None:
 
 
 def test_compare_reports_both_times_and_a_speedup() -> None:
-    r = compare(1000, 1)
-    assert r["vectorized_s"] > 0 and r["reference_s"] > 0
-    assert r["speedup"] == pytest.approx(r["reference_s"] / r["vectorized_s"])
+    for alternate in ("year", "step"):
+        r = compare(1000, 1, alternate=alternate)
+        assert r["vectorized_s"] > 0 and r["reference_s"] > 0
+        assert r["speedup"] == pytest.approx(r["reference_s"] / r["vectorized_s"])
+        assert r["household_steps"] == r["households"] * 4
+    with pytest.raises(ValueError, match="alternate"):
+        compare(1000, 1, alternate="month")
