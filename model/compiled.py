@@ -15,7 +15,8 @@ to numpy. Indices are not bounds-checked (``NUMBA_BOUNDSCHECK=1`` turns the chec
 Compiled code is cached on first use in ``model/__pycache__/numba-<digest>``, where the digest
 is of every source file of the package: numba itself notices only edits to the file that
 defines a loop, not to the constants, enums and compiled functions it takes from other files,
-so any edit to the package starts a fresh cache. Old ``numba-*`` directories may be deleted.
+so any edit to the package starts a fresh cache; the caches of other versions are deleted once
+untouched for a week.
 Set ``NUMBA_DISABLE_JIT=1`` to run the loops as plain Python (slow; for a debugger).
 """
 
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import time
 from pathlib import Path
 
 import numba
@@ -46,8 +49,25 @@ def _cache_dir() -> str:
         except OSError:
             continue
         if os.access(base / name, os.W_OK):
+            prune_stale_caches(base, keep=name)
             return str(base / name)
     return ""  # numba's own choice
+
+
+STALE_AFTER_DAYS = 7.0
+
+
+def prune_stale_caches(base: Path, keep: str) -> None:
+    """Delete the caches in ``base`` of other versions of the sources untouched for a week:
+    every edit of the package starts a fresh cache of a few megabytes."""
+    cutoff = time.time() - STALE_AFTER_DAYS * 86400
+    for cache in base.glob("numba-*"):
+        try:
+            stale = cache.name != keep and cache.stat().st_mtime < cutoff
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(cache, ignore_errors=True)
 
 
 numba.config.CACHE_DIR = _cache_dir()

@@ -18,7 +18,7 @@ import sys
 import numpy as np
 
 from conftest import REPO
-from model.compiled import sum_by_place
+from model.compiled import prune_stale_caches, sum_by_place
 
 # Every lever on (so every compiled pass runs), the age structure on, a few hundred households.
 _RUN = """
@@ -51,6 +51,19 @@ def _digest(disable_jit: bool, cache_dir: str) -> str:
 def test_compiled_and_interpreted_loops_give_identical_runs(tmp_path):
     compiled = _digest(disable_jit=False, cache_dir=str(tmp_path))
     assert compiled == _digest(disable_jit=True, cache_dir=str(tmp_path))
+
+
+def test_caches_of_other_source_versions_are_pruned_once_a_week_old(tmp_path):
+    for name in ("numba-current", "numba-old", "numba-recent"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "f.nbi").write_text("")
+    week_ago = os.path.getmtime(tmp_path / "numba-old") - 8 * 86400
+    for name in ("numba-current", "numba-old"):
+        os.utime(tmp_path / name, (week_ago, week_ago))
+    (tmp_path / "other").mkdir()
+    os.utime(tmp_path / "other", (week_ago, week_ago))
+    prune_stale_caches(tmp_path, keep="numba-current")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["numba-current", "numba-recent", "other"]
 
 
 def test_sums_by_place_are_bincounts_bit_for_bit():
