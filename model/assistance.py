@@ -40,12 +40,12 @@ def administer_assistance(w: World) -> None:
     if dibao.no_dibao(w) and not hh.dibao.any():
         return  # nobody can fall below a zero standard
     income_pp = dibao.income_per_person(w)
-    place, below = _claims(
+    place, below = dibao.claims(
         hh.hukou_place,
         hh.location,
         hh.months_in_place,
         w.places.is_outside,
-        policy.months_residence_where_not_registered,
+        float(policy.months_residence_where_not_registered),
         income_pp,
         dibao.standard_cny_per_person_month(w, np.arange(w.places.n)),
     )
@@ -74,36 +74,6 @@ def administer_assistance(w: World) -> None:
     persons = hh.size_of(recipients) * hh.weight[recipients]
     paid = (benefit * persons).sum(dtype=np.float64)
     w.flows.add("outlay_dibao_cny", paid * months)
-
-
-@jit
-def _claims(
-    hukou_place: np.ndarray,
-    location: np.ndarray,
-    months_in_place: np.ndarray,
-    is_outside: np.ndarray,
-    months_required: int,
-    income_pp: np.ndarray,
-    standard_by_place: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Where each household may claim the dibao (place, or -1 if nowhere) and whether its
-    income per person is below the standard there.
-
-    A claim needs a hukou of the region and residence in it, at the hukou place or after
-    ``months_required`` months where the household lives.
-    """
-    place = np.empty(location.size, dtype=np.int16)
-    below = np.empty(location.size, dtype=np.bool_)
-    for i in range(location.size):
-        at = location[i]
-        can_claim = (
-            not is_outside[hukou_place[i]]
-            and not is_outside[at]
-            and (at == hukou_place[i] or months_in_place[i] >= months_required)
-        )
-        place[i] = at if can_claim else -1
-        below[i] = can_claim and income_pp[i] < standard_by_place[at]
-    return place, below
 
 
 def _pay_temporary_relief(w: World) -> None:

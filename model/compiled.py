@@ -16,7 +16,7 @@ Compiled code is cached on first use in ``model/__pycache__/numba-<digest>``, wh
 is of every source file of the package: numba itself notices only edits to the file that
 defines a loop, not to the constants, enums and compiled functions it takes from other files,
 so any edit to the package starts a fresh cache; the caches of other versions are deleted once
-untouched for a week.
+unused for a week.
 Set ``NUMBA_DISABLE_JIT=1`` to run the loops as plain Python (slow; for a debugger).
 """
 
@@ -49,6 +49,7 @@ def _cache_dir() -> str:
         except OSError:
             continue
         if os.access(base / name, os.W_OK):
+            os.utime(base / name)  # its time is its last use: see prune_stale_caches
             prune_stale_caches(base, keep=name)
             return str(base / name)
     return ""  # numba's own choice
@@ -58,8 +59,9 @@ STALE_AFTER_DAYS = 7.0
 
 
 def prune_stale_caches(base: Path, keep: str) -> None:
-    """Delete the caches in ``base`` of other versions of the sources untouched for a week:
-    every edit of the package starts a fresh cache of a few megabytes."""
+    """Delete the caches in ``base`` of other versions of the sources unused for a week (a
+    process touches its cache's directory when it starts): every edit of the package starts a
+    fresh cache of a few megabytes."""
     cutoff = time.time() - STALE_AFTER_DAYS * 86400
     for cache in base.glob("numba-*"):
         try:

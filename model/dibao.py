@@ -11,6 +11,8 @@ import numpy as np
 
 from model import land, layout
 from model.compiled import jit
+from model.households import persons
+from model.permits import registered_in_region
 
 if TYPE_CHECKING:
     from model.world import World
@@ -107,8 +109,8 @@ def _incomes_per_person(
         total = income[i] + land.land_income(
             contract_land_mu[i], collective_income[i], rent_per_mu, price_level
         )
-        persons = max(np.int16(adults[i]) + children[i] + elderly[i] + preschool[i], 1)
-        out[k] = total / np.float32(persons)
+        size = max(persons(adults[i], children[i], elderly[i], preschool[i]), 1)
+        out[k] = total / np.float32(size)
     return out
 
 
@@ -193,7 +195,7 @@ def _expected_benefits(
     alt_places: np.ndarray,
     income: np.ndarray,
     land_income: np.ndarray,
-    persons: np.ndarray,
+    size: np.ndarray,
     hukou_place: np.ndarray,
     is_outside: np.ndarray,
     standard: np.ndarray,
@@ -208,11 +210,10 @@ def _expected_benefits(
     for j in range(alt_places.shape[1]):
         for i in range(alt_places.shape[0]):
             p = alt_places[i, j]
-            income_pp = (income[i, j] + land_income[i]) / persons[i]
-            wait = 0.0 if p == hukou_place[i] else months_required
+            income_pp = (income[i, j] + land_income[i]) / size[i]
+            wait = months_before_claiming(hukou_place[i], p, months_required)
             eligible = (
-                not is_outside[hukou_place[i]]
-                and not is_outside[p]
+                may_claim_in(hukou_place[i], p, is_outside)
                 and wait < horizon_months
                 and income_pp < standard[p]
             )
@@ -221,6 +222,48 @@ def _expected_benefits(
                 np.float64(eligible)
                 * take_up_share
                 * benefit
-                * np.float64(persons[i])
+                * np.float64(size[i])
                 * (1.0 - wait / horizon_months)
             )
+
+
+@jit
+def claims(
+    hukou_place: np.ndarray,
+    location: np.ndarray,
+    months_in_place: np.ndarray,
+    is_outside: np.ndarray,
+    months_required: float,
+    income_pp: np.ndarray,
+    standard_by_place: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where each household may claim the dibao (place, or -1 if nowhere) and whether its
+    income per person is below the standard there.
+
+    A claim needs a hukou of the region and residence in it, at the hukou place or after
+    ``months_required`` months where the household lives.
+    """
+    place = np.empty(location.size, dtype=np.int16)
+    below = np.empty(location.size, dtype=np.bool_)
+    for i in range(location.size):
+        at = location[i]
+        can_claim = may_claim_in(hukou_place[i], at, is_outside) and (
+            months_in_place[i] >= months_before_claiming(hukou_place[i], at, months_required)
+        )
+        place[i] = at if can_claim else -1
+        below[i] = can_claim and income_pp[i] < standard_by_place[at]
+    return place, below
+
+
+@jit
+def may_claim_in(hukou_place: int, place: int, is_outside: np.ndarray) -> bool:
+    """Whether a household may claim the dibao at ``place`` at all: it holds a hukou of the
+    region, and the place is in the region."""
+    return registered_in_region(hukou_place, is_outside) and not is_outside[place]
+
+
+@jit
+def months_before_claiming(hukou_place: int, place: int, months_required: float) -> float:
+    """Months of residence a claim at ``place`` waits for: none at the hukou place,
+    ``months_required`` elsewhere in the region (001 二(一)3(1))."""
+    return 0.0 if place == hukou_place else months_required

@@ -178,7 +178,8 @@ class Households:
         return self.size_of(slice(None))
 
     def size_of(self, rows: np.ndarray | slice) -> np.ndarray:
-        """Persons in households ``rows`` (int16): :attr:`size` for those rows only."""
+        """Persons in households ``rows`` (int16): :attr:`size` for those rows only (the
+        whole-array form of :func:`persons`)."""
         return (
             self.adults[rows].astype(np.int16)
             + self.children[rows]
@@ -308,6 +309,13 @@ def _refresh_age_groups(
 
 
 @jit
+def persons(adults: int, children: int, elderly: int, preschool: int) -> int:
+    """Persons in a household: its working-age adults, children of school and preschool age and
+    elderly (:meth:`Households.size_of` for whole arrays)."""
+    return np.int16(adults) + children + elderly + preschool
+
+
+@jit
 def _persons_by_place(
     location: np.ndarray,
     weight: np.ndarray,
@@ -323,6 +331,6 @@ def _persons_by_place(
     for i in range(location.size):
         if where is not None and not where[i]:
             continue
-        persons = np.int16(adults[i]) + children[i] + elderly[i] + preschool[i]
-        out[location[i]] += np.float64(weight[i]) * np.float64(persons)
+        size = persons(adults[i], children[i], elderly[i], preschool[i])
+        out[location[i]] += np.float64(weight[i]) * np.float64(size)
     return out

@@ -175,7 +175,7 @@ def allocate_housing(w: World) -> None:
     hh, t, places = w.hh, w.places.housing, w.places
     tenants = end_leases(w)
     # Waiting list: eligible renters join (keeping their place if already on it); others leave.
-    renting, in_need, queue_ok = _update_waiting_list(
+    renting, needing, queue_ok = _update_waiting_list(
         hh.location,
         hh.tenure,
         hh.income_cny_per_month,
@@ -223,7 +223,7 @@ def allocate_housing(w: World) -> None:
     hh.rental_subsidy[:] = False
     subsidized = _grant_rental_subsidies(
         renters,
-        in_need,
+        needing,
         hh.tenure,
         hh.location,
         hh.hukou_urban,
@@ -269,8 +269,28 @@ _PRIVATE_RENTAL = int(Tenure.PRIVATE_RENTAL)
 
 
 def in_housing_need(w: World, idx: np.ndarray) -> np.ndarray:
-    """Whether households ``idx`` have incomes at or below their city's ceiling (price-scaled)."""
-    return w.hh.income_cny_per_month[idx] <= housing_ceilings(w)[w.hh.location[idx]]
+    """Whether households ``idx`` are in housing need where they live (:func:`in_need`)."""
+    hh = w.hh
+    return _in_need(idx, hh.income_cny_per_month, hh.location, housing_ceilings(w))
+
+
+@jit
+def in_need(income: np.float32, ceiling: np.float32) -> bool:
+    """Whether a household is in housing need: its income at or below the city's ceiling
+    (price-scaled, :func:`housing_ceilings`)."""
+    return income <= ceiling
+
+
+@jit
+def _in_need(
+    idx: np.ndarray, income: np.ndarray, location: np.ndarray, ceiling: np.ndarray
+) -> np.ndarray:
+    """:func:`in_need` of households ``idx`` where they live."""
+    out = np.empty(idx.size, dtype=np.bool_)
+    for k in range(idx.size):
+        i = idx[k]
+        out[k] = in_need(income[i], ceiling[location[i]])
+    return out
 
 
 def housing_ceilings(w: World) -> np.ndarray:
@@ -303,27 +323,27 @@ def _update_waiting_list(
     those queueing."""
     n = location.size
     renting = np.empty(n, dtype=np.bool_)
-    in_need = np.empty(n, dtype=np.bool_)
+    needing = np.empty(n, dtype=np.bool_)
     queueing = np.empty(n, dtype=np.bool_)
     for i in range(n):
         at = location[i]
         renting[i] = is_city[at] and tenure[i] == _PRIVATE_RENTAL
-        in_need[i] = income[i] <= ceiling[at]
+        needing[i] = in_need(income[i], ceiling[at])
         may_queue = qualifies(
             public_basis[at], hukou_urban[i], hukou_place[i], at, has_permit[i], is_outside
         ) or (poverty_may_apply[at] and poverty_registered[i])
-        queueing[i] = renting[i] and in_need[i] and may_queue and units[at] > 0
+        queueing[i] = renting[i] and needing[i] and may_queue and units[at] > 0
         if not queueing[i]:
             waiting_since_month[i] = NOT_WAITING
         elif waiting_since_month[i] == NOT_WAITING:
             waiting_since_month[i] = month
-    return renting, in_need, queueing
+    return renting, needing, queueing
 
 
 @jit
 def _grant_rental_subsidies(
     renters: np.ndarray,
-    in_need: np.ndarray,
+    needing: np.ndarray,
     tenure: np.ndarray,
     location: np.ndarray,
     hukou_urban: np.ndarray,
@@ -343,7 +363,7 @@ def _grant_rental_subsidies(
         at = location[i]
         out[k] = (
             tenure[i] == _PRIVATE_RENTAL
-            and in_need[i]
+            and needing[i]
             and subsidy_cny[at] > 0
             and qualifies(
                 subsidy_basis[at], hukou_urban[i], hukou_place[i], at, has_permit[i], is_outside

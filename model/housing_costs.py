@@ -12,7 +12,7 @@ import numpy as np
 from model import layout
 from model.compiled import jit
 from model.households import Tenure
-from model.housing import rent_scale
+from model.housing import housing_ceilings, in_need, rent_scale
 from model.permits import holds_hukou, reaches, standing
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def housing_costs_cny_per_month(
         hh.rental_subsidy,
         grid,
         places.rent_cny_per_month.astype(np.float32),
-        t.income_ceiling * np.float32(w.price_level),
+        housing_ceilings(w),
         t.subsidy_basis,
         t.public_basis,
         t.poverty_may_apply,
@@ -114,7 +114,7 @@ def _housing_costs(
         for j in range(grid.shape[1]):
             p = grid[k, j]
             rent = scale[k] * rent_by_place[p]
-            in_need = np.float64(income[i] <= ceiling[p])
+            needing = np.float64(in_need(income[i], ceiling[p]))
             own_hukou = holds_hukou(hukou_urban[i], hukou_place[i], p)
             sub_ok = own_hukou or reaches(subsidy_basis[p], registered, urban_of_region)
             pub_ok = (
@@ -126,12 +126,12 @@ def _housing_costs(
             tenant_pays = np.float32(1) - rent_share[p]
             public_saving = access_prob[p] * np.float64(tenant_pays) * np.float64(rent)
             with_hukou[k, j] = np.float32(
-                np.float64(rent) - in_need * np.maximum(np.float64(subsidy[p]), public_saving)
+                np.float64(rent) - needing * np.maximum(np.float64(subsidy[p]), public_saving)
             )
             support = np.maximum(
                 np.float64(np.float32(sub_ok) * subsidy[p]), np.float64(pub_ok) * public_saving
             )
-            cost = np.float64(rent) - in_need * support
+            cost = np.float64(rent) - needing * support
             if location[i] == p:  # what its own housing costs where it lives
                 if tenure[i] == _OWNED:
                     actual = np.float32(0)

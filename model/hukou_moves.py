@@ -26,7 +26,7 @@ work or start a business at home may register either at their origin or where th
   town's) follows its holder to the city of the region where it lives, without that city's
   rule or quota: in a region with a points city, a town hukou becomes a way in. A household
   weighing a move counts the hukou-based services of every city as within reach
-  (:func:`model.permits.reachable`).
+  (:func:`model.permits.reaches`).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def move_hukou(w: World) -> None:
     """Phase: returnees register at their origin's town; urban hukou follow movers in the region."""
     policy, hh, places = w.cfg.hukou_moves, w.hh, w.places
     if policy.returnee_origin_settlement_share > 0:
-        back = np.flatnonzero(_returned_home_this_step(w))
+        back = np.flatnonzero(_rural_hukou_back_home_this_step(w))
         back = back[hh.entrepreneur[back] == Business.VILLAGE]  # they start a business at home
         town = places.town_of[hh.location[back]]
         back, town = back[town >= 0], town[town >= 0]
@@ -90,7 +90,7 @@ def grant_urban_hukou(w: World, idx: np.ndarray, place: np.ndarray) -> None:
     land.apply_settlement_terms(w, idx)
 
 
-def _returned_home_this_step(w: World) -> np.ndarray:
+def _rural_hukou_back_home_this_step(w: World) -> np.ndarray:
     """Whether each household is a rural-hukou household back at its home village this step
     (moved there: months in place reset)."""
     hh = w.hh
@@ -108,7 +108,7 @@ def _back_home_rural(
     hukou_urban: np.ndarray,
     is_rural: np.ndarray,
 ) -> np.ndarray:
-    """:func:`_returned_home_this_step` of each household."""
+    """:func:`_rural_hukou_back_home_this_step` of each household."""
     out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
         home = location[i] == origin[i] and is_rural[location[i]]

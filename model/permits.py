@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import layout
 from model.compiled import jit
 from model.households import Employment, Tenure
 from model.levers import lever
@@ -152,27 +151,8 @@ def qualifies(
         basis_code == _OPEN
         or holds_hukou(hukou_urban, hukou_place, location)
         or (basis_code == _PERMIT and has_permit)
-        or (basis_code == _REGION_HUKOU and not is_outside[hukou_place])
+        or (basis_code == _REGION_HUKOU and registered_in_region(hukou_place, is_outside))
     )
-
-
-def reachable(w: World, idx: np.ndarray, basis_code: np.ndarray) -> np.ndarray:
-    """Whether a newcomer among ``idx`` could use a service of each city without settling there
-    (:func:`reaches`). Shape ``(len(idx), len(basis_code))``, place-major."""
-    hh, places = w.hh, w.places
-    out = layout.empty(idx.size, basis_code.size, np.bool_)
-    transfer = w.cfg.hukou_moves.region_transfer
-    _reachable(
-        idx,
-        hh.hukou_urban,
-        hh.hukou_place,
-        places.is_outside,
-        places.is_city,
-        transfer,
-        basis_code,
-        out,
-    )
-    return out
 
 
 @jit
@@ -186,7 +166,14 @@ def standing(
     """What a newcomer's access rests on: whether it is registered in the region, and whether
     it holds an urban hukou of the region that moves with it (with the region-wide transfer,
     002 (六))."""
-    return not is_outside[hukou_place], region_transfer and hukou_urban and is_city[hukou_place]
+    registered = registered_in_region(hukou_place, is_outside)
+    return registered, region_transfer and hukou_urban and is_city[hukou_place]
+
+
+@jit
+def registered_in_region(hukou_place: int, is_outside: np.ndarray) -> bool:
+    """Whether a household holds a hukou of the region (urban or rural)."""
+    return not is_outside[hukou_place]
 
 
 @jit
@@ -200,27 +187,6 @@ def reaches(basis_code: int, registered: bool, urban_of_region: bool) -> bool:
     if basis_code == _REGION_HUKOU:
         return registered
     return basis_code == _HUKOU and urban_of_region
-
-
-@jit
-def _reachable(
-    idx: np.ndarray,
-    hukou_urban: np.ndarray,
-    hukou_place: np.ndarray,
-    is_outside: np.ndarray,
-    is_city: np.ndarray,
-    region_transfer: bool,
-    basis_code: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    """:func:`reaches` for every household ``idx`` (rows) and city (columns) into ``out``."""
-    for k in range(idx.size):
-        i = idx[k]
-        registered, urban_of_region = standing(
-            hukou_urban[i], hukou_place[i], is_outside, is_city, region_transfer
-        )
-        for j in range(basis_code.size):
-            out[k, j] = reaches(basis_code[j], registered, urban_of_region)
 
 
 def issue_residence_permits(w: World) -> None:

@@ -15,25 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.compiled import jit
+from model.households import persons
+from model.permits import registered_in_region
 from model.schooling import schooled_with_parents
 from model.settlement import urban_hukou_persons
 
 if TYPE_CHECKING:
     from model.world import World
-
-
-@dataclass
-class PersonAccounts:
-    """Real persons per household in each statistical category (float32 arrays: a large run
-    keeps seven of them at once; totals are summed in float64)."""
-
-    resident: np.ndarray  # counted in the region's resident population (incl. children behind)
-    urban_resident: np.ndarray  # living in a city or town of the region
-    registered: np.ndarray  # holding the region's hukou
-    urban_hukou: np.ndarray  # holding an urban hukou of the region
-    non_hukou_urban: np.ndarray  # urban residents without an urban hukou of the region
-    children_away: np.ndarray  # school-age children living apart from the parents
-    outside: np.ndarray  # registered persons living outside the region
 
 
 def person_accounts(w: World) -> PersonAccounts:
@@ -94,7 +82,7 @@ def _split_persons(
     """:func:`person_accounts` row by row (float32, as the whole-array form computed it)."""
     for i in range(weight.size):
         at = location[i]
-        size = np.int16(adults[i]) + children[i] + elderly[i] + preschool[i]
+        size = persons(adults[i], children[i], elderly[i], preschool[i])
         schooled = schooled_with_parents(
             at,
             origin[i],
@@ -111,7 +99,11 @@ def _split_persons(
         urban_hukou[i] = urban * weight[i]
         hukou_present = present if family_followed[i] else np.minimum(urban_hukou[i], present)
         urban_resident[i] = present * np.float32(is_city[at])
-        registered[i] = np.float32(size) * weight[i] * np.float32(not is_outside[hukou_place[i]])
+        registered[i] = (
+            np.float32(size)
+            * weight[i]
+            * np.float32(registered_in_region(hukou_place[i], is_outside))
+        )
         resident[i] = present * np.float32(not is_outside[at]) + away * np.float32(
             not is_outside[origin[i]]
         )
@@ -119,3 +111,17 @@ def _split_persons(
         non_hukou_urban[i] = urban_resident[i] - hukou_present * holds_here
         children_away[i] = away
         outside[i] = present * np.float32(is_outside[at])
+
+
+@dataclass
+class PersonAccounts:
+    """Real persons per household in each statistical category (float32 arrays: a large run
+    keeps seven of them at once; totals are summed in float64)."""
+
+    resident: np.ndarray  # counted in the region's resident population (incl. children behind)
+    urban_resident: np.ndarray  # living in a city or town of the region
+    registered: np.ndarray  # holding the region's hukou
+    urban_hukou: np.ndarray  # holding an urban hukou of the region
+    non_hukou_urban: np.ndarray  # urban residents without an urban hukou of the region
+    children_away: np.ndarray  # school-age children living apart from the parents
+    outside: np.ndarray  # registered persons living outside the region

@@ -137,7 +137,7 @@ def schooled_with_parents(
 ) -> bool:
     """Whether a household's children live and study where the parents live: at home, as a
     hukou family in its city, or with a public seat or a private place."""
-    hukou_family_here = hukou_urban and family_followed and hukou_place == location
+    hukou_family_here = family_followed and holds_hukou(hukou_urban, hukou_place, location)
     return location == origin or hukou_family_here or school_seat or private_school
 
 

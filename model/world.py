@@ -70,7 +70,7 @@ class World:
     def equivalent_persons(self, idx: np.ndarray) -> np.ndarray:
         """Equivalent persons of households ``idx``: persons ** elasticity (float32, at least 1).
 
-        Money in choices counts per equivalent person (see :mod:`model.decisions`).
+        Money in choices counts per equivalent person (see :mod:`model.location_utility`).
         """
         persons = np.maximum(self.hh.size_of(idx), 1).astype(np.float32)
         return persons ** np.float32(self.cfg.behavior.equivalence_elasticity)

@@ -45,10 +45,14 @@ def run_cli(args: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess:
 def shuffled_state(seed: int) -> World:
     """A run's state (every lever on) with the cities' rules and the households' standing
     shuffled to every combination: access bases, coverage at 0 and 1, tenures, permits, seats,
-    poverty registration, hukou places, months at the rules' edges, incomes at a ceiling."""
+    poverty registration, hukou places, months at the rules' edges, incomes at a ceiling; and
+    prices off 1."""
     model = build(2500, "all", seed=seed)
     for _ in range(4):
         model.step()
+    # Prices off 1, so that a price-scaled value rounded to float32 where numpy keeps float64
+    # (or the reverse) shows.
+    model.world.price_level = 1.0663127
     w, rng = model.world, np.random.default_rng(seed)
     hh, places, n = w.hh, w.places, len(w.hh)
     for table, name in [

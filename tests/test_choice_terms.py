@@ -19,7 +19,6 @@ from model import (
     dibao,
     insurance,
     land,
-    layout,
     location_utility,
     settling_gain,
     skills,
@@ -29,7 +28,7 @@ from model.households import Employment, Tenure
 from model.housing import rent_scale
 from model.housing_costs import housing_costs_cny_per_month
 from model.labour import formal_job_chance, skill_multiplier
-from model.permits import AccessBasis, reachable
+from model.permits import AccessBasis
 from model.provident_fund import provident_fund_value_cny_per_month
 from model.schooling import school_access_prob, schooling_cost_cny_per_month
 from model.skills import Business
@@ -74,7 +73,9 @@ def _housing_cost(w, idx, cities, assume_hukou=False):
     cost = rent - in_need * np.maximum(sub_ok * t.subsidy_cny[cities][None, :], saving)
     if assume_hukou:
         return cost.astype(np.float32)
-    row, col = layout.cells_at(hh.location[idx], cities)
+    col = np.minimum(np.searchsorted(cities, hh.location[idx]), cities.size - 1)
+    row = np.flatnonzero(cities[col] == hh.location[idx])  # the cell where each lives
+    col = col[row]
     tenure = hh.tenure[idx[row]]
     here_rent = rent[row, col]
     private = here_rent - hh.rental_subsidy[idx[row]] * t.subsidy_cny[cities][col]
@@ -264,18 +265,15 @@ def test_the_compiled_choice_terms_give_the_numpy_forms(region_transfer):
     rng_edges = np.random.default_rng(7)
     same = np.testing.assert_array_equal
 
-    same(
-        reachable(w, idx, w.places.housing.public_basis[cities]),
-        _reachable(w, idx, w.places.housing.public_basis[cities]),
-    )
     cost, with_hukou = housing_costs_cny_per_month(w, idx, cities)
     assert cost.tobytes("F") == _housing_cost(w, idx, cities).tobytes("F")
     assert with_hukou.tobytes("F") == _housing_cost(w, idx, cities, True).tobytes("F")
     access = school_access_prob(w, idx, cities)
     assert access.tobytes("F") == _school_access(w, idx, cities).tobytes("F")
-    assert schooling_cost_cny_per_month(w, idx, cities, 800.0, access).tobytes(
+    left_behind = w.cny(w.cfg.behavior.left_behind_cost_cny_per_child_month)
+    assert schooling_cost_cny_per_month(w, idx, cities, left_behind, access).tobytes(
         "F"
-    ) == _schooling_cost(w, idx, cities, 800.0, access).tobytes("F")
+    ) == _schooling_cost(w, idx, cities, left_behind, access).tobytes("F")
     health = insurance.health_cover_value_cny_per_month(w, idx, cities)
     assert health.tobytes("F") == _health_cover(w, idx, cities).tobytes("F")
     provident = provident_fund_value_cny_per_month(w, idx, cities)

@@ -9,7 +9,7 @@ import pytest
 from conftest import small_model
 from model import decisions, hukou_moves, settlement
 from model.households import Employment, Households
-from model.permits import AccessBasis, reachable
+from model.permits import AccessBasis, reaches, standing
 from model.skills import Business
 
 BASE = ["n_households=4000"]
@@ -156,8 +156,10 @@ def test_an_urban_hukou_of_the_region_follows_its_holder(transfer):
     hh = w.hh
     idx = np.flatnonzero(hh.hukou_urban & (hh.hukou_place == capital) & (hh.location == capital))
     idx = idx[:40]
-    basis = np.array([AccessBasis.hukou.value], dtype=np.int8)
-    assert reachable(w, idx, basis).all() == transfer
+    registered, urban_of_region = standing(
+        True, capital, w.places.is_outside, w.places.is_city, transfer
+    )
+    assert registered and reaches(AccessBasis.hukou.value, registered, urban_of_region) == transfer
     decisions.relocate(w, idx, np.full(idx.size, prefecture, dtype=np.int16))
     hukou_moves.move_hukou(w)
     assert (hh.hukou_place[idx] == (prefecture if transfer else capital)).all()
