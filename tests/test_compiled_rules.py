@@ -182,3 +182,132 @@ def test_waiting_list_subsidy_and_insurance_give_the_numpy_forms(seed):
     assert np.array_equal(hh.insured_flexible, flexible)
     assert np.array_equal(hh.insurance_months, counter)
     assert (counter == np.iinfo(np.int16).max).any()
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_row_finders_review_and_own_city_gain_give_the_numpy_forms(seed):
+    from model import employment_support, hukou_moves, labour, permits, schooling
+    from model.assistance import _review_caseload
+    from model.households import add_months
+    from model.settling_gain import settling_gain_by_city_cny_per_month, settling_gain_cny_per_month
+
+    w = shuffled_state(seed)
+    hh, places, rng = w.hh, w.places, np.random.default_rng(seed)
+    is_city, is_rural = places.is_city, places.is_rural
+    rows = np.flatnonzero(rng.random(len(hh)) < 0.6)
+    same = np.testing.assert_array_equal
+
+    # Permit applicants: no hukou here, the months, and (if required) a stable basis.
+    for stable in (False, True):
+        ok = ~_hukou_here(w, rows) & (hh.months_in_place[rows] >= 6)
+        if stable:
+            housed = (hh.tenure[rows] != Tenure.PRIVATE_RENTAL) | hh.registered_lease[rows]
+            working = (hh.employment[rows] == Employment.FORMAL) | hh.insured_flexible[rows]
+            ok &= housed | working | hh.school_seat[rows]
+        got = permits._may_apply(
+            rows,
+            hh.hukou_urban,
+            hh.hukou_place,
+            hh.location,
+            hh.months_in_place,
+            hh.tenure,
+            hh.registered_lease,
+            hh.employment,
+            hh.insured_flexible,
+            hh.school_seat,
+            6,
+            stable,
+        )
+        same(got, ok)
+        assert ok.any() and not ok.all()
+
+    # Row finders over every household.
+    home = (hh.location == hh.origin) & is_rural[hh.location]
+    assert hukou_moves._rural_hukou_back_home_this_step(w).any()
+    same(
+        hukou_moves._rural_hukou_back_home_this_step(w),
+        home & (hh.months_in_place == 0) & (hh.weight > 0) & ~hh.hukou_urban,
+    )
+    same(
+        hukou_moves._urban_hukou_of_another_city(
+            hh.hukou_urban, hh.hukou_place, hh.location, is_city
+        ),
+        hh.hukou_urban
+        & is_city[hh.location]
+        & (hh.hukou_place != hh.location)
+        & is_city[hh.hukou_place],
+    )
+    same(
+        employment_support._hard_to_employ(hh.employment, hh.dibao, hh.poverty_registered),
+        (hh.employment == Employment.UNEMPLOYED) | hh.dibao | hh.poverty_registered,
+    )
+    at_home = home & (hh.adults > 0)
+    same(
+        employment_support._at_home_of_working_age(
+            rows, hh.location, hh.origin, hh.adults, is_rural
+        ),
+        at_home[rows],
+    )
+    same(
+        employment_support._poor_at_home_without_post(
+            hh.dibao, hh.public_welfare_post, hh.location, hh.origin, hh.adults, hh.weight, is_rural
+        ),
+        hh.dibao & ~hh.public_welfare_post & at_home & (hh.weight > 0),
+    )
+    same(
+        labour.city_migrants_without_formal_job(w, rows),
+        rows[
+            is_city[hh.location[rows]]
+            & is_rural[hh.origin[rows]]
+            & (hh.employment[rows] != Employment.FORMAL)
+            & (hh.adults[rows] > 0)
+            & (hh.weight[rows] > 0)
+        ],
+    )
+    same(
+        insurance._informal_uninsured(is_city, hh.location, hh.employment, hh.insured_flexible),
+        is_city[hh.location] & (hh.employment == Employment.INFORMAL) & ~hh.insured_flexible,
+    )
+    same(
+        schooling._with_children_in_city(is_city, hh.location, hh.children),
+        is_city[hh.location] & (hh.children > 0),
+    )
+    standard = np.where(is_rural, *dibao.current_standards(w)[::-1])[hh.location]
+    same(dibao.below_standard_where_living(w), _income_per_person(w) < standard)
+    counter = hh.months_in_place.copy()
+    counter[::5] = np.int16(32766)
+    expected = np.minimum(counter, np.iinfo(np.int16).max - 3) + np.int16(3)
+    add_months(counter, 3)
+    same(counter, expected)
+
+    # The dibao caseload review: grace months, reviews, moves, registration as poor.
+    below, place = rng.random(len(hh)) < 0.5, np.where(rng.random(len(hh)) < 0.1, -1, 1)
+    hh.dibao[:] = rng.random(len(hh)) < 0.5
+    hh.dibao_grace_months[:] = rng.choice(np.int16([0, 1, 3, 6]), len(hh))
+    for review_due in (False, True):
+        dibao_, grace, poor = (
+            hh.dibao.copy(),
+            hh.dibao_grace_months.copy(),
+            hh.poverty_registered.copy(),
+        )
+        grace[dibao_ & below] = 6
+        above = dibao_ & ~below
+        grace[above] = np.maximum(grace[above] - 3, 0)
+        if review_due:
+            dibao_ &= ~(above & (grace <= 0))
+        dibao_ &= place >= 0
+        poor |= dibao_ & (hh.adults > 0)
+        state = [a.copy() for a in (hh.dibao, hh.dibao_grace_months, hh.poverty_registered)]
+        _review_caseload(below, place, hh.adults, *state, 6, 3, review_due, True)
+        for got, want in zip(state, (dibao_, grace, poor), strict=True):
+            same(got, want)
+
+    # A migrant's settling gain in its own city: the gain priced in each city for its residents.
+    migrants = np.flatnonzero(is_city[hh.location] & ~hh.hukou_urban)
+    cities = places.city_places
+    col = np.searchsorted(cities, hh.location[migrants])
+    want = np.empty(migrants.size, dtype=np.float32)
+    for j in np.unique(col):
+        sub = np.flatnonzero(col == j)
+        want[sub] = settling_gain_by_city_cny_per_month(w, migrants[sub], cities[j : j + 1])[:, 0]
+    assert settling_gain_cny_per_month(w, migrants).tobytes() == want.tobytes()
