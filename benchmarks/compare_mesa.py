@@ -1,7 +1,7 @@
 """Speed of the vectorized engine against the per-agent Mesa reference, in one process run.
 
     python -m benchmarks.compare_mesa --households 100000
-    python -m benchmarks.compare_mesa --households 20000 --years 2
+    python -m benchmarks.compare_mesa --households 20000 --years 4
     python -m benchmarks.compare_mesa --households 100000 --alternate step
 
 Both engines run the comparison scenario (:data:`benchmarks.mesa_reference.COMPARISON_LEVERS`)
@@ -28,10 +28,11 @@ def compare(
 
     Each engine first takes one untimed step: the vectorized engine loads its compiled loops
     on first use (tens of milliseconds, once per process). Then the engines take turns, a year
-    at a time (``alternate="year"``) or a step at a time (``"step"``), so that a machine
-    slowing down or speeding up affects both alike. Turns of a year let each engine run its
-    steps back to back, as a run does; turns of a step start every step with the other
-    engine's data in the caches, which slows the engine whose data fit there.
+    at a time (``alternate="year"``) or a step at a time (``"step"``), the one going first
+    alternating too, so that a machine slowing down or speeding up affects both alike. Turns of
+    a year let each engine run its steps back to back, as a run does; turns of a step start
+    every step with the other engine's data in the caches, which slows the engine whose data
+    fit there.
     """
     if alternate not in ("year", "step"):
         raise ValueError(f"alternate must be 'year' or 'step', not {alternate!r}")
@@ -46,16 +47,16 @@ def compare(
     vectorized.step()
 
     turn = vectorized.steps_per_year if alternate == "year" else 1
-    ref_steps = vec_steps = 0.0
-    for _ in range(years * vectorized.steps_per_year // turn):
-        started = time.perf_counter()
-        for _ in range(turn):
-            reference.step()
-        ref_steps += time.perf_counter() - started
-        started = time.perf_counter()
-        for _ in range(turn):
-            vectorized.step()
-        vec_steps += time.perf_counter() - started
+    spent = {"reference": 0.0, "vectorized": 0.0}
+    engines = {"reference": reference, "vectorized": vectorized}
+    for k in range(years * vectorized.steps_per_year // turn):
+        order = ("reference", "vectorized") if k % 2 == 0 else ("vectorized", "reference")
+        for name in order:  # who goes first alternates too
+            started = time.perf_counter()
+            for _ in range(turn):
+                engines[name].step()
+            spent[name] += time.perf_counter() - started
+    ref_steps, vec_steps = spent["reference"], spent["vectorized"]
     household_steps = len(vectorized.world.hh) * years * vectorized.steps_per_year
     return {
         "households": len(vectorized.world.hh),
@@ -71,7 +72,7 @@ def compare(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=100_000)
-    parser.add_argument("--years", type=int, default=1)
+    parser.add_argument("--years", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--alternate",
