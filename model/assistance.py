@@ -25,7 +25,7 @@ import numpy as np
 
 from model import dibao
 from model.compiled import jit
-from model.households import Employment
+from model.households import UNEMPLOYED
 from model.levers import lever
 
 if TYPE_CHECKING:
@@ -115,9 +115,6 @@ def _review_caseload(
             poverty_registered[i] = True
 
 
-_UNEMPLOYED = int(Employment.UNEMPLOYED)
-
-
 @jit
 def _out_of_work_in_city(
     is_city: np.ndarray, location: np.ndarray, employment: np.ndarray
@@ -125,7 +122,7 @@ def _out_of_work_in_city(
     """Whether each household lives in a city with all its workers out of work."""
     out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
-        out[i] = is_city[location[i]] and employment[i] == _UNEMPLOYED
+        out[i] = is_city[location[i]] and employment[i] == UNEMPLOYED
     return out
 
 

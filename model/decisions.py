@@ -22,7 +22,14 @@ import numpy as np
 
 from model import insurance, layout, reclassification, skills
 from model.compiled import jit
-from model.households import NOT_WAITING, Employment, Tenure
+from model.households import (
+    FARMING,
+    INFORMAL,
+    NOT_WAITING,
+    PRIVATE_RENTAL,
+    RURAL_HOME,
+    Employment,
+)
 from model.levers import lever
 from model.location_utility import alternative_places, location_utilities
 from model.settling_gain import settling_chance
@@ -100,8 +107,6 @@ def relocate(w: World, idx: np.ndarray, new_place: np.ndarray) -> None:
 
 
 _CITY_BUSINESS, _NO_BUSINESS = int(skills.Business.CITY), int(skills.Business.NONE)
-_RURAL_HOME, _PRIVATE_RENTAL = int(Tenure.RURAL_HOME), int(Tenure.PRIVATE_RENTAL)
-_FARMING, _INFORMAL = int(Employment.FARMING), int(Employment.INFORMAL)
 
 
 @jit
@@ -139,8 +144,8 @@ def _move(
         hiring_subsidy_months[i] = 0
         if entrepreneur[i] == _CITY_BUSINESS:
             entrepreneur[i] = _NO_BUSINESS
-        tenure[i] = _RURAL_HOME if home[k] else _PRIVATE_RENTAL
-        employment[i] = _FARMING if home[k] else _INFORMAL
+        tenure[i] = RURAL_HOME if home[k] else PRIVATE_RENTAL
+        employment[i] = FARMING if home[k] else INFORMAL
 
 
 def apply_to_settle(w: World, idx: np.ndarray) -> None:

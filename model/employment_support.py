@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.compiled import jit, sum_by_place
-from model.households import Employment
+from model.households import UNEMPLOYED, Employment
 from model.labour import city_migrants_without_formal_job
 from model.levers import lever
 from model.rationing import draw_up_to
@@ -116,9 +116,6 @@ def fill_public_welfare_posts(w: World) -> None:
     w.flows.add("outlay_public_welfare_posts_cny", paid * w.months_per_step)
 
 
-_UNEMPLOYED = int(Employment.UNEMPLOYED)
-
-
 @jit
 def _hard_to_employ(
     employment: np.ndarray, dibao: np.ndarray, poverty_registered: np.ndarray
@@ -126,7 +123,7 @@ def _hard_to_employ(
     """Whether each household is without work, on the dibao or poverty-registered."""
     out = np.empty(employment.size, dtype=np.bool_)
     for i in range(employment.size):
-        out[i] = employment[i] == _UNEMPLOYED or dibao[i] or poverty_registered[i]
+        out[i] = employment[i] == UNEMPLOYED or dibao[i] or poverty_registered[i]
     return out
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.compiled import jit
-from model.households import NOT_WAITING, Tenure
+from model.households import NOT_WAITING, OWNED, RURAL_HOME, Tenure
 from model.housing import rent_scale
 from model.levers import lever
 
@@ -49,9 +49,6 @@ def buy_homes(w: World) -> None:
     w.flows.add("homes_bought", hh.weight[buyers].sum(dtype=np.float64))
 
 
-_OWNED, _RURAL_HOME = int(Tenure.OWNED), int(Tenure.RURAL_HOME)
-
-
 @jit
 def _renting_in_city(
     is_city: np.ndarray, location: np.ndarray, tenure: np.ndarray, weight: np.ndarray
@@ -60,7 +57,7 @@ def _renting_in_city(
     home)."""
     out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
-        renting = tenure[i] != _OWNED and tenure[i] != _RURAL_HOME
+        renting = tenure[i] != OWNED and tenure[i] != RURAL_HOME
         out[i] = renting and is_city[location[i]] and weight[i] > 0
     return out
 

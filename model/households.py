@@ -69,6 +69,10 @@ class Tenure(IntEnum):
     DORM = 4  # employer dormitory
 
 
+# The codes as plain ints, for the compiled loops' comparisons (one definition for every module).
+FARMING, FORMAL, INFORMAL, UNEMPLOYED = (int(e) for e in Employment)
+RURAL_HOME, PRIVATE_RENTAL, PUBLIC_RENTAL, OWNED, DORM = (int(t) for t in Tenure)
+
 _DTYPES: dict[str, type] = {
     "weight": np.float32,
     "origin": np.int16,

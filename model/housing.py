@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.compiled import jit, sum_by_place
-from model.households import NOT_WAITING, Tenure
+from model.households import NOT_WAITING, PRIVATE_RENTAL, Tenure
 from model.levers import lever
 from model.permits import AccessBasis, qualifies
 from model.rationing import coverage, fill_capacity, keep_within
@@ -265,9 +265,6 @@ def end_leases(w: World) -> np.ndarray:
     return tenants[~leaves]
 
 
-_PRIVATE_RENTAL = int(Tenure.PRIVATE_RENTAL)
-
-
 def in_housing_need(w: World, idx: np.ndarray) -> np.ndarray:
     """Whether households ``idx`` are in housing need where they live (:func:`in_need`)."""
     hh = w.hh
@@ -327,7 +324,7 @@ def _update_waiting_list(
     queueing = np.empty(n, dtype=np.bool_)
     for i in range(n):
         at = location[i]
-        renting[i] = is_city[at] and tenure[i] == _PRIVATE_RENTAL
+        renting[i] = is_city[at] and tenure[i] == PRIVATE_RENTAL
         needing[i] = in_need(income[i], ceiling[at])
         may_queue = qualifies(
             public_basis[at], hukou_urban[i], hukou_place[i], at, has_permit[i], is_outside
@@ -362,7 +359,7 @@ def _grant_rental_subsidies(
         i = renters[k]
         at = location[i]
         out[k] = (
-            tenure[i] == _PRIVATE_RENTAL
+            tenure[i] == PRIVATE_RENTAL
             and needing[i]
             and subsidy_cny[at] > 0
             and qualifies(

@@ -11,7 +11,7 @@ import numpy as np
 
 from model import layout
 from model.compiled import jit
-from model.households import Tenure
+from model.households import OWNED, PRIVATE_RENTAL, PUBLIC_RENTAL
 from model.housing import housing_ceilings, in_need, rent_scale
 from model.permits import holds_hukou, reaches, standing
 
@@ -73,10 +73,6 @@ def housing_costs_cny_per_month(
     return as_they_are, with_hukou
 
 
-_OWNED, _PUBLIC_RENTAL = int(Tenure.OWNED), int(Tenure.PUBLIC_RENTAL)
-_PRIVATE_RENTAL = int(Tenure.PRIVATE_RENTAL)
-
-
 @jit
 def _housing_costs(
     idx: np.ndarray,
@@ -133,13 +129,13 @@ def _housing_costs(
             )
             cost = np.float64(rent) - needing * support
             if location[i] == p:  # what its own housing costs where it lives
-                if tenure[i] == _OWNED:
+                if tenure[i] == OWNED:
                     actual = np.float32(0)
-                elif tenure[i] == _PUBLIC_RENTAL:
+                elif tenure[i] == PUBLIC_RENTAL:
                     actual = rent * rent_share[p]
                 else:
                     actual = rent - np.float32(rental_subsidy[i]) * subsidy[p]
-                if tenure[i] == _PRIVATE_RENTAL:
+                if tenure[i] == PRIVATE_RENTAL:
                     cost = np.minimum(np.float64(actual), cost)
                 else:
                     cost = np.float64(actual)

@@ -39,7 +39,7 @@ from scipy.special import ndtri
 
 from model import fiscal, land
 from model.compiled import jit
-from model.households import Employment
+from model.households import UNEMPLOYED
 from model.levers import lever
 from model.skills import Business
 
@@ -141,13 +141,10 @@ def graduate_channel(w: World, idx: np.ndarray) -> np.ndarray:
     return _graduates_may_settle(hh.graduate[idx], hh.hukou_urban[idx], hh.employment[idx])
 
 
-_UNEMPLOYED = int(Employment.UNEMPLOYED)
-
-
 @jit
 def graduate_may_settle(graduate: bool, hukou_urban: bool, employment: int) -> bool:
     """A graduate head without an urban hukou, with work, may settle where the household lives."""
-    return graduate and not hukou_urban and employment != _UNEMPLOYED
+    return graduate and not hukou_urban and employment != UNEMPLOYED
 
 
 @jit

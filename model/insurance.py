@@ -18,7 +18,7 @@ import numpy as np
 
 from model import layout
 from model.compiled import jit
-from model.households import Employment, months_added
+from model.households import FORMAL, INFORMAL, months_added
 from model.levers import lever
 from model.permits import holds_hukou
 
@@ -97,9 +97,6 @@ def accrue_insurance(w: World) -> None:
         w.flows.add("outlay_medical_premiums_cny", premiums)
 
 
-_FORMAL, _INFORMAL = int(Employment.FORMAL), int(Employment.INFORMAL)
-
-
 @jit
 def _informal_uninsured(
     is_city: np.ndarray, location: np.ndarray, employment: np.ndarray, insured_flexible: np.ndarray
@@ -107,7 +104,7 @@ def _informal_uninsured(
     """Whether each household works informally in a city without flexible-worker insurance."""
     out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
-        informal = is_city[location[i]] and employment[i] == _INFORMAL
+        informal = is_city[location[i]] and employment[i] == INFORMAL
         out[i] = informal and not insured_flexible[i]
     return out
 
@@ -125,8 +122,8 @@ def _accrue(
     city workers (formal or flexible) accrue ``months`` of contributions."""
     for i in range(location.size):
         in_city = is_city[location[i]]
-        insured_flexible[i] = insured_flexible[i] and in_city and employment[i] == _INFORMAL
-        accruing = in_city and (employment[i] == _FORMAL or insured_flexible[i])
+        insured_flexible[i] = insured_flexible[i] and in_city and employment[i] == INFORMAL
+        accruing = in_city and (employment[i] == FORMAL or insured_flexible[i])
         insurance_months[i] = months_added(insurance_months[i], months, accruing)
 
 

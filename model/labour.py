@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.compiled import jit, sum_by_place
-from model.households import Employment
+from model.households import FARMING, FORMAL, INFORMAL, Employment
 from model.rationing import fill_capacity, keep_within
 
 if TYPE_CHECKING:
@@ -94,13 +94,6 @@ def match_jobs(w: World) -> None:
     labour.expected_urban_wage = expected_urban_wage(labour.labor, labour)
 
 
-_FORMAL, _INFORMAL, _FARMING = (
-    int(Employment.FORMAL),
-    int(Employment.INFORMAL),
-    int(Employment.FARMING),
-)
-
-
 @jit
 def _in_city_formal(
     is_city: np.ndarray, location: np.ndarray, employment: np.ndarray, formal: bool
@@ -108,7 +101,7 @@ def _in_city_formal(
     """Whether each household lives in a city with (``formal``) or without a formal job."""
     out = np.empty(location.size, dtype=np.bool_)
     for i in range(location.size):
-        out[i] = is_city[location[i]] and (employment[i] == _FORMAL) == formal
+        out[i] = is_city[location[i]] and (employment[i] == FORMAL) == formal
     return out
 
 
@@ -125,7 +118,7 @@ def _farm_villages_and_count_workers(
     labor = np.zeros(n_places)
     for i in range(location.size):
         if is_rural[location[i]]:
-            employment[i] = _FARMING
+            employment[i] = FARMING
         labor[location[i]] += np.float64(np.float32(adults[i]) * weight[i])
     return labor
 
@@ -177,7 +170,7 @@ def _wages(
     wage = np.empty(employment.size, dtype=np.float32)
     for i in range(employment.size):
         wage[i] = by_employment[employment[i], location[i]]
-        if employment[i] == _FORMAL or employment[i] == _INFORMAL:
+        if employment[i] == FORMAL or employment[i] == INFORMAL:
             wage[i] *= multiplier[i]
     return wage
 
@@ -217,7 +210,7 @@ def _city_migrants_without_formal_job(
         out[k] = (
             is_city[location[i]]
             and is_rural[origin[i]]
-            and employment[i] != _FORMAL
+            and employment[i] != FORMAL
             and adults[i] > 0
             and weight[i] > 0
         )

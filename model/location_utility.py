@@ -39,7 +39,7 @@ import numpy as np
 from model import dibao, insurance, land, layout, skills
 from model.compiled import jit
 from model.employment_support import post_wage_cny_per_month
-from model.households import Employment
+from model.households import FORMAL
 from model.housing import rent_scale
 from model.housing_costs import housing_costs_cny_per_month
 from model.labour import skill_multiplier
@@ -132,9 +132,6 @@ def location_utilities(w: World, idx: np.ndarray, alt_places: np.ndarray) -> np.
     return utility
 
 
-_FORMAL = int(Employment.FORMAL)
-
-
 @jit
 def _labour_incomes(
     idx: np.ndarray,
@@ -162,7 +159,7 @@ def _labour_incomes(
         skilled = workers * skill_multiplier[k]
         for j in range(1, alt_places.shape[1]):
             p = alt_places[k, j]
-            holds_job_there = employment[i] == _FORMAL and location[i] == p
+            holds_job_there = employment[i] == FORMAL and location[i] == p
             wage = formal_wage[p] if holds_job_there else expected_urban_wage[p]
             income = np.float32(np.float64(skilled) * wage)
             out[k, j] = income + skills.city_business_gain_at(

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.compiled import jit
-from model.households import Employment, Tenure
+from model.households import FORMAL, PRIVATE_RENTAL
 from model.levers import lever
 
 if TYPE_CHECKING:
@@ -216,9 +216,6 @@ def issue_residence_permits(w: World) -> None:
     hh.has_permit[candidates[ok]] = True
 
 
-_PRIVATE_RENTAL, _FORMAL = int(Tenure.PRIVATE_RENTAL), int(Employment.FORMAL)
-
-
 @jit
 def _may_apply(
     candidates: np.ndarray,
@@ -243,8 +240,8 @@ def _may_apply(
         ok = not holds_hukou(hukou_urban[i], hukou_place[i], location[i])
         ok = ok and months_in_place[i] >= months_required
         if require_stable_basis:
-            housed = tenure[i] != _PRIVATE_RENTAL or registered_lease[i]
-            working = employment[i] == _FORMAL or insured_flexible[i]
+            housed = tenure[i] != PRIVATE_RENTAL or registered_lease[i]
+            working = employment[i] == FORMAL or insured_flexible[i]
             ok = ok and (housed or working or school_seat[i])
         out[k] = ok
     return out

@@ -21,7 +21,7 @@ import numpy as np
 
 from model import layout
 from model.compiled import jit
-from model.households import Employment
+from model.households import FORMAL
 from model.labour import formal_job_chance, skill_multiplier
 from model.levers import lever
 from model.permits import holds_hukou
@@ -66,9 +66,6 @@ def provident_fund_value_cny_per_month(
     return out
 
 
-_FORMAL = int(Employment.FORMAL)
-
-
 @jit
 def _provident_values(
     idx: np.ndarray,
@@ -93,7 +90,7 @@ def _provident_values(
         i = idx[k]
         for j in range(city_places.size):
             here = location[i] == city_places[j]
-            formal = np.float64(employment[i] == _FORMAL) if here else formal_job_chance[j]
+            formal = np.float64(employment[i] == FORMAL) if here else formal_job_chance[j]
             local = holds_hukou(hukou_urban[i], hukou_place[i], city_places[j])
             coverage = hukou_coverage if local else migrant_coverage
             wage = np.float64(skill_multiplier[k]) * formal_wage[j]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.compiled import jit
-from model.households import Tenure
+from model.households import DORM, OWNED, PRIVATE_RENTAL, PUBLIC_RENTAL
 from model.hukou_moves import graduate_channel, graduate_may_settle, grant_urban_hukou
 from model.levers import lever
 from model.rationing import fill_capacity
@@ -217,8 +217,6 @@ _OPEN, _CONDITIONS, _POINTS, _CLOSED = (
     SettlementRuleType.points.value,
     SettlementRuleType.closed.value,
 )
-_PRIVATE, _DORM = int(Tenure.PRIVATE_RENTAL), int(Tenure.DORM)
-_OWNED, _PUBLIC = int(Tenure.OWNED), int(Tenure.PUBLIC_RENTAL)
 
 
 @jit
@@ -255,8 +253,8 @@ def _mark_eligible(
         if not is_city[at] or hukou_urban[i]:
             continue
         t = tenure[i]
-        renting = t in (_PRIVATE, _DORM)
-        owns_or_public = t in (_OWNED, _PUBLIC)
+        renting = t in (PRIVATE_RENTAL, DORM)
+        owns_or_public = t in (OWNED, PUBLIC_RENTAL)
         has_address = owns_or_public or (renting and collective_household[at])
         residence_ok = months_in_place[i] >= min_residence_months[at]
         insurance_ok = insurance_months[i] >= max(min_insurance_months[at], 1)
@@ -266,7 +264,7 @@ def _mark_eligible(
         points = np.float64(points_residence[at]) * (months_in_place[i] / 12.0)
         points += np.float64(points_insurance[at]) * (insurance_months[i] / 12.0)
         points += points_skill[at] * np.maximum(skill[i], np.float32(0.0))
-        points += points_owned[at] * np.float32(t == _OWNED)
+        points += points_owned[at] * np.float32(t == OWNED)
         points += points_poverty[at] * np.float32(poverty_registered[i])
         kind = rule[at]
         conditions = kind == _CONDITIONS and (stable_housing or insurance_ok)
