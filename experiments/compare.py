@@ -58,6 +58,13 @@ INDICATORS = (
     "public_rental_units_built",
     "school_seats_built",
     "dibao_recipients",
+    # What the service levers act on, for a planner to see the mechanism beside the rates.
+    "public_rental_units",
+    "public_rental_occupied",
+    "public_rental_waiting",
+    "rental_subsidy_households",
+    "migrant_children_in_school",
+    "children_left_behind",
 )
 LOW, HIGH = 5, 95  # percentiles of the reported interval
 
@@ -134,10 +141,10 @@ RATIOS = {
 
 def _effects(base: pd.DataFrame, pol: pd.DataFrame, land_cny_per_m2: float) -> dict[str, float]:
     """One replicate's differences: cumulative over the simulated years, and at the end year."""
-    later = base["year"] > base["year"].iloc[0]  # flows of the years after the initial state
 
     def total(column: str) -> float:
-        return float((pol[column] - base[column])[later].sum())
+        # Every year's flows; the start year's row holds only what a policy builds on adoption.
+        return float((pol[column] - base[column]).sum())
 
     gross = total("fiscal_outlay_cny")
     earned = total("transfers_received_cny") + land_cny_per_m2 * total("construction_land_quota_m2")

@@ -129,6 +129,14 @@ def load_spec(source: str | Path | dict[str, Any]) -> DesignSpec:
                 f"design parameter '{key}' range [{p.low}, {p.high}] leaves the declared "
                 f"range [{low}, {high}]"
             )
+        for level in p.levels or []:
+            if not isinstance(level, int | float) or isinstance(level, bool):
+                continue  # a choice or flag: composing the config checks it
+            if (low is not None and level < low) or (high is not None and level > high):
+                raise ConfigError(
+                    f"design parameter '{key}' level {level} leaves the declared range "
+                    f"[{low}, {high}]"
+                )
         params.append(p)
     if not params:
         raise ConfigError("design key 'parameters' is empty")
@@ -136,7 +144,7 @@ def load_spec(source: str | Path | dict[str, Any]) -> DesignSpec:
         for p in params:
             if p.levels is None:
                 p.levels = list(np.linspace(p.low, p.high, 3))
-    return DesignSpec(
+    spec = DesignSpec(
         name=data.get("name", "sweep"),
         scenario=data.get("scenario", "demo"),
         method=method,
@@ -144,8 +152,26 @@ def load_spec(source: str | Path | dict[str, Any]) -> DesignSpec:
         samples=int(data.get("samples", 8)),
         replicates=int(data.get("replicates", 1)),
         base_seed=int(data.get("base_seed", 0)),
-        overrides=list(data.get("overrides", [])),
+        overrides=merge_overrides(list(data.get("overrides", []))),
     )
+    check_counts(spec)
+    return spec
+
+
+def check_counts(spec: DesignSpec) -> None:
+    """Raise ConfigError unless the spec asks for at least one sample and one replicate."""
+    for key in ("samples", "replicates"):
+        if getattr(spec, key) < 1:
+            raise ConfigError(f"design key '{key}' = {getattr(spec, key)}; allowed: 1 or more")
+
+
+def merge_overrides(overrides: list[str]) -> list[str]:
+    """``KEY=VALUE`` overrides with one entry per key: a later value replaces an earlier one
+    in its place (as Hydra would apply them: the last wins)."""
+    merged: dict[str, str] = {}
+    for item in overrides:
+        merged[item.split("=", 1)[0]] = item
+    return list(merged.values())
 
 
 def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
@@ -208,9 +234,12 @@ def make_design(spec: DesignSpec) -> pd.DataFrame:
     return design.reset_index(drop=True)
 
 
-def write_design(spec: DesignSpec, sweep_dir: Path) -> pd.DataFrame:
-    """Write ``design.csv`` and ``design.json`` into ``sweep_dir``; return the design."""
-    design = make_design(spec)
+def write_design(
+    spec: DesignSpec, sweep_dir: Path, design: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Write ``design.csv`` and ``design.json`` into ``sweep_dir``; return the design (made
+    from ``spec`` unless given)."""
+    design = make_design(spec) if design is None else design
     sweep_dir.mkdir(parents=True, exist_ok=True)
     atomic_write(sweep_dir / DESIGN_FILE, lambda tmp: design.to_csv(tmp, index=False))
     spec_data = asdict(spec)

@@ -15,7 +15,10 @@ bisects, assuming the share moves one way with the lever. The meeting end of the
 then checked on as many fresh replicates (independent seeds and draws) and, where either set falls
 short of the probability, moved halfway back toward the meeting end of the range, up to four
 times: the answer is the least change from the non-meeting end that meets the target on both.
-``goalseek.json`` holds every value tried with its share. With ``--levers K1 K2 ...`` instead of
+``goalseek.json`` holds every value tried with its share (``evaluations``) and each check on
+fresh replicates (``fresh_checks``); the command prints both. The shares are estimates from
+``--replicates`` runs each, so neighbouring values can disagree by a replicate or two: more
+replicates narrow them. With ``--levers K1 K2 ...`` instead of
 ``--lever``, the cheapest combination on a small grid is sought (:mod:`experiments.cheapest`).
 """
 
@@ -80,7 +83,11 @@ def share_meeting(
         raise ConfigError(f"goal indicator '{target.indicator}': not an indicator of the run")
     met = [score({"goal": target}, t)["goal"]["met"] for t in tables]
     if met[0] is None:
-        raise ConfigError(f"goal year {target.year}: not a simulated year of {scenario}")
+        years = tables[0]["year"]
+        raise ConfigError(
+            f"goal year {target.year}: not a simulated year of {scenario} (allowed: "
+            f"{int(years.iloc[1 if target.cumulative else 0])}-{int(years.iloc[-1])})"
+        )
     return float(np.mean(met))
 
 
@@ -109,6 +116,11 @@ def goal_seek(
     if not 0 < probability <= 1:
         raise ConfigError(f"--probability = {probability}: outside the allowed range (0, 1]")
     declared_low, declared_high, is_int = declared_range(lever)
+    if declared_low is None and declared_high is None:
+        raise ConfigError(
+            f"--lever '{lever}': a choice or flag, not a number; goal seeking bisects a numeric "
+            "lever (compare the choices with ./dev compare)"
+        )
     low, high = value_range or (declared_low, declared_high)
     if low is None or high is None or low >= high:
         raise ConfigError(
@@ -164,11 +176,13 @@ def goal_seek(
         # the range that meets until both sets meet it.
         end = low if meets_low else high
         fresh_overrides = [*overrides, f"seed={fresh_seed(scenario, overrides)}"]
+        checks = result["fresh_checks"] = []
         for _ in range(CONFIRMATIONS):
             good = round(good) if is_int else good
             fresh = share_meeting(
                 scenario, fresh_overrides, lever, good, target, replicates, execution
             )
+            checks.append({"value": good, "share_met": share(good), "share_met_fresh": fresh})
             if share(good) >= probability and fresh >= probability:
                 break
             good = (good + end) / 2
@@ -262,6 +276,11 @@ def main(argv: list[str] | None = None) -> None:
             )
         else:
             print(f"  {args.lever} = {row['value']:g}: met in {row['share_met']:.0%} of replicates")
+    for row in result.get("fresh_checks", []):
+        print(
+            f"  checked on {args.replicates} fresh replicates: {args.lever} = {row['value']:g}: "
+            f"met in {row['share_met_fresh']:.0%} (in {row['share_met']:.0%} of the search's)"
+        )
     print(f"outputs: {out}")
 
 

@@ -13,6 +13,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from experiments.collect import (
     numeric_keys,
     point_means,
 )
-from experiments.design import DESIGN_FILE, SPEC_FILE, declared_range, read_spec
+from experiments.design import DESIGN_FILE, SPEC_FILE, Parameter, declared_range, read_spec
 from experiments.report_render import Section, png_bytes, pyplot, write_sections
 from experiments.report_text import localize, say
 from model.labels import text, use_cjk_font
@@ -44,7 +45,12 @@ def short(key: str) -> str:
 def load(sweep_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """(runs, aggregate, swept keys), collecting first when the tables are stale."""
     runs_path = sweep_dir / RUNS_FILE
-    newest_run = max((d / "summary.json").stat().st_mtime for d in find_runs(sweep_dir))
+    found = find_runs(sweep_dir)
+    if not found:
+        raise FileNotFoundError(
+            f"{sweep_dir}: no complete runs (no summary.json) under it; run the sweep first"
+        )
+    newest_run = max((d / "summary.json").stat().st_mtime for d in found)
     if not runs_path.exists() or runs_path.stat().st_mtime < newest_run:
         collect(sweep_dir)
     runs = pd.read_csv(runs_path)
@@ -80,8 +86,7 @@ def design_section(
                 [
                     {
                         "lever": p.key,
-                        "swept low": "" if p.low is None else p.low,
-                        "swept high": "" if p.high is None else p.high,
+                        **dict(zip(("swept low", "swept high"), swept_range(p), strict=True)),
                         "swept levels": "" if p.levels is None else ", ".join(map(str, p.levels)),
                         "declared range (allowed)": declared_text(p.key),
                     }
@@ -103,6 +108,15 @@ def design_section(
     if points is not None and len(points) <= 40:
         sec.tables.append(points)
     return sec
+
+
+def swept_range(p: Parameter) -> tuple[Any, Any]:
+    """Lowest and highest value swept: of the levels where there are levels, else the range
+    sampled (blank for levels that are not numbers)."""
+    if p.levels is None:
+        return ("" if p.low is None else p.low), ("" if p.high is None else p.high)
+    numbers = [v for v in p.levels if isinstance(v, int | float) and not isinstance(v, bool)]
+    return (min(numbers), max(numbers)) if numbers else ("", "")
 
 
 def declared_text(key: str) -> str:

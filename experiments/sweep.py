@@ -21,11 +21,21 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from experiments.collect import collect
-from experiments.design import DESIGN_FILE, load_spec, read_spec, row_overrides, write_design
+from experiments.design import (
+    DESIGN_FILE,
+    check_counts,
+    load_spec,
+    make_design,
+    merge_overrides,
+    read_spec,
+    row_overrides,
+    write_design,
+)
 from experiments.run import BOOKKEEPING, RUNS_DIR
 from model.batch import chunk_count, launcher_overrides
 from model.config import compose_config
@@ -42,22 +52,37 @@ def create(
     samples: int | None = None,
     overrides: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Write a sweep's design from a preset or spec file; validate its first run's config."""
+    """Write a sweep's design from a preset or spec file, once its configs are valid.
+
+    The first run's config is composed, and each level of each swept key with the first run's
+    other values; nothing is written if one is refused.
+    """
     spec = load_spec(source)
     if replicates is not None:
         spec.replicates = replicates
     if samples is not None:
         spec.samples = samples
-    spec.overrides = [*spec.overrides, *(overrides or [])]
-    design = write_design(spec, sweep_dir)
+    check_counts(spec)
+    spec.overrides = merge_overrides([*spec.overrides, *(overrides or [])])
+    design = make_design(spec)
     check_row(spec.scenario, spec.overrides, design, 0)
-    return design
+    for p in spec.parameters:
+        for level in p.levels or []:
+            check_row(spec.scenario, spec.overrides, design, 0, {p.key: level})
+    return write_design(spec, sweep_dir, design)
 
 
-def check_row(scenario: str, overrides: list[str], design: pd.DataFrame, i: int) -> None:
-    """Compose and validate the config of design row ``i`` (raises ConfigError)."""
+def check_row(
+    scenario: str,
+    overrides: list[str],
+    design: pd.DataFrame,
+    i: int,
+    replace: dict[str, Any] | None = None,
+) -> None:
+    """Compose and validate the config of design row ``i``, with the swept values in
+    ``replace`` instead of the row's (raises ConfigError)."""
     keys = [c for c in design.columns if c not in BOOKKEEPING]
-    values = row_overrides(design.iloc[i], keys)
+    values = row_overrides(design.iloc[i], keys) | (replace or {})
     compose_config(
         [
             f"scenario={scenario}",

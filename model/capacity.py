@@ -77,12 +77,27 @@ def grow_capacity(w: World) -> None:
     new_seats = planned_seats + funded_seats
     housing.units += new_units
     schooling.seats += new_seats
-    w.flows.add("public_rental_units_built", new_units.sum())
-    w.flows.add("school_seats_built", new_seats.sum())
-    w.flows.add(
-        "outlay_capacity_construction_cny",
-        new_units.sum() * unit_cost + new_seats.sum() * seat_cost,
-    )
+    _book_built(w, new_units.sum(), new_seats.sum())
+
+
+def build_policy_stock(w: World, units_added: np.ndarray, seats_added: np.ndarray) -> None:
+    """Book the building of the units and seats a policy adds to the stock when it is adopted.
+
+    A policy that raises a city's ``public_rental_units`` or ``migrant_school_seats`` builds
+    them: they cost what planned or funded ones do. A policy that lowers them saves nothing
+    (existing buildings are not sold back).
+    """
+    _book_built(w, np.maximum(units_added, 0).sum(), np.maximum(seats_added, 0).sum())
+
+
+def _book_built(w: World, units: float, seats: float) -> None:
+    """Flows of units and seats built, at the building costs of the current price level."""
+    policy = w.cfg.capacity
+    unit_cost = w.cny(policy.public_rental_cost_cny_per_unit)
+    seat_cost = w.cny(policy.school_seat_cost_cny_per_seat)
+    w.flows.add("public_rental_units_built", units)
+    w.flows.add("school_seats_built", seats)
+    w.flows.add("outlay_capacity_construction_cny", units * unit_cost + seats * seat_cost)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -314,8 +315,28 @@ def compose_config(overrides: list[str] | None = None) -> RunConfig:
     except ConfigError:
         raise
     except Exception as exc:
-        raise ConfigError(describe_error(exc)) from exc
+        raise ConfigError(_naming_places(describe_error(exc), overrides)) from exc
     return to_run_config(cfg)
+
+
+_UNKNOWN_PLACE = re.compile(r"^unknown config key '(cities|rural_areas)\.([^.']+)'")
+
+
+def _naming_places(message: str, overrides: list[str]) -> str:
+    """``message``, with the scenario's places listed if it names a city or rural area the
+    scenario does not have (a key meant for another scenario's city)."""
+    found = _UNKNOWN_PLACE.match(message)
+    if not found:
+        return message
+    group, name = found.groups()
+    others = [o for o in overrides if not o.lstrip("+~").startswith(f"{group}.{name}")]
+    try:
+        places = list(getattr(compose_config(others), group))
+    except ConfigError:
+        return message
+    kind = "city" if group == "cities" else "rural area"
+    head = message.split(" (")[0]
+    return f"{head}: no {kind} '{name}' here (this scenario has: {', '.join(places)})"
 
 
 def describe_error(exc: BaseException) -> str:

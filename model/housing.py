@@ -32,7 +32,7 @@ class HousingPolicy:
 
     public_rental_units: float = lever(
         0.0,
-        unit="households",
+        unit="dwellings",
         low=0,
         high=1e8,
         doc="Public rental housing units (公租房) open to the eligible groups.",

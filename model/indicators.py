@@ -50,8 +50,10 @@ INDICATORS: dict[str, str] = {
     "public_rental_waiting": "households queuing for public rental: every eligible private "
     "renter under the income ceiling not yet housed (unmet need, not an application list)",
     "public_rental_leavers": "public rental tenants who left at the end of a lease in the year",
-    "public_rental_units_built": "public rental units added in the year (plan and fiscal links)",
-    "school_seats_built": "migrant school seats added in the year (plan and fiscal links)",
+    "public_rental_units_built": "public rental units added in the year (plan and fiscal links; "
+    "in the start year, those a compared policy adds)",
+    "school_seats_built": "migrant school seats added in the year (plan and fiscal links; in the "
+    "start year, those a compared policy adds)",
     "rental_subsidy_households": "households receiving the rental subsidy",
     "residence_permit_households": "households holding a residence permit",
     "homesteads_withdrawn": "homesteads withdrawn for compensation in the year",

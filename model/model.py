@@ -166,6 +166,7 @@ class SettlementModel(mesa.Model):
             adopt_policy(self.world, policy)
             self.cfg = policy
         self._collect()
+        self.world.flows.reset()  # the start row's flows: what a policy built on adoption
 
     @property
     def steps_per_year(self) -> int:

@@ -165,8 +165,9 @@ def format_targets(scored: dict[str, dict[str, Any]]) -> str:
             first = t["first_year_met"]
             verdict += f" (first met {first})" if first else f" (not by {t['last_year']})"
         total = "cumulative " if t["cumulative"] else ""
+        within = f" ± {t['tolerance']:g}" if t["comparison"] == "near" else ""
         lines.append(
             f"  {name}: {total}{t['indicator']} {t['year']} {symbol[t['comparison']]} "
-            f"{t['target']:,.2f} -> {achieved}  {verdict}"
+            f"{t['target']:,.2f}{within} -> {achieved}  {verdict}"
         )
     return "\n".join(lines)

@@ -6,7 +6,9 @@ region-wide levers are read from the config by every phase, so swapping it is en
 levers live in the place table next to its state (units let, seats held, jobs filled), so only
 the entries a policy changes are replaced — those where the tables built from the two configs
 differ. Nothing grows in the spin-up (see ``model.SPIN_UP_PHASES``), so a lever's entries still
-hold their configured values when they are replaced.
+hold their configured values when they are replaced. Public rental units and school seats a
+policy adds are built on adoption: their cost is booked in the start year's flows
+(:func:`model.capacity.build_policy_stock`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from model import capacity
 from model.config import RunConfig
 from model.levers import ConfigError
 from model.places import PlaceTable
@@ -43,6 +46,11 @@ def adopt_policy(w: World, policy: RunConfig) -> None:
     before, after = PlaceTable.from_config(w.cfg), PlaceTable.from_config(policy)
     _replace_changed(w.places, before, after)
     w.cfg = policy
+    capacity.build_policy_stock(
+        w,
+        after.housing.units - before.housing.units,
+        after.schooling.seats - before.schooling.seats,
+    )
 
 
 def _replace_changed(state: Any, before: Any, after: Any) -> None:

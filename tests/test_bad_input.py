@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 from model import ConfigError, compose_config
 
 CASES = {
@@ -21,6 +24,10 @@ CASES = {
     "end before start": (["end_year=2000"], "end_year"),
     "step not dividing 12": (["months_per_step=5"], "months_per_step"),
     "unknown town": (["rural_areas.hills.town=atlantis"], "rural_areas.hills.town"),
+    "city of another scenario": (
+        ["scenario=sichuan_2019", "cities.capital.settlement.min_points=5"],
+        "no city 'capital' here (this scenario has: chengdu,",
+    ),
     "no draws": (["uncertainty.draws=0"], "uncertainty.draws"),
     "fractional draws": (["uncertainty.draws=1.5"], "uncertainty.draws"),
     "unknown launcher": (["execution.launcher=cluster"], "execution.launcher"),
@@ -121,3 +128,31 @@ def test_a_run_too_small_to_mean_much_says_so(tmp_path):
     proc = run_cli(["n_households=50", "end_year=2021", f"hydra.run.dir={tmp_path / 'out'}"])
     assert proc.returncode == 0
     assert "warning: n_households = 50" in proc.stderr and "points" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "names"),
+    [
+        (["experiments.report", "{tmp}"], "no complete runs"),
+        (["experiments.sweep", "create", "{tmp}/s", "--preset", "x", "--replicates", "1"], "x"),
+        (
+            [
+                *("experiments.sweep", "create", "{tmp}/s"),
+                *("--preset", "threshold_subsidy_grid", "--replicates", "0"),
+            ],
+            "'replicates' = 0",
+        ),
+    ],
+)
+def test_sweep_and_report_commands_reject_bad_input_with_one_line(args, names, tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", *(a.format(tmp=tmp_path) for a in args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and names in lines[0], proc.stderr
+    assert not (tmp_path / "s").exists()

@@ -70,6 +70,38 @@ def test_design_rejects_unknown_keys_and_ranges_outside_the_declaration():
         designs.load_spec("no_such_preset")
 
 
+def test_a_bad_sweep_is_refused_before_anything_is_written(tmp_path):
+    grid = spec("grid") | {
+        "parameters": {"cities.capital.housing.rental_subsidy_cny_per_month": {"levels": [0, 600]}}
+    }
+    bad = {
+        "replicates": (grid | {"replicates": 0}, r"'replicates' = 0; allowed: 1 or more"),
+        "level": (
+            grid
+            | {
+                "parameters": {
+                    "cities.capital.housing.rental_subsidy_cny_per_month": {"levels": [0, -600]}
+                }
+            },
+            r"level -600 leaves the declared range \[0, 100000",
+        ),
+        "choice": (
+            grid | {"parameters": {"cities.capital.settlement.rule": {"levels": ["points", "x"]}}},
+            r"cities\.capital\.settlement\.rule",
+        ),
+        "override": (grid | {"overrides": [*SMALL, "n_households=-3"]}, r"n_households"),
+    }
+    for name, (bad_spec, message) in bad.items():
+        with pytest.raises(ConfigError, match=message):
+            create(tmp_path / name, bad_spec)
+        assert not (tmp_path / name).exists(), name
+    with pytest.raises(ConfigError, match="samples"):
+        create(tmp_path / "samples", spec("lhs"), samples=0)
+    # a later override of a key replaces the earlier one, in its place
+    create(tmp_path / "ok", grid, overrides=["end_year=2022"])
+    assert designs.read_spec(tmp_path / "ok").overrides == ["n_households=4000", "end_year=2022"]
+
+
 def test_every_preset_loads_and_validates(tmp_path):
     for preset in sorted(p.stem for p in designs.PRESET_DIR.glob("*.yaml")):
         design = create(tmp_path / preset, preset)
@@ -309,6 +341,8 @@ def test_a_two_lever_grid_report_has_a_heatmap_lever_value_legends_and_no_claim_
     text = md_path.read_text(encoding="utf-8")
     assert (sweep_dir / "figures" / "final_gap_heatmap.png").exists()
     assert "point 0" not in text
+    # the swept range is the levels' (the declared one is in its own column)
+    assert "| cities.capital.settlement.min_points | 0 | 200 | 0, 100, 200 |" in text
     cost_rows = [line for line in text.splitlines() if "no measurable effect" in line]
     assert any("temporary_relief_cny" in line for line in cost_rows)
     assert "Cheapest per point closed: <b>assistance" not in text

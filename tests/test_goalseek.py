@@ -17,6 +17,11 @@ def test_the_answer_meets_the_target_on_fresh_seeds_and_a_stricter_bar_does_not(
     result = goal_seek("demo", LEVER, parse_goal(GOAL), SIZE, 6, 0.8, (0, 200), 6, None)
     assert result["reachable"] and result["confirmed"]
     assert 0 < result["value"] < 200
+    last = result["fresh_checks"][-1]  # every fresh check is recorded, the answer's last
+    assert last["value"] == result["value"] and last["share_met_fresh"] >= 0.8
+    assert all(
+        c["share_met_fresh"] < 0.8 or c["share_met"] < 0.8 for c in result["fresh_checks"][:-1]
+    )
     # Twelve replicates on another seed: the share is an estimate (standard error about 0.12 at
     # 0.8), so it is held to the stated probability less 0.2.
     other = [*SIZE, "seed=99"]
@@ -33,6 +38,11 @@ def test_the_answer_meets_the_target_on_fresh_seeds_and_a_stricter_bar_does_not(
         (["--goal", GOAL, "--range", "-5", "10"], "outside the declared range"),
         (["--goal", GOAL, "--probability", "1.5"], "--probability"),
         (["--goal", "nope_pct>=1@2024"], "nope_pct"),
+        (
+            ["--goal", "gap_pp<=20@2040"],
+            "goal year 2040: not a simulated year of demo (allowed: 2020-2024)",
+        ),
+        (["--goal", GOAL, "--lever", "cities.capital.settlement.rule"], "a choice or flag"),
     ],
 )
 def test_bad_input_gets_one_line_and_exit_2(args, says, tmp_path, capsys):

@@ -37,6 +37,34 @@ def test_a_policy_changes_its_levers_and_keeps_the_state():
     pd.testing.assert_frame_equal(before.timeseries()[rates], after.timeseries()[rates])
 
 
+def test_units_and_seats_a_policy_adds_are_built_once_at_their_cost():
+    cfg = compose_config([*BASE, "end_year=2021"])
+    seats = "cities.main_urban.schooling.migrant_school_seats"
+    more = compose_config([*BASE, "end_year=2021", f"{UNITS}=120000", f"{seats}=200000"])
+    fewer = compose_config([*BASE, "end_year=2021", f"{UNITS}=1000"])
+    plain = SettlementModel(cfg)
+    city = plain.world.places.index("main_urban")
+    seats_before = plain.world.places.schooling.seats[city]
+    runs = {}
+    for name, policy in (("plain", None), ("more", more), ("fewer", fewer)):
+        model = SettlementModel(cfg, policy=policy)
+        model.run_to_end()
+        runs[name] = model.timeseries().set_index("year")
+    costs = more.capacity
+    start = runs["more"].iloc[0]  # the start row holds what the policy built on adoption
+    assert start["public_rental_units_built"] == pytest.approx(90000)
+    assert start["school_seats_built"] == pytest.approx(200000 - seats_before)
+    assert start["outlay_capacity_construction_cny"] == pytest.approx(
+        90000 * costs.public_rental_cost_cny_per_unit
+        + (200000 - seats_before) * costs.school_seat_cost_cny_per_seat
+    )
+    for name in ("plain", "fewer"):  # nothing built, nothing saved by a smaller stock
+        assert runs[name]["outlay_capacity_construction_cny"].iloc[0] == 0
+    # booked once: the first year's flows do not carry the adoption over
+    later = ["public_rental_units_built", "outlay_capacity_construction_cny"]
+    assert (runs["more"][later].iloc[1] < runs["more"][later].iloc[0] / 100).all()
+
+
 def test_a_policy_may_not_change_the_run_itself():
     cfg = compose_config(BASE)
     with pytest.raises(ConfigError, match="seed"):
