@@ -315,6 +315,9 @@ def sensitivity_section(
     return sec
 
 
+YI = 1e8  # CNY in one 亿元 (100 million), the unit of fiscal figures in the reports
+
+
 def cost_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> Section:
     plt = pyplot()
     sec = Section(text("Fiscal cost against gap reduction", lang))
@@ -324,8 +327,8 @@ def cost_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> Secti
         runs.groupby("point")["total_fiscal_outlay_cny"].mean().to_numpy()
     )
     fig, ax = plt.subplots(figsize=(6, 4))
-    ax.scatter(means["total_fiscal_outlay_cny"] / 1e9, means["final_gap_pp"], s=18)
-    ax.set_xlabel(text("total_outlay_billion", lang))
+    ax.scatter(means["total_fiscal_outlay_cny"] / YI, means["final_gap_pp"], s=18)
+    ax.set_xlabel(text("total_outlay_yi", lang))
     ax.set_ylabel(text("final_gap", lang))
     ax.grid(alpha=0.3)
     sec.figures.append(("cost_vs_gap.png", png_bytes(fig)))
@@ -351,13 +354,13 @@ def cost_section(runs: pd.DataFrame, keys: list[str], lang: str = "en") -> Secti
                 "lever": key,
                 "gap change over range (pp)": gap_change,
                 "beyond replicate noise": "yes" if measurable else "no measurable effect",
-                "cost change over range (CNY)": cost_change,
-                "CNY per point of gap closed": per_point,
+                "cost change over range (亿元)": cost_change / YI,
+                "亿元 per point of gap closed": per_point / YI,
             }
         )
-    table = pd.DataFrame(rows).sort_values("CNY per point of gap closed", na_position="last")
+    table = pd.DataFrame(rows).sort_values("亿元 per point of gap closed", na_position="last")
     sec.tables.append(table)
-    best = table.dropna(subset=["CNY per point of gap closed"])
+    best = table.dropna(subset=["亿元 per point of gap closed"])
     sec.text.append(
         say("cost_fit", lang, noise_pp=noise_pp)
         + (

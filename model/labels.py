@@ -64,9 +64,9 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "final gap (pp), mean over replicates",
         "zh": "期末两率差距（百分点），重复运行均值",
     },
-    "total_outlay_billion": {
-        "en": "total fiscal outlay over the run (billion CNY)",
-        "zh": "模拟期累计财政支出（十亿元）",
+    "total_outlay_yi": {
+        "en": "total fiscal outlay over the run (亿元, 100 million CNY)",
+        "zh": "模拟期累计财政支出（亿元）",
     },
     "sweep_report": {"en": "Sweep report", "zh": "政策扫描报告"},
     # policy comparison (experiments/compare_report.py)
