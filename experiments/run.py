@@ -22,6 +22,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.design import row_overrides
 from model.config import to_run_config
 from model.levers import ConfigError
+from model.memory import reuse_freed_memory
 from model.run import completed_run, simulate, write_outputs
 
 RUNS_DIR = "runs"
@@ -54,6 +55,7 @@ def run_rows(cfg: DictConfig) -> tuple[int, int]:
 @hydra.main(config_path="../configs", config_name="config", version_base="1.3")
 def main(cfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)
+    reuse_freed_memory()  # as the command line: big temporaries reuse freed memory
     try:
         done, skipped = run_rows(cfg)
     except ConfigError as exc:

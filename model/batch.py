@@ -39,6 +39,7 @@ import hydra
 from omegaconf import DictConfig
 
 from model.levers import ConfigError, lever
+from model.memory import reuse_freed_memory
 
 PROJECT = Path(__file__).resolve().parent.parent
 TASKS_FILE = "tasks.pkl"
@@ -246,6 +247,7 @@ class ExecutionOptions:
 @hydra.main(version_base="1.3", config_path=None, config_name=None)
 def _job(cfg: DictConfig) -> None:
     """One Hydra job: one chunk of a batch (an error fails the job, and the batch with it)."""
+    reuse_freed_memory()  # as the command line: big temporaries reuse freed memory
     run_chunk(Path(cfg.batch.dir), int(cfg.batch.chunk), int(cfg.batch.chunks))
 
 
