@@ -37,7 +37,7 @@ from experiments.compare import (
 from experiments.design import declared_range
 from model.batch import ExecutionOptions
 from model.levers import ConfigError
-from model.targets import Target, score
+from model.targets import Target, score, year_not_simulated
 
 MAX_COMBINATIONS = 64
 CONFIRMATIONS = 4  # next-cheapest combinations tried on fresh replicates at most
@@ -94,7 +94,7 @@ def evaluate(
         base, pol = mine[0::2], mine[1::2]
         met = [score({"goal": target}, t)["goal"]["met"] for t in pol]
         if met[0] is None:
-            raise ConfigError(f"goal year {target.year}: not a simulated year of {scenario}")
+            raise year_not_simulated(target, scenario, pol[0]["year"])
         cost = np.array(
             [_effects(b, p, LAND_QUOTA_CNY_PER_M2)[NET] for b, p in zip(base, pol, strict=True)]
         )

@@ -167,10 +167,15 @@ def check_counts(spec: DesignSpec) -> None:
 
 def merge_overrides(overrides: list[str]) -> list[str]:
     """``KEY=VALUE`` overrides with one entry per key: a later value replaces an earlier one
-    in its place (as Hydra would apply them: the last wins)."""
+    in its place (as Hydra would apply them: the last wins). A key also given in another form
+    (``+KEY=``, ``~KEY``) keeps all its entries, in order, for Hydra to apply or refuse."""
+    bare = [item.split("=", 1)[0].lstrip("+~") for item in overrides]
+    plain = {k for k in bare} - {
+        k for k, item in zip(bare, overrides, strict=True) if item.startswith(("+", "~"))
+    }
     merged: dict[str, str] = {}
-    for item in overrides:
-        merged[item.split("=", 1)[0]] = item
+    for i, (key, item) in enumerate(zip(bare, overrides, strict=True)):
+        merged[key if key in plain else f"{i}:{item}"] = item
     return list(merged.values())
 
 

@@ -39,7 +39,7 @@ from model.batch import ExecutionOptions, add_execution_arguments, execution_fro
 from model.config import compose_config
 from model.levers import ConfigError
 from model.outputs import write_json
-from model.targets import Comparison, Target, score
+from model.targets import Comparison, Target, score, year_not_simulated
 
 GOAL = re.compile(r"^\s*([a-z_0-9]+)\s*(<=|>=)\s*([-+0-9.eE]+)\s*@\s*(\d{4})\s*$")
 
@@ -83,11 +83,7 @@ def share_meeting(
         raise ConfigError(f"goal indicator '{target.indicator}': not an indicator of the run")
     met = [score({"goal": target}, t)["goal"]["met"] for t in tables]
     if met[0] is None:
-        years = tables[0]["year"]
-        raise ConfigError(
-            f"goal year {target.year}: not a simulated year of {scenario} (allowed: "
-            f"{int(years.iloc[1 if target.cumulative else 0])}-{int(years.iloc[-1])})"
-        )
+        raise year_not_simulated(target, scenario, tables[0]["year"])
     return float(np.mean(met))
 
 
@@ -177,7 +173,9 @@ def goal_seek(
         end = low if meets_low else high
         fresh_overrides = [*overrides, f"seed={fresh_seed(scenario, overrides)}"]
         checks = result["fresh_checks"] = []
-        for _ in range(CONFIRMATIONS):
+        for attempt in range(CONFIRMATIONS):
+            if attempt:  # the last value checked fell short: step back toward the end
+                good = (good + end) / 2
             good = round(good) if is_int else good
             fresh = share_meeting(
                 scenario, fresh_overrides, lever, good, target, replicates, execution
@@ -185,8 +183,7 @@ def goal_seek(
             checks.append({"value": good, "share_met": share(good), "share_met_fresh": fresh})
             if share(good) >= probability and fresh >= probability:
                 break
-            good = (good + end) / 2
-        confirmed = share(good) >= probability and fresh >= probability
+        confirmed = share(good) >= probability and fresh >= probability  # of the last checked
         direction = "at least" if meets_high else "at most"
         result.update(
             reachable=True,

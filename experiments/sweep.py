@@ -68,7 +68,8 @@ def create(
     check_row(spec.scenario, spec.overrides, design, 0)
     for p in spec.parameters:
         for level in p.levels or []:
-            check_row(spec.scenario, spec.overrides, design, 0, {p.key: level})
+            value = round(level) if p.integer else level  # as the design rounds it
+            check_row(spec.scenario, spec.overrides, design, 0, {p.key: value})
     return write_design(spec, sweep_dir, design)
 
 

@@ -176,7 +176,8 @@ class DashboardModel(SettlementModel):
         if self.language == "zh":
             use_cjk_font()
         self.baseline: SettlementModel | None = SettlementModel(as_it_is) if moved else None
-        self.outlay_since_start_cny = 0.0
+        # What the sliders' units and seats cost to build on adoption (the start row's flows).
+        self.outlay_since_start_cny = self.indicators["fiscal_outlay_cny"]
         self.history: list[dict[str, float]] = [self._snapshot()]
 
     def step(self) -> None:

@@ -330,6 +330,8 @@ def _naming_places(message: str, overrides: list[str]) -> str:
         return message
     group, name = found.groups()
     others = [o for o in overrides if not o.lstrip("+~").startswith(f"{group}.{name}")]
+    if others == overrides:  # the place came in another form (a dict value): say no more
+        return message
     try:
         places = list(getattr(compose_config(others), group))
     except ConfigError:

@@ -65,7 +65,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "期末两率差距（百分点），重复运行均值",
     },
     "total_outlay_yi": {
-        "en": "total fiscal outlay over the run (亿元, 100 million CNY)",
+        "en": "total fiscal outlay over the run (100 million CNY, yi yuan)",
         "zh": "模拟期累计财政支出（亿元）",
     },
     "sweep_report": {"en": "Sweep report", "zh": "政策扫描报告"},

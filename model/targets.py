@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from model.levers import lever
+from model.levers import ConfigError, lever
 
 
 @dataclass
@@ -123,6 +123,15 @@ def score(targets: dict[str, Target], timeseries: pd.DataFrame) -> dict[str, dic
             row["last_year"] = int(years.iloc[-1])
         out[name] = row
     return out
+
+
+def year_not_simulated(t: Target, scenario: str, years: pd.Series) -> ConfigError:
+    """The error for a goal in a year the run does not score, naming the years it can."""
+    first = int(years.iloc[1 if t.cumulative else 0])  # a cumulative goal needs a year's flows
+    return ConfigError(
+        f"goal year {t.year}: not a simulated year of {scenario} (allowed: {first}-"
+        f"{int(years.iloc[-1])})"
+    )
 
 
 def achieved_path(t: Target, timeseries: pd.DataFrame) -> pd.Series:

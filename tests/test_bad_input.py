@@ -24,6 +24,7 @@ CASES = {
     "end before start": (["end_year=2000"], "end_year"),
     "step not dividing 12": (["months_per_step=5"], "months_per_step"),
     "unknown town": (["rural_areas.hills.town=atlantis"], "rural_areas.hills.town"),
+    "city as a dict value": (["cities={nowhere:{settlement:{min_points:3}}}"], "cities.nowhere"),
     "city of another scenario": (
         ["scenario=sichuan_2019", "cities.capital.settlement.min_points=5"],
         "no city 'capital' here (this scenario has: chengdu,",
@@ -134,7 +135,10 @@ def test_a_run_too_small_to_mean_much_says_so(tmp_path):
     ("args", "names"),
     [
         (["experiments.report", "{tmp}"], "no complete runs"),
-        (["experiments.sweep", "create", "{tmp}/s", "--preset", "x", "--replicates", "1"], "x"),
+        (
+            ["experiments.sweep", "create", "{tmp}/s", "--preset", "x", "--replicates", "1"],
+            "design spec 'x' not found; presets:",
+        ),
         (
             [
                 *("experiments.sweep", "create", "{tmp}/s"),

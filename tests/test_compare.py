@@ -121,3 +121,27 @@ def test_the_chinese_report_has_its_headline_and_targets_in_chinese(strict, tmp_
         "财政净支出扣除" in report and "| 指标 | 基准情景 | 政策情景 | 差值 | 90% 区间 |" in report
     )
     assert "replicate pairs" not in report and "End year" not in report
+
+
+def test_what_a_policy_builds_on_adoption_counts_in_the_cumulative_outlay():
+    """The start row holds only what the policy built when adopted; it is counted once."""
+    from experiments.compare import _effects
+
+    years = [2020, 2021, 2022]
+    zeros = dict.fromkeys(
+        ["transfers_received_cny", "construction_land_quota_m2", "settled_persons"], 0.0
+    )
+    rates = {"gap_pp": 10.0, "hukou_urbanization_pct": 40.0, "resident_urbanization_pct": 50.0}
+
+    def table(outlay: list[float], units: list[float]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"year": years, "fiscal_outlay_cny": outlay, "public_rental_units_built": units}
+            | {**zeros, "school_seats_built": 0.0}
+            | rates
+        )
+
+    base = table([0.0, 5.0, 5.0], [0.0, 1.0, 1.0])
+    policy = table([300.0, 6.0, 6.0], [2.0, 1.0, 1.0])
+    effects = _effects(base, policy, 450.0)
+    assert effects["cumulative_gross_outlay_cny"] == pytest.approx(302.0)
+    assert effects["extra_public_rental_units_built"] == pytest.approx(2.0)

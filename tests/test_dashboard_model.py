@@ -53,6 +53,13 @@ def test_history_grows_every_step_and_the_run_stops_at_the_end_year() -> None:
     assert last["gap_pp"] == pytest.approx(model.timeseries()["gap_pp"].iloc[-1])
 
 
+def test_units_a_slider_adds_are_paid_for_from_the_start() -> None:
+    model = DashboardModel("demo", n_households=1000, public_rental_pct=200)
+    built = model.timeseries()["outlay_capacity_construction_cny"].iloc[0]
+    assert built > 0
+    assert model.history[0]["outlay_since_start_cny_million"] == pytest.approx(built / 1e6)
+
+
 def test_a_moved_slider_runs_the_scenario_as_it_is_beside_it_as_the_baseline() -> None:
     moved = DashboardModel("demo", n_households=1000, extra_residence_months=24)
     plain = DashboardModel("demo", n_households=1000)

@@ -95,6 +95,11 @@ def test_a_bad_sweep_is_refused_before_anything_is_written(tmp_path):
         with pytest.raises(ConfigError, match=message):
             create(tmp_path / name, bad_spec)
         assert not (tmp_path / name).exists(), name
+    # an integer lever swept over a range: its levels are rounded before they are checked
+    months = "cities.capital.settlement.min_residence_months"
+    grid_over = {"parameters": {months: {"low": 0, "high": 5}}}
+    rounded = create(tmp_path / "int", spec("grid") | grid_over)
+    assert sorted(rounded[months].unique()) == [0, 2, 5]
     with pytest.raises(ConfigError, match="samples"):
         create(tmp_path / "samples", spec("lhs"), samples=0)
     # a later override of a key replaces the earlier one, in its place
