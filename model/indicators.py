@@ -105,7 +105,7 @@ INDICATORS: dict[str, str] = {
     "migrant_homeowner_pct": "rural-hukou migrant households in cities owning their home (%)",
     "native_private_renter_pct": "urban-hukou households in cities renting privately (%)",
     "urban_labor": "workers living in cities",
-    "urban_labour_share": "urban labour / labour force (incl. outside)",
+    "urban_labor_share": "urban labour / labour force (incl. outside)",
     "urban_without_formal_job_share": "urban workers without a formal job / urban labour (the "
     "unemployment of the Harris-Todaro model: informal work included; see urban_jobless_rate)",
     "urban_jobless_rate": "urban workers with no work at all / urban labour",
@@ -257,7 +257,7 @@ def compute(w: World, acc: PersonAccounts | None = None) -> dict[str, float]:
             weight, in_city & hh.hukou_urban, hh.tenure == Tenure.PRIVATE_RENTAL
         ),
         "urban_labor": urban_labor,
-        "urban_labour_share": urban_labor / max(total(workers), 1e-12),
+        "urban_labor_share": urban_labor / max(total(workers), 1e-12),
         "urban_without_formal_job_share": total(workers[no_formal]) / max(urban_labor, 1e-12),
         "urban_jobless_rate": total(workers[jobless]) / max(urban_labor, 1e-12),
         "fiscal_outlay_cny": outlay,

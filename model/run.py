@@ -147,7 +147,7 @@ def build_summary(cfg: RunConfig, timeseries: pd.DataFrame, runtime_s: float) ->
         "years": [int(y) for y in timeseries["year"]],
         "start": {name: float(first[name]) for name in INDICATORS},
         "final": {name: float(last[name]) for name in INDICATORS},
-        "urban_labour_share": float(last["urban_labour_share"]),
+        "urban_labor_share": float(last["urban_labor_share"]),
         "urban_without_formal_job_share": float(last["urban_without_formal_job_share"]),
         "start_data": start_check(cfg, first),
         "targets": score(cfg.targets, timeseries),

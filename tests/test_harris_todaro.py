@@ -38,7 +38,7 @@ def ht_run(**params: float):
 
 def test_textbook_case_lands_on_the_known_equilibrium():
     summary = ht_run()
-    assert summary["urban_labour_share"] == pytest.approx(0.20, abs=TOLERANCE)
+    assert summary["urban_labor_share"] == pytest.approx(0.20, abs=TOLERANCE)
     assert summary["urban_without_formal_job_share"] == pytest.approx(0.50, abs=TOLERANCE)
 
 
@@ -77,7 +77,7 @@ def test_derived_cases_satisfy_the_equilibrium_condition(case):
         params["reference_rural_labor"],
     )
     summary = ht_run(**params)
-    assert summary["urban_labour_share"] == pytest.approx(share, abs=TOLERANCE)
+    assert summary["urban_labor_share"] == pytest.approx(share, abs=TOLERANCE)
     assert summary["urban_without_formal_job_share"] == pytest.approx(unemployment, abs=TOLERANCE)
 
 
