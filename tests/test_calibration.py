@@ -207,3 +207,15 @@ def test_a_backcast_start_holds_the_old_who_died_since():
     parent_age = age + problem.base.demography.generation_gap_years
     old = (hh.couple * w)[age >= 60].sum() + (hh.parents * w)[parent_age >= 60].sum()
     assert 13.2 <= 100 * old / (hh.size * w).sum() <= 14.2
+
+
+def test_a_forecast_wins_only_beyond_the_noise_of_its_seeds():
+    from experiments.validation import SET_SIZE, seed_set_means, winner
+
+    mae = {"model": 0.10, "linear trend": 0.20, "random walk with drift": 0.30}
+    assert winner(mae, [0.05, 0.15]) == "model"
+    assert winner(mae, [0.10, 0.25]) == "tie with linear trend (within seed noise)"
+    assert winner(mae | {"model": 0.35}, [0.31, 0.40]) == "linear trend"
+    runs = [pd.DataFrame({"rate": [float(i)]}) for i in range(2 * SET_SIZE + 1)]
+    means = seed_set_means(runs)  # whole sets only, in order
+    assert [m["rate"].iloc[0] for m in means] == [1.5, 5.5]
