@@ -218,11 +218,18 @@ def validation_section() -> Section:
     for name, case in results.items():
         for key in ("resident", "hukou"):
             if key in case:
-                mae = case[key]["mae"]
-                rows.append({"fit": name, "rate": key, **mae, "winner": min(mae, key=mae.get)})
+                c = case[key]
+                low, high = c["model_mae_p05_p95"]
+                rows.append(
+                    {"fit": name, "rate": key, **c["mae"], "model, 5-95 %": f"{low:.2f}-{high:.2f}"}
+                    | {"model better": f"{c['model_better_share']:.0%}", "winner": c["winner"]}
+                )
     sec.text.append(
-        "Mean absolute error (points) of the model's forecast and of two naive forecasts from "
-        "the same fitting years. See calibration/validation.md."
+        "Mean absolute error (points) of the model's forecast (the mean of its replicates) and "
+        "of two naive forecasts from the same fitting years; the model's 5-95 % range and the "
+        "share of bootstrap resamples of its replicates in which it beats the better naive "
+        "forecast; a win where that share is at least 95 % either way, else a tie. See "
+        "calibration/validation.md."
     )
     sec.tables.append(pd.DataFrame(rows))
     return sec

@@ -67,13 +67,21 @@ def forecast(name: str, n_households: int, replicates: int) -> list[pd.DataFrame
     return runs
 
 
-SET_SIZE = 4  # replicates per seed set: the spread of the sets' errors is the seed noise
+RESAMPLES = 2000  # bootstrap resamples of the replicates
+SURE = 0.95  # a forecast wins when the model beats (or loses to) it in this share of resamples
 
 
-def seed_set_means(runs: list[pd.DataFrame]) -> list[pd.DataFrame]:
-    """Mean paths of consecutive sets of :data:`SET_SIZE` replicates (independent seeds)."""
-    sets = [runs[i : i + SET_SIZE] for i in range(0, len(runs) - SET_SIZE + 1, SET_SIZE)]
-    return [sum(group) / len(group) for group in sets]
+def resampled_errors(paths: np.ndarray, truth: np.ndarray, seed: int = CUTOFF) -> np.ndarray:
+    """Mean absolute errors of the mean path of bootstrap resamples of the replicates.
+
+    Args:
+        paths: One row of forecast values per replicate (replicates x years).
+        truth: The observed values of those years.
+        seed: Seed of the resampling (fixed: the report is reproducible).
+    """
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, paths.shape[0], size=(RESAMPLES, paths.shape[0]))
+    return np.abs(paths[picks].mean(axis=1) - truth).mean(axis=1)
 
 
 def naive(series: pd.Series, years: list[int]) -> dict[str, np.ndarray]:
@@ -91,9 +99,9 @@ def naive(series: pd.Series, years: list[int]) -> dict[str, np.ndarray]:
 def validate(n_households: int = 20000, replicates: int = 16, refit: bool = False) -> dict:
     """Fit (where needed), forecast and score every case; return the results.
 
-    The model's error is that of the mean path over ``replicates``; beside it, the errors of
-    the mean paths of each set of :data:`SET_SIZE` replicates, whose spread says how much of a
-    difference from the naive forecasts the seeds alone could make.
+    The model's error is that of the mean path over ``replicates``; bootstrap resamples of the
+    replicates say how much of its difference from the naive forecasts the seeds alone could
+    make (:func:`winner`).
     """
     scoring = Observations.load(LAST)
     results: dict[str, Any] = {}
@@ -103,7 +111,6 @@ def validate(n_households: int = 20000, replicates: int = 16, refit: bool = Fals
         spec = FITS[name]
         runs = forecast(name, n_households, replicates)
         path = sum(runs) / len(runs)
-        set_paths = seed_set_means(runs)
         fitted_obs = Observations.load(CUTOFF)
         case: dict[str, Any] = {"region": spec.region, "first_year": spec.first_year}
         for key, indicator in INDICATORS.items():
@@ -119,33 +126,40 @@ def validate(n_households: int = 20000, replicates: int = 16, refit: bool = Fals
             forecasts = {"model": path.loc[years, indicator].to_numpy()}
             forecasts.update(naive(past, years))
             truth = actual.loc[years].to_numpy()
-            set_mae = [
-                float(np.abs(p.loc[years, indicator].to_numpy() - truth).mean()) for p in set_paths
-            ]
+            replicate_paths = np.array([r.loc[years, indicator].to_numpy() for r in runs])
+            resampled = resampled_errors(replicate_paths, truth)
             mae = {k: round(float(np.abs(v - truth).mean()), 3) for k, v in forecasts.items()}
             case[key] = {
                 "years": years,
                 "observed": truth.round(3).tolist(),
                 "forecasts": {k: np.round(v, 3).tolist() for k, v in forecasts.items()},
                 "mae": mae,
-                "model_mae_by_seed_set": [round(v, 3) for v in set_mae],
-                "winner": winner(mae, set_mae),
+                "model_mae_p05_p95": np.round(np.percentile(resampled, [5, 95]), 3).tolist(),
+                "model_better_share": round(float(np.mean(resampled < best_naive(mae)[1])), 3),
+                "winner": winner(mae, resampled),
                 "fitting_years": [int(y) for y in past.index],
             }
         results[name] = case
     return results
 
 
-def winner(mae: dict[str, float], set_mae: list[float]) -> str:
-    """The forecast with the smallest error, unless the model's seed sets fall on both sides
-    of the best naive forecast: then a tie within the seeds' noise."""
-    naive_best = min((k for k in mae if k != "model"), key=mae.get)
-    spread = set_mae or [mae["model"]]
-    if max(spread) < mae[naive_best]:
+def best_naive(mae: dict[str, float]) -> tuple[str, float]:
+    """The naive forecast with the smaller error, and that error."""
+    name = min((k for k in mae if k != "model"), key=mae.get)
+    return name, mae[name]
+
+
+def winner(mae: dict[str, float], resampled: np.ndarray) -> str:
+    """The model, if it beats the best naive forecast in :data:`SURE` of the resamples of its
+    replicates; that forecast, if it beats the model in as many; else a tie within the noise
+    of the model's seeds."""
+    name, error = best_naive(mae)
+    better = float(np.mean(resampled < error))
+    if better >= SURE:
         return "model"
-    if min(spread) > mae[naive_best]:
-        return naive_best
-    return f"tie with {naive_best} (within seed noise)"
+    if better <= 1 - SURE:
+        return name
+    return f"tie with {name} (within seed noise)"
 
 
 def write_report(results: dict) -> list[str]:
@@ -158,14 +172,15 @@ def write_report(results: dict) -> list[str]:
         "use the same fitting years: a least-squares linear trend, and a random walk with drift "
         f"(the {CUTOFF} value plus the mean yearly change). Mean absolute error in percentage "
         "points; the smallest in each row is in bold. The model's error is that of its mean path "
-        f"over all replicates; beside it, the range of the errors of independent sets of "
-        f"{SET_SIZE} replicates (other seeds): where that range reaches past the best naive "
-        "forecast, the difference is within seed noise and the row says so. Regenerate with "
-        "`python -m experiments.validation`.",
+        f"over all replicates; beside it, the 5-95 % range of that error over {RESAMPLES:,} "
+        "bootstrap resamples of the replicates, and the share of resamples in which the model "
+        "beats the better naive forecast. A forecast wins where it is better in at least "
+        f"{SURE:.0%} of resamples; otherwise the difference is within the noise of the model's "
+        "seeds and the row says so. Regenerate with `python -m experiments.validation`.",
         "",
-        "| case | rate | years | model | model, seed sets | linear trend | random walk with drift "
-        "| winner |",
-        "|---|---|---|---|---|---|---|---|",
+        "| case | rate | years | model | model, 5-95 % | linear trend | random walk with drift "
+        "| model better | winner |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, case in results.items():
         for key in INDICATORS:
@@ -174,8 +189,9 @@ def write_report(results: dict) -> list[str]:
             mae = case[key]["mae"]
             best = min(mae, key=mae.get)
             cells = [f"**{v:.2f}**" if k == best else f"{v:.2f}" for k, v in mae.items()]
-            sets = case[key]["model_mae_by_seed_set"]
-            cells.insert(1, f"{min(sets):.2f}-{max(sets):.2f}" if sets else "")
+            low, high = case[key]["model_mae_p05_p95"]
+            cells.insert(1, f"{low:.2f}-{high:.2f}")
+            cells.append(f"{case[key]['model_better_share']:.0%}")
             years = case[key]["years"]
             lines.append(
                 f"| {name} | {key} | {years[0]}-{years[-1]} | "

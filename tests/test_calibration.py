@@ -210,12 +210,14 @@ def test_a_backcast_start_holds_the_old_who_died_since():
 
 
 def test_a_forecast_wins_only_beyond_the_noise_of_its_seeds():
-    from experiments.validation import SET_SIZE, seed_set_means, winner
+    from experiments.validation import resampled_errors, winner
 
     mae = {"model": 0.10, "linear trend": 0.20, "random walk with drift": 0.30}
-    assert winner(mae, [0.05, 0.15]) == "model"
-    assert winner(mae, [0.10, 0.25]) == "tie with linear trend (within seed noise)"
-    assert winner(mae | {"model": 0.35}, [0.31, 0.40]) == "linear trend"
-    runs = [pd.DataFrame({"rate": [float(i)]}) for i in range(2 * SET_SIZE + 1)]
-    means = seed_set_means(runs)  # whole sets only, in order
-    assert [m["rate"].iloc[0] for m in means] == [1.5, 5.5]
+    assert winner(mae, np.array([0.05, 0.10, 0.15])) == "model"
+    assert winner(mae, np.array([0.10, 0.25])) == "tie with linear trend (within seed noise)"
+    assert winner(mae | {"model": 0.35}, np.array([0.31, 0.40])) == "linear trend"
+    truth = np.array([1.0, 2.0])
+    same = np.array([[1.5, 2.5]] * 3)  # every replicate alike: every resample errs by 0.5
+    assert np.allclose(resampled_errors(same, truth), 0.5)
+    spread = np.array([[0.0, 1.0], [2.0, 3.0]])  # resamples: both low, mixed, both high
+    assert set(np.round(resampled_errors(spread, truth), 6)) <= {0.0, 1.0}
