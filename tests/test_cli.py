@@ -122,3 +122,19 @@ def test_a_model_built_from_a_scenario_name_rejects_a_bad_key_in_one_line():
 
     with pytest.raises(ConfigError, match="no_such_lever"):
         SettlementModel("demo", no_such_lever=1)
+
+
+def test_printed_targets_show_the_tolerance_of_an_observation():
+    from model.outputs import format_targets
+
+    scored = {
+        "observed_2022": {"indicator": "resident_urbanization_pct", "year": 2022}
+        | {"comparison": "near", "target": 58.35, "tolerance": 1.5, "cumulative": False}
+        | {"achieved": 59.07, "met": True},
+        "plan_2029": {"indicator": "resident_urbanization_pct", "year": 2029}
+        | {"comparison": "at_least", "target": 70.0, "tolerance": 1.5, "cumulative": False}
+        | {"achieved": 69.2, "met": False},
+    }
+    lines = format_targets(scored).splitlines()
+    assert "~ 58.35 ± 1.5 -> 59.07  met" in lines[1]
+    assert ">= 70.00 -> 69.20  MISSED" in lines[2]  # a goal has no tolerance to show
