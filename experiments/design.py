@@ -170,12 +170,11 @@ def merge_overrides(overrides: list[str]) -> list[str]:
     in its place (as Hydra would apply them: the last wins). A key also given in another form
     (``+KEY=``, ``~KEY``) keeps all its entries, in order, for Hydra to apply or refuse."""
     bare = [item.split("=", 1)[0].lstrip("+~") for item in overrides]
-    plain = {k for k in bare} - {
-        k for k, item in zip(bare, overrides, strict=True) if item.startswith(("+", "~"))
-    }
+    forms = zip(bare, overrides, strict=True)
+    other_forms = {key for key, item in forms if item.startswith(("+", "~"))}
     merged: dict[str, str] = {}
     for i, (key, item) in enumerate(zip(bare, overrides, strict=True)):
-        merged[key if key in plain else f"{i}:{item}"] = item
+        merged[f"{i}:{item}" if key in other_forms else key] = item
     return list(merged.values())
 
 

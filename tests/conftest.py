@@ -31,9 +31,14 @@ def small_model(overrides: list[str] | None = None, scenario: str = "demo") -> S
 
 def run_cli(args: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess:
     """Run ``python -m model.run ARGS`` in a subprocess (the real command line)."""
+    return run_module("model.run", args, cwd)
+
+
+def run_module(module: str, args: list[str], cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """Run ``python -m MODULE ARGS`` in a subprocess, capturing its text output."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     return subprocess.run(
-        [sys.executable, "-m", "model.run", *args],
+        [sys.executable, "-m", module, *args],
         cwd=cwd,
         env=env,
         capture_output=True,

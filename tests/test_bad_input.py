@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import run_cli, run_module
 from model import ConfigError, compose_config
 
 CASES = {
@@ -149,13 +146,8 @@ def test_a_run_too_small_to_mean_much_says_so(tmp_path):
     ],
 )
 def test_sweep_and_report_commands_reject_bad_input_with_one_line(args, names, tmp_path):
-    proc = subprocess.run(
-        [sys.executable, "-m", *(a.format(tmp=tmp_path) for a in args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    module, *rest = (a.format(tmp=tmp_path) for a in args)
+    proc = run_module(module, rest)
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and names in lines[0], proc.stderr

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
+from conftest import run_module
 from experiments.backcast import band_weights
 from experiments.calibration import Problem, estimate
 from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR
@@ -49,13 +48,7 @@ def test_no_fit_reads_data_after_its_cut_off(name, tmp_path):
 
 def test_a_fit_asked_for_data_after_its_start_year_is_refused(tmp_path):
     before = sorted(p.name for p in FITS_DIR.glob("*"))
-    proc = subprocess.run(
-        [sys.executable, "-m", "experiments.calibration", "fit", "sichuan_2019", "--until", "2021"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_module("experiments.calibration", ["fit", "sichuan_2019", "--until", "2021"])
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "--until 2021" in lines[0] and "2019" in lines[0]
