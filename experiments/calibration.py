@@ -50,16 +50,8 @@ from experiments.fit_records import (
     related_estimates,
     write_behavior_set,
 )
-from experiments.fit_specs import (
-    FITS,
-    PRODUCTION_ORDER,
-    FitSpec,
-    Moment,
-    Parameter,
-    fit_spec,
-    moments_for,
-    simulated_moment,
-)
+from experiments.fit_specs import FITS, PRODUCTION_ORDER, FitSpec, Parameter, fit_spec
+from experiments.moments import Moment, moments_for, simulated_moment
 from experiments.observations import Observations
 from model import SettlementModel, compose_config
 from model.batch import ExecutionOptions, add_execution_arguments, execution_from, map_runs

@@ -71,6 +71,14 @@ class Observations:
         rates = self.series(region, "hukou_urbanization")
         return rates[rates.index >= HUKOU_BREAK_YEAR.get(region, 0)]
 
+    def resident_population(self, region: str) -> pd.Series:
+        """Residents at the year's end (10k persons); a census figure (1 November) only for a
+        year without a year-end one. China's is its total population."""
+        if region == "CN":
+            return self.series(region, "total_population")
+        year_end = self.series(region, "resident_population", "year_end")
+        return year_end.combine_first(self.series(region, "resident_population", "census"))
+
     def start_overrides(self, region: str, year: int) -> list[str]:
         """``start.*`` overrides that put a run on the region's figures for ``year``.
 
@@ -81,9 +89,7 @@ class Observations:
         if year > self.until:
             raise ConfigError(f"start year {year} is after the last data year {self.until}")
         resident = self.resident_rate(region)
-        population = self.series(region, "resident_population")
-        if region == "CN":
-            population = self.series(region, "total_population")
+        population = self.resident_population(region)
         # A population changes little in a year: a missing one is the last published figure
         # of the two years before (never a later one, which the cut-off would not allow).
         earlier = population[(population.index <= year) & (population.index >= year - 2)]

@@ -255,6 +255,16 @@ class BehaviorConfig:
         doc="How much less the home village is worth per year a household has lived in its "
         "current place away from home (up to 20 years): ties weaken, life is built elsewhere.",
     )
+    outside_amenity_cny_per_month: float = lever(
+        -800.0,
+        unit="CNY/household/month",
+        low=-1e6,
+        high=1e6,
+        doc="Money-equivalent value of living outside the region beyond what is modelled "
+        "(distance from family and the home province): with the attachment, it sets how many "
+        "of the region's people away come home. Fitted for Sichuan to the change of its "
+        "residents (experiments/moments.py); -800 elsewhere (Nantong's -600) is an assumption.",
+    )
     homestead_value_cny_per_month: float = lever(
         300.0,
         unit="CNY/household/month",

@@ -160,13 +160,6 @@ class OutsideConfig:
         high=1,
         doc="Chance that the children of a household moving outside can study with it.",
     )
-    amenity_cny_per_month: float = lever(
-        0.0,
-        unit="CNY/household/month",
-        low=-1e6,
-        high=1e6,
-        doc="Money-equivalent value of living outside beyond what is modelled.",
-    )
 
 
 @dataclass
@@ -306,7 +299,9 @@ class PlaceTable:
             rent_base_cny_per_month=rent.copy(),
             reference_residents=np.zeros(n),
             amenity_cny_per_month=per_place(
-                None, lambda c: c.amenity_cny_per_month, lambda o: o.amenity_cny_per_month
+                None,
+                lambda c: c.amenity_cny_per_month,
+                lambda _: cfg.behavior.outside_amenity_cny_per_month,
             ),
             town_of=town_of,
             outside_school_access_share=cfg.outside.school_access_share,

@@ -13,9 +13,10 @@ import yaml
 
 from conftest import run_module
 from experiments.backcast import band_weights
-from experiments.calibration import Problem, estimate
+from experiments.calibration import Problem, estimate, read_value
 from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR
 from experiments.fit_specs import FITS, PRODUCTION_ORDER
+from experiments.moments import Moment, simulated_moment
 from experiments.observations import DATA_FILE, Observations
 from model import ConfigError, SettlementModel, compose_config
 from model.demography import cohort_survival, mortality_per_year
@@ -29,7 +30,7 @@ def test_observations_stop_at_the_cut_off_year():
         assert Observations.load(until).table["year"].max() <= until
 
 
-@pytest.mark.parametrize("name", PRODUCTION_ORDER)
+@pytest.mark.parametrize("name", [*PRODUCTION_ORDER, "sichuan_2016", "nantong_2016"])
 def test_no_fit_reads_data_after_its_cut_off(name, tmp_path):
     """Corrupting every figure dated after ``until`` changes nothing a fit is built from."""
     spec = FITS[name]
@@ -214,3 +215,76 @@ def test_a_forecast_wins_only_beyond_the_noise_of_its_seeds():
     assert np.allclose(resampled_errors(same, truth), 0.5)
     spread = np.array([[0.0, 1.0], [2.0, 3.0]])  # resamples: both low, mixed, both high
     assert set(np.round(resampled_errors(spread, truth), 6)) <= {0.0, 1.0}
+
+
+RESIDENT_YEARS = {  # the years of the residents' change each fit reads (data file)
+    "sichuan_2019": [2016, 2017, 2018, 2019],
+    "sichuan_2023": [2021, 2022],
+    "sichuan_2016": [2014, 2015, 2016],  # no 2013 figure
+}
+
+
+@pytest.mark.parametrize("name", [n for n, s in FITS.items() if "outside_amenity" in s.parameters])
+def test_regional_fits_match_the_change_of_their_residents(name):
+    """A regional fit that estimates the value of living outside the region reads its
+    residents' change since its first year, year-end figures where a census one exists too."""
+    spec = FITS[name]
+    residents = [
+        m for m in Problem.build(spec, 500, 1).moments if m.indicator == "resident_population"
+    ]
+    assert [m.year for m in residents] == RESIDENT_YEARS[name]
+    assert all(m.since == spec.first_year for m in residents)
+    if name == "sichuan_2023":  # 8,372 in 2021 against 8,371 at the end of 2020 (census: 8,367)
+        assert residents[0].observed == pytest.approx(10000)
+    if name == "sichuan_2019":  # 8,375 in 2019 against 8,204 in 2015
+        assert residents[-1].observed == pytest.approx(1.71e6)
+
+
+def test_a_moment_since_a_year_is_the_change_from_it():
+    ts = pd.DataFrame({"resident_population": [100.0, 130.0]}, index=[2015, 2016])
+    change = Moment("change", "resident_population", 2016, 30.0, 1.0, since=2015)
+    level = Moment("level", "resident_population", 2016, 130.0, 1.0)
+    assert simulated_moment(ts, change) == 30.0
+    assert simulated_moment(ts, level) == 130.0
+
+
+def test_a_fit_without_its_first_years_residents_is_refused(tmp_path):
+    data = pd.read_csv(DATA_FILE)
+    gone = (data["region"] == "Sichuan") & (data["indicator"] == "resident_population")
+    gone &= data["year"].astype(str) == "2015"
+    data[~gone].to_csv(tmp_path / "data.csv", index=False)
+    with pytest.raises(ConfigError, match=r"resident population for 2015"):
+        Problem.build(FITS["sichuan_2019"], 500, 1, data_file=tmp_path / "data.csv")
+
+
+@pytest.mark.parametrize("name", [n for n in PRODUCTION_ORDER if FITS[n].region != "CN"])
+def test_a_scenario_runs_with_every_value_of_its_behaviour_set(name):
+    """Hydra merges a scenario (and the region file it includes) after its behaviour set, so a
+    value either sets would silently win over the set: every value in the set must be the run's."""
+    tree = yaml.safe_load((BEHAVIOR_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    cfg = compose_config([f"scenario={FITS[name].scenario}"])
+
+    def leaves(node, prefix=""):
+        for key, value in node.items():
+            if isinstance(value, dict):
+                yield from leaves(value, f"{prefix}{key}.")
+            else:
+                yield f"{prefix}{key}", value
+
+    for key, value in leaves(tree):
+        expected = pytest.approx(value) if isinstance(value, float) else value
+        assert read_value(cfg, key) == expected, key
+
+
+def test_nantong_keeps_its_assumed_value_of_living_outside():
+    assert "outside_amenity" not in FITS["nantong_2020"].parameters
+    cfg = compose_config(["scenario=nantong_2020"])
+    assert cfg.behavior.outside_amenity_cny_per_month == -600
+
+
+def test_the_value_of_living_outside_is_behaviour_the_places_use():
+    cfg = compose_config(
+        ["scenario=demo", "n_households=500", "behavior.outside_amenity_cny_per_month=-123"]
+    )
+    places = SettlementModel(cfg).world.places
+    assert places.amenity_cny_per_month[places.outside_place] == pytest.approx(-123)
