@@ -39,7 +39,7 @@ from model.model import SettlementModel
 from model.outputs import write_json, write_timeseries
 from model.policy_start import check_policy
 from model.targets import score
-from model.uncertainty import child_seeds, parameter_draws, with_values
+from model.uncertainty import child_seeds, held_by_hand, parameter_draws, with_values
 
 PROJECT = Path(__file__).resolve().parent.parent
 OUTPUT_ROOT = PROJECT / "outputs" / "compare"
@@ -211,8 +211,12 @@ def paired_configs(
     draws = parameter_draws(fitted, replicates, rng, stock) if fitted else [{}] * replicates
     pairs = []
     for seed, drawn in zip(child_seeds(start.seed, replicates), draws, strict=True):
-        first, *sides = (
-            with_values(dataclasses.replace(c, seed=seed), drawn) for c in (start, base, pol)
+        first, *sides = (  # each side holds what it sets by hand (a policy on a fitted value)
+            with_values(
+                dataclasses.replace(c, seed=seed),
+                held_by_hand(c, drawn, fitted) if fitted else drawn,
+            )
+            for c in (start, base, pol)
         )
         pairs.append(((first, sides[0]), (first, sides[1])))
     return pairs

@@ -28,15 +28,17 @@ LABELS = {
     "extra_school_seats_built": ("school places built (cumulative)", "places"),
     "cumulative_gross_outlay_cny": ("cumulative gross outlay", "CNY"),
     "cumulative_net_outlay_cny": ("cumulative net outlay (after transfers and land quota)", "CNY"),
-    "net_outlay_per_extra_settled_person_cny": ("net outlay per extra settled person", "CNY"),
+    "net_outlay_per_extra_settled_person_cny": ("net outlay per extra settled person", "yuan"),
     "net_outlay_per_gap_point_closed_cny": ("net outlay per point of gap closed", "CNY"),
 }
 
 
 def _scaled(x: float, unit: str, lang: str = "en") -> tuple[float, str, str]:
     """(scaled value, unit text, format) for one quantity's figures."""
-    if unit == "CNY":
+    if unit == "CNY":  # totals, in 亿元
         return x / 1e8, say("cmp_CNY", lang), "{:+,.2f}"
+    if unit == "yuan":  # per person: a few thousand to a few hundred thousand CNY
+        return x, say("cmp_yuan", lang), "{:+,.0f}"
     if unit == "points":
         return x, say("cmp_points", lang), "{:+.2f}"
     return x, say(f"cmp_{unit}", lang) if f"cmp_{unit}" in SENTENCES else unit, "{:+,.0f}"

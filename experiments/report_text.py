@@ -117,6 +117,7 @@ SENTENCES: dict[str, dict[str, str]] = {
     "cmp_places": {"en": "places", "zh": "个"},
     "cmp_points": {"en": "points", "zh": "个百分点"},
     "cmp_CNY": {"en": "亿元 (100 million CNY)", "zh": "亿元"},
+    "cmp_yuan": {"en": "CNY", "zh": "元"},
     "cmp_to": {"en": "to", "zh": "至"},
     "cmp_none": {"en": "no measurable effect", "zh": "无可测效果"},
     "cmp_quantity": {"en": "quantity", "zh": "指标"},

@@ -41,7 +41,7 @@ from model.hukou_moves import HukouMovesPolicy
 from model.insurance import InsurancePolicy
 from model.labels import Language
 from model.land import LandPolicy
-from model.levers import ConfigError, lever, section, validate
+from model.levers import ConfigError, lever, section, unknown_key, validate
 from model.pensions import PensionPolicy
 from model.permits import ResidencePermitPolicy
 from model.places import CityConfig, OutsideConfig, RuralAreaConfig
@@ -283,7 +283,7 @@ def _reject_unknown_keys(node: DictConfig, prefix: str = "") -> None:
     )
     for key in node:
         if known is not None and key not in known:
-            raise ConfigError(f"unknown config key '{prefix}{key}' (not in the schema)")
+            raise ConfigError(unknown_key(f"{prefix}{key}"))
         child = node._get_node(key)
         if isinstance(child, DictConfig):
             _reject_unknown_keys(child, f"{prefix}{key}.")
@@ -360,8 +360,7 @@ def describe_error(exc: BaseException) -> str:
         if isinstance(err, OverrideParseException):
             return f"malformed override: {_first_line(str(err))}"
         if isinstance(err, (ConfigKeyError, ConfigAttributeError)):
-            key = getattr(err, "full_key", None) or _quoted(str(err))
-            return f"unknown config key '{key}' (not in the schema)"
+            return unknown_key(getattr(err, "full_key", None) or _quoted(str(err)))
         if isinstance(err, ValidationError):
             key = getattr(err, "full_key", "?")
             return f"config key '{key}': {_first_line(str(err))}"

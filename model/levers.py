@@ -29,6 +29,17 @@ class ConfigError(ValueError):
     """A configuration value is unknown, of the wrong type or out of range (one-line message)."""
 
 
+# Keys that moved, with where they went: an old script or notebook gets the new name.
+MOVED_KEYS = {"outside.amenity_cny_per_month": "behavior.outside_amenity_cny_per_month"}
+
+
+def unknown_key(key: str) -> str:
+    """The one-line error for a key the schema lacks (naming its new place if it moved)."""
+    if key in MOVED_KEYS:
+        return f"unknown config key '{key}': it is now '{MOVED_KEYS[key]}'"
+    return f"unknown config key '{key}' (not in the schema)"
+
+
 @dataclass(frozen=True)
 class LeverInfo:
     """What a parameter means: unit, inclusive range and the seed clauses behind it."""

@@ -48,7 +48,7 @@ from model.outputs import (
     write_timeseries,
 )
 from model.targets import score
-from model.uncertainty import bands, child_seeds, parameter_draws, with_values
+from model.uncertainty import bands, child_seeds, held_by_hand, parameter_draws, with_values
 
 
 @dataclass
@@ -87,6 +87,8 @@ def run_draws(cfg: RunConfig) -> pd.DataFrame:
     fitted = cfg.behavior.fit_record
     stock = cfg.reclassification.peri_urban_share
     values = parameter_draws(fitted, n, rng, stock) if fitted else [{} for _ in range(n)]
+    if fitted:  # values set by hand are held, not drawn
+        values = [held_by_hand(cfg, drawn, fitted) for drawn in values]
     configs = [
         with_values(dataclasses.replace(cfg, seed=seed), drawn)
         for seed, drawn in zip(child_seeds(cfg.seed, n), values, strict=True)

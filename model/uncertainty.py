@@ -185,6 +185,40 @@ def bands(timeseries: list[pd.DataFrame]) -> pd.DataFrame:
     return out.reset_index()
 
 
+def held_by_hand(cfg: Any, drawn: dict[str, float], fit_record: str) -> dict[str, float]:
+    """The drawn values a run takes: a key whose value in ``cfg`` is not the one its behaviour
+    set holds was set by hand (or by the policy compared) and keeps that value.
+
+    The set holds its own estimates and the parent's values it inherited (8 significant
+    digits, as written) and the carried peri-urban stock; other drawn keys are always taken.
+    """
+    records = fit_records(fit_record)
+    own = {
+        key: p["estimate"]
+        for p in records[0]["parameters"].values()
+        if p["in_behavior_set"]
+        for key in p["keys"]
+    }
+    written = {
+        k: float(f"{float(v):.8g}") for k, v in {**records[0].get("inherited", {}), **own}.items()
+    }
+    carried = carried_stock(records[0])
+    if carried is not None:
+        written[STOCK_KEY] = carried
+    return {
+        key: value
+        for key, value in drawn.items()
+        if key not in written or np.isclose(value_at(cfg, key), written[key], rtol=1e-7, atol=0)
+    }
+
+
+def value_at(cfg: Any, key: str) -> Any:
+    """The value of a dotted key (through dataclasses and dicts)."""
+    for part in key.split("."):
+        cfg = cfg[part] if isinstance(cfg, dict) else getattr(cfg, part)
+    return cfg
+
+
 def with_values(cfg: Any, values: dict[str, Any]) -> Any:
     """A copy of a config with dotted keys (any depth, through dicts) set to new values."""
     nested: dict[str, dict[str, Any]] = {}

@@ -29,6 +29,10 @@ CASES = {
     "no draws": (["uncertainty.draws=0"], "uncertainty.draws"),
     "fractional draws": (["uncertainty.draws=1.5"], "uncertainty.draws"),
     "unknown launcher": (["execution.launcher=cluster"], "execution.launcher"),
+    "a key that moved": (
+        ["outside.amenity_cny_per_month=-500"],
+        "it is now 'behavior.outside_amenity_cny_per_month'",
+    ),
     "behaviour set of another region": (
         ["scenario=nantong_2020", "behavior=sichuan_2019"],
         "behavior.fitted_for",

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from experiments.compare import compare, main, write
+from experiments.compare_report import effect_text
 from model.batch import ExecutionOptions, Launcher
 
 SMALL = ["n_households=20000"]
@@ -145,3 +146,12 @@ def test_what_a_policy_builds_on_adoption_counts_in_the_cumulative_outlay():
     effects = _effects(base, policy, 450.0)
     assert effects["cumulative_gross_outlay_cny"] == pytest.approx(302.0)
     assert effects["extra_public_rental_units_built"] == pytest.approx(2.0)
+
+
+def test_a_cost_per_person_reads_in_yuan_and_totals_in_yi():
+    """Per settled person the cost is thousands of CNY: in 亿元 it would print +0.00."""
+    per_person = {"mean": 471543.0, "p05": 199726.0, "p95": 706835.0, "measurable": True}
+    assert effect_text(per_person, "yuan") == "+471,543 CNY (90 %: +199,726 to +706,835)"
+    assert effect_text(per_person, "yuan", "zh").startswith("+471,543 元")
+    total = {"mean": 3.5e10, "p05": 3.0e10, "p95": 4.0e10, "measurable": True}
+    assert effect_text(total, "CNY").startswith("+350.00 亿元")

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from conftest import run_cli
+from experiments.compare import paired_configs
 from model import compose_config
-from model.uncertainty import STOCK_KEY, child_seeds, fit_records, parameter_draws
+from model.uncertainty import STOCK_KEY, child_seeds, fit_records, held_by_hand, parameter_draws
 
 SMALL = ["scenario=sichuan_2019", "n_households=3000", "end_year=2022", "spin_up_years=1"]
 
@@ -125,3 +126,30 @@ def test_the_prior_bounds_only_what_the_data_leave_open():
     total = np.array([1.0, 1.0])
     assert diff @ post @ diff == pytest.approx(2 * 10.0**2, rel=1e-6)
     assert total @ post @ total < 0.03
+
+
+def test_values_set_by_hand_are_held_not_drawn():
+    """A fitted value a user (or a compared policy) sets by hand keeps that value in every draw;
+    the others are drawn as before."""
+    key = "behavior.outside_amenity_cny_per_month"
+    fitted = compose_config(["scenario=sichuan_2019"])
+    by_hand = compose_config(["scenario=sichuan_2019", f"{key}=-1500", f"{STOCK_KEY}=0.3"])
+    record = fitted.behavior.fit_record
+    draws = parameter_draws(
+        record, 20, np.random.default_rng(0), fitted.reclassification.peri_urban_share
+    )
+    assert all(key in d and STOCK_KEY in d for d in draws)
+    for drawn in draws:
+        assert held_by_hand(fitted, drawn, record) == drawn
+        held = held_by_hand(by_hand, drawn, record)
+        assert set(drawn) - set(held) == {key, STOCK_KEY}
+
+
+def test_a_compared_policy_on_a_fitted_value_keeps_its_value():
+    key = "behavior.outside_amenity_cny_per_month"
+    pairs = paired_configs("sichuan_2019", [f"{key}=-1500"], ["n_households=500"], 3)
+    for (_, base), (_, policy) in pairs:
+        assert policy.behavior.outside_amenity_cny_per_month == -1500
+        assert base.behavior.outside_amenity_cny_per_month != -1500  # drawn around -432
+    drawn = {base.behavior.outside_amenity_cny_per_month for (_, base), _ in pairs}
+    assert len(drawn) == 3
