@@ -48,7 +48,14 @@ from model.outputs import (
     write_timeseries,
 )
 from model.targets import score
-from model.uncertainty import bands, child_seeds, held_by_hand, parameter_draws, with_values
+from model.uncertainty import (
+    bands,
+    bands_note,
+    child_seeds,
+    held_by_hand,
+    parameter_draws,
+    with_values,
+)
 
 
 @dataclass
@@ -274,6 +281,8 @@ def _hydra_main(cfg: DictConfig) -> None:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
     print(format_table(result.timeseries))
+    if result.bands is not None:
+        print(bands_note(run_cfg.uncertainty.draws))
     if result.summary["targets"]:
         print(format_targets(result.summary["targets"]))
     print(f"outputs: {out_dir}  ({result.summary['runtime_seconds']:.2f} s)")

@@ -185,6 +185,23 @@ def bands(timeseries: list[pd.DataFrame]) -> pd.DataFrame:
     return out.reset_index()
 
 
+ROUGH_BELOW_DRAWS = 20  # fewer runs give rough 5th and 95th percentiles
+
+
+def bands_note(draws: int) -> str:
+    """What a run's printed table and figure line are, beside its bands."""
+    note = (
+        f"bands: {draws} runs in bands.csv (5-95 %); the table above and the figure's line "
+        "are the run at the estimates"
+    )
+    if draws < ROUGH_BELOW_DRAWS:
+        note += (
+            f"; with fewer than {ROUGH_BELOW_DRAWS} runs the band's edges are rough and the "
+            "line may leave the band"
+        )
+    return note
+
+
 def held_by_hand(cfg: Any, drawn: dict[str, float], fit_record: str) -> dict[str, float]:
     """The drawn values a run takes: a key whose value in ``cfg`` is not the one its behaviour
     set holds was set by hand (or by the policy compared) and keeps that value.

@@ -20,6 +20,7 @@ def test_draws_write_bands_beside_the_timeseries_and_name_the_behaviour(tmp_path
     out = tmp_path / "out"
     proc = run_cli([*SMALL, "uncertainty.draws=5", f"hydra.run.dir={out}"])
     assert proc.returncode == 0, proc.stderr
+    assert "bands: 5 runs in bands.csv" in proc.stdout and "edges are rough" in proc.stdout
     bands = pd.read_csv(out / "bands.csv")
     assert list(bands.columns) == ["year", "indicator", "p05", "p50", "p95"]
     rates = bands[bands["indicator"] == "resident_urbanization_pct"]
