@@ -58,7 +58,7 @@ from model.batch import ExecutionOptions, add_execution_arguments, execution_fro
 from model.config import RunConfig
 from model.levers import ConfigError
 from model.outputs import atomic_write
-from model.uncertainty import carried_stock_year, with_values
+from model.uncertainty import carried_stock_year, value_at, with_values
 
 
 @dataclass
@@ -154,9 +154,7 @@ class Problem:
 
     def current(self) -> dict[str, float]:
         """The parameters' values in the base config (the starting point)."""
-        return {
-            name: float(read_value(self.base, p.keys[0])) for name, p in self.parameters.items()
-        }
+        return {name: float(value_at(self.base, p.keys[0])) for name, p in self.parameters.items()}
 
 
 def moment_row(item: tuple[RunConfig, list[Moment]]) -> list[float] | ConfigError:
@@ -174,13 +172,6 @@ def moment_row(item: tuple[RunConfig, list[Moment]]) -> list[float] | ConfigErro
 def expand(problem: Problem, theta: dict[str, float]) -> dict[str, float]:
     """Parameter values as config-key values (a tied parameter sets several keys)."""
     return {key: theta[name] for name, p in problem.parameters.items() for key in p.keys}
-
-
-def read_value(cfg: Any, key: str) -> Any:
-    """The value of a dotted key (through dataclasses and dicts)."""
-    for part in key.split("."):
-        cfg = cfg[part] if isinstance(cfg, dict) else getattr(cfg, part)
-    return cfg
 
 
 def fit(

@@ -13,14 +13,14 @@ import yaml
 
 from conftest import run_module
 from experiments.backcast import band_weights
-from experiments.calibration import Problem, estimate, read_value
+from experiments.calibration import Problem, estimate
 from experiments.fit_records import BEHAVIOR_DIR, FITS_DIR
 from experiments.fit_specs import FITS, PRODUCTION_ORDER
 from experiments.moments import Moment, simulated_moment
 from experiments.observations import DATA_FILE, Observations
 from model import ConfigError, SettlementModel, compose_config
 from model.demography import cohort_survival, mortality_per_year
-from model.uncertainty import carried_stock_year
+from model.uncertainty import carried_stock_year, value_at
 
 REPO = DATA_FILE.parent.parent
 
@@ -273,7 +273,7 @@ def test_a_scenario_runs_with_every_value_of_its_behaviour_set(name):
 
     for key, value in leaves(tree):
         expected = pytest.approx(value) if isinstance(value, float) else value
-        assert read_value(cfg, key) == expected, key
+        assert value_at(cfg, key) == expected, key
 
 
 def test_nantong_keeps_its_assumed_value_of_living_outside():
