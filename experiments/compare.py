@@ -39,7 +39,7 @@ from model.model import SettlementModel
 from model.outputs import write_json, write_timeseries
 from model.policy_start import check_policy
 from model.targets import score
-from model.uncertainty import child_seeds, held_by_hand, parameter_draws, with_values
+from model.uncertainty import child_seeds, held_keys, parameter_draws, with_values
 
 PROJECT = Path(__file__).resolve().parent.parent
 OUTPUT_ROOT = PROJECT / "outputs" / "compare"
@@ -208,15 +208,21 @@ def paired_configs(
     fitted = start.behavior.fit_record
     rng = np.random.default_rng(np.random.SeedSequence([start.seed, 0xC0DE]))
     stock = start.reclassification.peri_urban_share
-    draws = parameter_draws(fitted, replicates, rng, stock) if fitted else [{}] * replicates
+    configs = {"start": start, "base": base, "pol": pol}
+    held = {name: held_keys(c, fitted) if fitted else frozenset() for name, c in configs.items()}
+    draws = (
+        parameter_draws(fitted, replicates, rng, stock, held["start"])
+        if fitted
+        else [{}] * replicates
+    )
     pairs = []
     for seed, drawn in zip(child_seeds(start.seed, replicates), draws, strict=True):
-        first, *sides = (  # each side holds what it sets by hand (a policy on a fitted value)
+        first, *sides = (  # a side holds what it sets itself (a policy on a fitted value)
             with_values(
                 dataclasses.replace(c, seed=seed),
-                held_by_hand(c, drawn, fitted) if fitted else drawn,
+                {k: v for k, v in drawn.items() if k not in held[name]},
             )
-            for c in (start, base, pol)
+            for name, c in configs.items()
         )
         pairs.append(((first, sides[0]), (first, sides[1])))
     return pairs

@@ -52,7 +52,7 @@ from model.uncertainty import (
     bands,
     bands_note,
     child_seeds,
-    held_by_hand,
+    held_keys,
     parameter_draws,
     with_values,
 )
@@ -93,9 +93,8 @@ def run_draws(cfg: RunConfig) -> pd.DataFrame:
     rng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x0B4D5]))
     fitted = cfg.behavior.fit_record
     stock = cfg.reclassification.peri_urban_share
-    values = parameter_draws(fitted, n, rng, stock) if fitted else [{} for _ in range(n)]
-    if fitted:  # values set by hand are held, not drawn
-        values = [held_by_hand(cfg, drawn, fitted) for drawn in values]
+    held = held_keys(cfg, fitted) if fitted else frozenset()
+    values = parameter_draws(fitted, n, rng, stock, held) if fitted else [{} for _ in range(n)]
     configs = [
         with_values(dataclasses.replace(cfg, seed=seed), drawn)
         for seed, drawn in zip(child_seeds(cfg.seed, n), values, strict=True)
@@ -148,6 +147,9 @@ def build_summary(cfg: RunConfig, timeseries: pd.DataFrame, runtime_s: float) ->
             "draws": draws,
             "bands": "bands.csv" if draws > 1 else None,
             "parameter_uncertainty": draws > 1 and bool(cfg.behavior.fit_record),
+            "held": sorted(held_keys(cfg, cfg.behavior.fit_record))
+            if draws > 1 and cfg.behavior.fit_record
+            else [],
         },
         "seed": cfg.seed,
         "n_households": cfg.n_households,
@@ -282,7 +284,7 @@ def _hydra_main(cfg: DictConfig) -> None:
         sys.exit(2)
     print(format_table(result.timeseries))
     if result.bands is not None:
-        print(bands_note(run_cfg.uncertainty.draws))
+        print(bands_note(run_cfg.uncertainty.draws, result.summary["uncertainty"]["held"]))
     if result.summary["targets"]:
         print(format_targets(result.summary["targets"]))
     print(f"outputs: {out_dir}  ({result.summary['runtime_seconds']:.2f} s)")

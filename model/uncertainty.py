@@ -53,7 +53,11 @@ def fit_records(fit_record: str) -> list[dict[str, Any]]:
 
 
 def parameter_draws(
-    fit_record: str, n: int, rng: np.random.Generator, start_stock: float | None = None
+    fit_record: str,
+    n: int,
+    rng: np.random.Generator,
+    start_stock: float | None = None,
+    held: frozenset[str] = frozenset(),
 ) -> list[dict[str, float]]:
     """``n`` draws of the behaviour set's estimated values, as config-key values.
 
@@ -63,6 +67,9 @@ def parameter_draws(
     Args:
         start_stock: The run's peri-urban stock at its start; if it is the stock the behaviour
             set's fit carried to it, it is drawn too (:func:`stock_draws`). None: not drawn.
+        held: Keys the run holds at its own values (:func:`held_keys`): left out of the draws,
+            and the stock does not move with them. The other keys' draws are the same as
+            without them.
     """
     draws: list[dict[str, float]] = [{} for _ in range(n)]
     taken: set[str] = set()
@@ -86,13 +93,19 @@ def parameter_draws(
         sample = rng.multivariate_normal(mean, cov, size=n, method="eigh")
         for name, column in zip(names, sample.T, strict=True):
             p = record["parameters"][name]
+            taken.update(p["keys"])
+            if set(p["keys"]) & held:  # at the run's own value: no draw, no move of the stock
+                if record is records[0]:
+                    own[name] = np.full(n, p["estimate"])
+                continue
             if record is records[0]:
                 own[name] = column
             column = np.clip(column, p["low"], p["high"])
             for draw, value in zip(draws, column, strict=True):
                 draw.update({key: float(value) for key in p["keys"]})
-            taken.update(p["keys"])
-    stock = None if start_stock is None else stock_draws(records[0], own, start_stock, n, rng)
+    stock = None
+    if start_stock is not None and STOCK_KEY not in held:
+        stock = stock_draws(records[0], own, start_stock, n, rng)
     if stock is not None:  # drawn after the behaviour values: their draws stay as they were
         for draw, value in zip(draws, stock, strict=True):
             draw[STOCK_KEY] = float(value)
@@ -188,12 +201,14 @@ def bands(timeseries: list[pd.DataFrame]) -> pd.DataFrame:
 ROUGH_BELOW_DRAWS = 20  # fewer runs give rough 5th and 95th percentiles
 
 
-def bands_note(draws: int) -> str:
+def bands_note(draws: int, held: list[str]) -> str:
     """What a run's printed table and figure line are, beside its bands."""
     note = (
         f"bands: {draws} runs in bands.csv (5-95 %); the table above and the figure's line "
-        "are the run at the estimates"
+        "are the run at its configured values"
     )
+    if held:
+        note += f"; held at the run's values, not drawn: {', '.join(held)}"
     if draws < ROUGH_BELOW_DRAWS:
         note += (
             f"; with fewer than {ROUGH_BELOW_DRAWS} runs the band's edges are rough and the "
@@ -202,12 +217,13 @@ def bands_note(draws: int) -> str:
     return note
 
 
-def held_by_hand(cfg: Any, drawn: dict[str, float], fit_record: str) -> dict[str, float]:
-    """The drawn values a run takes: a key whose value in ``cfg`` is not the one its behaviour
-    set holds was set by hand (or by the policy compared) and keeps that value.
+def held_keys(cfg: Any, fit_record: str) -> frozenset[str]:
+    """The fitted keys a run holds at its own values instead of drawing them.
 
-    The set holds its own estimates and the parent's values it inherited (8 significant
-    digits, as written) and the carried peri-urban stock; other drawn keys are always taken.
+    A key is held where the run's value is not the one its behaviour set holds: the scenario,
+    the user or a compared policy set it. The set holds its own estimates, the parent values it
+    inherited (8 significant digits, as written) and the peri-urban stock its fit carried. A key
+    the set does not hold is held too.
     """
     records = fit_records(fit_record)
     own = {
@@ -216,17 +232,24 @@ def held_by_hand(cfg: Any, drawn: dict[str, float], fit_record: str) -> dict[str
         if p["in_behavior_set"]
         for key in p["keys"]
     }
-    written = {
-        k: float(f"{float(v):.8g}") for k, v in {**records[0].get("inherited", {}), **own}.items()
-    }
+    inherited = records[0].get("inherited", {})
+    written = {k: float(f"{float(v):.8g}") for k, v in {**inherited, **own}.items()}
     carried = carried_stock(records[0])
     if carried is not None:
         written[STOCK_KEY] = carried
-    return {
-        key: value
-        for key, value in drawn.items()
-        if key not in written or np.isclose(value_at(cfg, key), written[key], rtol=1e-7, atol=0)
-    }
+    drawable = {
+        key
+        for record in records
+        for p in record["parameters"].values()
+        if p["in_behavior_set"]
+        for key in p["keys"]
+    } | {STOCK_KEY}
+    return frozenset(
+        key
+        for key in drawable
+        if key not in written
+        or not np.isclose(float(value_at(cfg, key)), written[key], rtol=1e-7, atol=0)
+    )
 
 
 def value_at(cfg: Any, key: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 from conftest import run_cli
 from experiments.compare import paired_configs
 from model import compose_config
-from model.uncertainty import STOCK_KEY, child_seeds, fit_records, held_by_hand, parameter_draws
+from model import run as model_run
+from model.uncertainty import STOCK_KEY, child_seeds, fit_records, held_keys, parameter_draws
 
 SMALL = ["scenario=sichuan_2019", "n_households=3000", "end_year=2022", "spin_up_years=1"]
 
@@ -34,6 +36,7 @@ def test_draws_write_bands_beside_the_timeseries_and_name_the_behaviour(tmp_path
         "draws": 5,
         "bands": "bands.csv",
         "parameter_uncertainty": True,
+        "held": [],
     }
     again = tmp_path / "again"
     assert run_cli([*SMALL, "uncertainty.draws=5", f"hydra.run.dir={again}"]).returncode == 0
@@ -129,28 +132,64 @@ def test_the_prior_bounds_only_what_the_data_leave_open():
     assert total @ post @ total < 0.03
 
 
+PER_MIGRANT = "reclassification.peri_urban_persons_per_city_migrant"
+
+
 def test_values_set_by_hand_are_held_not_drawn():
-    """A fitted value a user (or a compared policy) sets by hand keeps that value in every draw;
-    the others are drawn as before."""
+    """A fitted value set by hand keeps that value in every draw, and the start stock does not
+    move with it; the other values are drawn exactly as before."""
     key = "behavior.outside_amenity_cny_per_month"
     fitted = compose_config(["scenario=sichuan_2019"])
+    record, stock = fitted.behavior.fit_record, fitted.reclassification.peri_urban_share
+    assert held_keys(fitted, record) == frozenset()
     by_hand = compose_config(["scenario=sichuan_2019", f"{key}=-1500", f"{STOCK_KEY}=0.3"])
-    record = fitted.behavior.fit_record
-    draws = parameter_draws(
-        record, 20, np.random.default_rng(0), fitted.reclassification.peri_urban_share
+    assert held_keys(by_hand, record) == {key, STOCK_KEY}
+    free = parameter_draws(record, 200, np.random.default_rng(0), stock)
+    held = parameter_draws(record, 200, np.random.default_rng(0), stock, held_keys(by_hand, record))
+    for one, other in zip(free, held, strict=True):
+        assert other == {k: v for k, v in one.items() if k not in (key, STOCK_KEY)}
+    # the stock moves mostly with the persons per migrant: held, it hardly moves
+    per_migrant = compose_config(["scenario=sichuan_2019", f"{PER_MIGRANT}=0.2"])
+    fixed = parameter_draws(
+        record, 200, np.random.default_rng(0), stock, held_keys(per_migrant, record)
     )
-    assert all(key in d and STOCK_KEY in d for d in draws)
-    for drawn in draws:
-        assert held_by_hand(fitted, drawn, record) == drawn
-        held = held_by_hand(by_hand, drawn, record)
-        assert set(drawn) - set(held) == {key, STOCK_KEY}
+    assert all(PER_MIGRANT not in d for d in fixed)
+    spread = np.std([d[STOCK_KEY] for d in free])
+    assert np.std([d[STOCK_KEY] for d in fixed]) < 0.5 * spread
+
+
+@pytest.mark.parametrize(
+    "scenario", ["sichuan_2019", "sichuan_2023", "nantong_2020", "baotou_2024", "national_2015"]
+)
+def test_a_scenario_as_configured_holds_nothing(scenario):
+    """Its behaviour set's values are the run's (a set drifting from its record would hold every
+    value and silently lose the parameter uncertainty)."""
+    cfg = compose_config([f"scenario={scenario}"])
+    assert held_keys(cfg, cfg.behavior.fit_record) == frozenset()
+
+
+def test_draws_of_a_run_hold_its_hand_set_values(monkeypatch):
+    captured = []
+    monkeypatch.setattr(model_run, "map_runs", lambda fn, cfgs, options: captured.extend(cfgs))
+    monkeypatch.setattr(model_run, "bands", lambda tables: None)
+    key = "behavior.outside_amenity_cny_per_month"
+    model_run.run_draws(compose_config([*SMALL, "uncertainty.draws=4", f"{key}=-1500"]))
+    assert [c.behavior.outside_amenity_cny_per_month for c in captured] == [-1500] * 4
+    assert len({c.behavior.origin_attachment_cny_per_month for c in captured}) == 4
 
 
 def test_a_compared_policy_on_a_fitted_value_keeps_its_value():
+    """The policy side holds what it sets; every other drawn value is the baseline's."""
     key = "behavior.outside_amenity_cny_per_month"
     pairs = paired_configs("sichuan_2019", [f"{key}=-1500"], ["n_households=500"], 3)
-    for (_, base), (_, policy) in pairs:
+    for (start, base), (start_again, policy) in pairs:
+        assert start is start_again
         assert policy.behavior.outside_amenity_cny_per_month == -1500
         assert base.behavior.outside_amenity_cny_per_month != -1500  # drawn around -432
+        assert dataclasses.replace(policy.behavior, outside_amenity_cny_per_month=0) == (
+            dataclasses.replace(base.behavior, outside_amenity_cny_per_month=0)
+        )
+        assert base.reclassification == policy.reclassification == start.reclassification
+        assert base.behavior == start.behavior
     drawn = {base.behavior.outside_amenity_cny_per_month for (_, base), _ in pairs}
     assert len(drawn) == 3
