@@ -20,7 +20,7 @@ from model.levers import ConfigError
 from model.model import SettlementModel
 from model.outputs import atomic_write
 from model.reclassification import peri_urban_share_now
-from model.uncertainty import carried_stock, carried_stock_year
+from model.uncertainty import as_written, carried_stock, carried_stock_year
 
 if TYPE_CHECKING:
     from experiments.calibration import Problem
@@ -159,7 +159,7 @@ def write_behavior_set(record: dict[str, Any], problem: Problem) -> None:
         *path, last = key.split(".")
         for part in path:
             node = node.setdefault(part, {})
-        node[last] = float(f"{float(value):.8g}")  # 8 significant digits
+        node[last] = as_written(value)
     stock = carried_stock(record)
     if stock is not None:  # the stock the fitted path reached when the scenario starts
         tree.setdefault("reclassification", {})["peri_urban_share"] = stock

@@ -164,13 +164,18 @@ def carried_stock_year(record: dict[str, Any]) -> int:
     return min(int(record["scenario_start_year"]), int(record["until"]))
 
 
+def as_written(value: float) -> float:
+    """A value as a behaviour set file holds it: 8 significant digits."""
+    return float(f"{float(value):.8g}")
+
+
 def carried_stock(record: dict[str, Any]) -> float | None:
-    """The peri-urban stock a record's behaviour set holds (8 significant digits, as written);
-    None for a fit without one."""
+    """The peri-urban stock a record's behaviour set holds (as written); None for a fit without
+    one."""
     shares = record.get("peri_urban_share_by_year")
     if not shares:
         return None
-    return float(f"{shares[str(carried_stock_year(record))]:.8g}")
+    return as_written(shares[str(carried_stock_year(record))])
 
 
 def approximate_posterior(cov: np.ndarray, prior_sd: np.ndarray) -> np.ndarray:
@@ -222,7 +227,7 @@ def held_keys(cfg: Any, fit_record: str) -> frozenset[str]:
 
     A key is held where the run's value is not the one its behaviour set holds: the scenario,
     the user or a compared policy set it. The set holds its own estimates, the parent values it
-    inherited (8 significant digits, as written) and the peri-urban stock its fit carried. A key
+    inherited (as written) and the peri-urban stock its fit carried. A key
     the set does not hold is held too.
     """
     records = fit_records(fit_record)
@@ -233,7 +238,7 @@ def held_keys(cfg: Any, fit_record: str) -> frozenset[str]:
         for key in p["keys"]
     }
     inherited = records[0].get("inherited", {})
-    written = {k: float(f"{float(v):.8g}") for k, v in {**inherited, **own}.items()}
+    written = {k: as_written(v) for k, v in {**inherited, **own}.items()}
     carried = carried_stock(records[0])
     if carried is not None:
         written[STOCK_KEY] = carried
